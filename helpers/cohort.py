@@ -1,0 +1,129 @@
+"""From the two chart files to the analysis: who is analysed, the dose at year k, the % of the reference dose.
+
+The rule (the data contract): the dose at year k is the last adjustment at or before year k; a patient
+counts at year k only if ``followup_years >= k``. The reference ("initial") dose is the dose at the
+reference year (1 by default, after titration). Everything here is vectorised over patients.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import published, schema, synthetic
+from .errors import StudyInputError
+
+DIAGNOSES = ("MS", "SCI")  # the order used in every table and figure
+
+
+def load(data_dir=None, synthetic_mode="calibrated", seed=2019, synthetic_overrides=None):
+    """(patients, doses, source) for the notebooks' cohort parameters.
+
+    ``data_dir`` given: that folder's two CSV files, validated against the data contract.
+    Otherwise the synthetic cohort: the committed, calibrated files in data/synthetic/ when the synthetic
+    parameters are the defaults (a test keeps them identical to the generator's output), else a cohort
+    drawn by the generator from those parameters.
+    """
+    if data_dir:
+        patients, doses = schema.read_folder(Path(data_dir))
+        return patients, doses, f"chart data from {Path(data_dir).name}/"
+    spec = synthetic.make_spec(synthetic_mode, seed, synthetic_overrides)
+    if spec == synthetic.SyntheticSpec():
+        from . import paths
+
+        patients, doses = schema.read_folder(paths.SYNTHETIC_DATA)
+        return patients, doses, "synthetic cohort, calibrated to the paper (data/synthetic/, seed 2019)"
+    patients, doses = synthetic.generate(spec)
+    patients, doses = schema.validate(patients, doses)
+    label = "calibrated to the paper" if spec.mode == "calibrated" else "simulated, not calibrated"
+    return patients, doses, f"synthetic cohort, {label} (seed {spec.seed})"
+
+
+def analysed(patients: pd.DataFrame) -> pd.DataFrame:
+    """The patients the paper analyses: not excluded."""
+    return patients.loc[~patients["excluded"]].reset_index(drop=True)
+
+
+def dose_at_years(patients: pd.DataFrame, doses: pd.DataFrame, years) -> pd.DataFrame:
+    """Long table (patient_id, diagnosis, year, dose): the last adjustment at or before each year.
+
+    A patient whose follow-up is shorter than the year gets no row for it.
+    """
+    years = sorted({int(y) for y in years})
+    grid = patients[["patient_id", "diagnosis", "followup_years"]].merge(
+        pd.DataFrame({"year": years}), how="cross")
+    grid = grid.loc[grid["followup_years"] >= grid["year"]]
+    grid = grid.assign(t=grid["year"].astype(float)).sort_values("t", kind="stable")
+    right = doses.sort_values("years_since_implant", kind="stable")
+    out = pd.merge_asof(grid, right, left_on="t", right_on="years_since_implant", by="patient_id",
+                        direction="backward", allow_exact_matches=True)
+    out = out.rename(columns={"dose_ug_per_day": "dose"})[["patient_id", "diagnosis", "year", "dose"]]
+    return out.sort_values(["patient_id", "year"], kind="stable").reset_index(drop=True)
+
+
+def percent_of_reference(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int = 1,
+                         time_points=published.TIME_POINTS, all_years: bool = False) -> pd.DataFrame:
+    """Long table (patient_id, diagnosis, year, dose, dose_ref, pct): dose as % of the reference-year dose.
+
+    Rows for the reference year and the time points (or every whole year with ``all_years``), for
+    analysed patients followed to that year.
+    """
+    pts = analysed(patients)
+    last = int(np.floor(pts["followup_years"].max())) if len(pts) else reference_year
+    years = range(0, last + 1) if all_years else [reference_year, *time_points]
+    long = dose_at_years(pts, doses, years)
+    ref = long.loc[long["year"] == reference_year, ["patient_id", "dose"]].rename(columns={"dose": "dose_ref"})
+    long = long.merge(ref, on="patient_id", how="inner")
+    long["pct"] = 100 * long["dose"] / long["dose_ref"]
+    return long
+
+
+def adjustments_per_year(patients: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
+    """Number of dose adjustments in each full year of follow-up (patient_id, diagnosis, year, n)."""
+    pts = analysed(patients)
+    d = doses.merge(pts[["patient_id", "diagnosis", "followup_years"]], on="patient_id")
+    d = d.loc[d["years_since_implant"] > 0]
+    d = d.assign(year=np.ceil(d["years_since_implant"]).astype(int))
+    d = d.loc[d["year"] <= np.floor(d["followup_years"])]
+    counts = d.groupby(["patient_id", "diagnosis", "year"], observed=True).size().rename("n").reset_index()
+    return counts
+
+
+def analyse(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int = 1,
+            time_points=published.TIME_POINTS) -> dict[str, float]:
+    """The study's headline numbers, keyed like :data:`helpers.published.PUBLISHED`."""
+    from . import stats
+
+    pts = analysed(patients)
+    sci = pts.loc[pts["diagnosis"] == "SCI"]
+    res = {
+        "n_screened": len(patients),
+        "n_excluded": int(patients["excluded"].sum()),
+        "n_analysed": len(pts),
+        "n_sci": len(sci),
+        "n_sci_cervical": int((sci["sci_level"] == "cervical").sum()),
+        "n_sci_thoracic": int((sci["sci_level"] == "thoracic").sum()),
+        "n_sci_ais_a": int((sci["ais_grade"] == "A").sum()),
+        "n_sci_ais_bd": int(sci["ais_grade"].isin(["B", "C", "D"]).sum()),
+        "n_ms": int((pts["diagnosis"] == "MS").sum()),
+    }
+    pct = percent_of_reference(patients, doses, reference_year, time_points)
+    ref = pct.loc[pct["year"] == reference_year, "dose_ref"]
+    res |= {"dose_ref_median": ref.median(), "dose_ref_min": ref.min(), "dose_ref_max": ref.max()}
+    for k in time_points:
+        at_k = pct.loc[pct["year"] == k]
+        for dx in DIAGNOSES:
+            vals = at_k.loc[at_k["diagnosis"] == dx, "pct"]
+            res[f"{dx.lower()}_n_{k}y"] = len(vals)
+            res[f"{dx.lower()}_pct_{k}y"] = vals.mean() if len(vals) else np.nan
+        res[f"p_{k}y"] = stats.student_t_p(at_k, "pct")
+    return res
+
+
+def require_groups(patients: pd.DataFrame) -> None:
+    """The comparison needs both diagnoses among analysed patients."""
+    missing = [dx for dx in DIAGNOSES if not (analysed(patients)["diagnosis"] == dx).any()]
+    if missing:
+        raise StudyInputError(f"patients.csv, column 'diagnosis': no analysed {' or '.join(missing)} patients; "
+                              "the study compares MS with SCI")

@@ -1,0 +1,51 @@
+"""How a run was made: package versions, a fingerprint of the code and data, the parameters, the source.
+
+The committed notebooks cannot carry their own git commit (committing them would change it), so they carry a
+fingerprint of what produced them instead: the same fingerprint means the same code, pins and synthetic data.
+Runs under outputs/runs/ also record the git commit (run.json, written by the runner).
+"""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from importlib import metadata
+
+import pandas as pd
+
+from . import paths, published
+
+PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "pingouin", "tableone", "pandera", "matplotlib", "seaborn",
+            "papermill", "nbconvert", "jupytext")
+
+
+def versions() -> pd.DataFrame:
+    rows = [("python", f"{sys.version_info.major}.{sys.version_info.minor}")]
+    rows += [(p, metadata.version(p)) for p in PACKAGES]
+    return pd.DataFrame(rows, columns=["package", "version"])
+
+
+def fingerprint() -> str:
+    """sha256 (first 12 hex digits) of the study's code, notebook sources, pins and synthetic data."""
+    files = sorted([*paths.ROOT.joinpath("helpers").glob("*.py"), *paths.NOTEBOOKS.glob("*.py"),
+                    paths.ROOT / "requirements.txt", *paths.SYNTHETIC_DATA.glob("*.csv")])
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.relative_to(paths.ROOT).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:12]
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "-C", str(paths.ROOT), "describe", "--always", "--dirty", "--abbrev=12"],
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None
+
+
+def table(params: dict, source: str) -> pd.DataFrame:
+    rows = [("paper", f"{published.CITATION} doi:{published.DOI}"), ("data", source),
+            ("code fingerprint", fingerprint())]
+    rows += [(f"parameter {k}", repr(v)) for k, v in params.items()]
+    return pd.DataFrame(rows, columns=["item", "value"])

@@ -1,0 +1,237 @@
+"""The study's figures: one function per figure (data in, matplotlib Figure out) and one way to save them.
+
+Colours are Okabe-Ito (colour-blind safe) and a diagnosis has the same colour everywhere. Saved PNG and SVG
+carry no date or software stamp, so the same data give the same bytes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import sys
+
+import matplotlib
+import matplotlib.ticker
+
+if "ipykernel" not in sys.modules:
+    matplotlib.use("Agg")  # scripts and tests write files, never windows; kernels keep their inline backend
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.patches import FancyBboxPatch  # noqa: E402
+
+from . import paths  # noqa: E402
+
+PALETTE = {"MS": "#0072B2", "SCI": "#D55E00"}  # Okabe-Ito blue and vermillion
+GREY = "#555555"
+DPI = 150
+
+
+def setup() -> None:
+    """Theme, deterministic SVG ids, and PNG-only inline figures (nbval compares no images; PNG is stable)."""
+    sns.set_theme(context="notebook", style="whitegrid", font_scale=1.0)
+    matplotlib.rcParams.update({
+        "svg.hashsalt": "itb-study",
+        "figure.dpi": 100,
+        "savefig.dpi": DPI,
+        "axes.titleweight": "bold",
+        "axes.titlesize": 12,
+        "figure.constrained_layout.use": True,
+    })
+    try:  # only inside a notebook kernel
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        get_ipython()  # type: ignore[name-defined]  # noqa: F821
+        set_matplotlib_formats("png", metadata={"Software": None})
+    except (ImportError, NameError):
+        pass
+
+
+def save(fig, name: str, out: Path) -> list[Path]:
+    """Write ``figures/<name>.png`` and ``.svg`` under the output folder; return the two paths."""
+    folder = paths.figures_dir(Path(out))
+    png, svg = folder / f"{name}.png", folder / f"{name}.svg"
+    fig.savefig(png, metadata={"Software": None}, dpi=DPI)
+    fig.savefig(svg, metadata={"Date": None, "Creator": None})
+    return [png, svg]
+
+
+def _label(dx: str, n: int) -> str:
+    return f"{dx} (n={n})"
+
+
+def _points(ax, x_centre, values, colour, rng, spread=0.12, size=36):
+    """Every patient as a point, jittered sideways with a seeded generator (seaborn's stripplot jitter
+    draws from numpy's global state, which would change the figure's bytes from run to run)."""
+    values = np.asarray(values, float)
+    x = x_centre + rng.uniform(-spread, spread, len(values))
+    ax.scatter(x, values, s=size, color=colour, edgecolor="white", linewidth=0.6, zorder=3)
+
+
+def group_labels(df: pd.DataFrame, group: str = "diagnosis") -> dict[str, str]:
+    counts = df.groupby(group, observed=True)["patient_id"].nunique()
+    return {dx: _label(dx, int(counts.get(dx, 0))) for dx in PALETTE}
+
+
+# ----------------------------------------------------------------------------------------------------
+
+
+def flow_diagram(counts: dict):
+    """CONSORT/STROBE-style flow: screened -> excluded (with reasons) -> analysed -> by diagnosis -> time points.
+
+    ``counts`` comes from :func:`helpers.tables.flow_numbers`; values are numbers or masked text ("<5").
+    """
+    fig, ax = plt.subplots(figsize=(8.0, 6.6))
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    ax.axis("off")
+
+    def box(x, y, w, h, text, colour="#FFFFFF", edge=GREY, bold=False):
+        ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.6,rounding_size=1.5",
+                                    linewidth=1.3, edgecolor=edge, facecolor=colour))
+        ax.text(x, y, text, ha="center", va="center", fontsize=10, fontweight="bold" if bold else "normal")
+
+    def arrow(x0, y0, x1, y1):
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                    arrowprops=dict(arrowstyle="-|>", color=GREY, lw=1.3, shrinkA=0, shrinkB=0))
+
+    reasons = "\n".join(f"{r}: {n}" for r, n in counts["reasons"].items())
+    box(38, 92, 56, 8, f"ITB pump, treated at least 7 years\nscreened: n = {counts['screened']}", bold=True)
+    arrow(38, 87.5, 38, 62.5)
+    ax.plot([38, 60.5], [75, 75], color=GREY, lw=1.3)
+    box(79, 75, 36, 13, f"Excluded: n = {counts['excluded']}\n{reasons}", colour="#F2F2F2")
+    arrow(60.5, 75, 61.2, 75)
+    box(38, 58, 40, 8, f"Analysed: n = {counts['analysed']}", bold=True)
+    y_levels = (24, 10)[: len(counts["time_points"])]
+    for x, dx in ((20, "MS"), (56, "SCI")):
+        arrow(38, 53.5, x, 42.5)
+        box(x, 38, 28, 8, f"{dx}: n = {counts[dx.lower()]}", colour=PALETTE[dx] + "22", edge=PALETTE[dx], bold=True)
+        top = 33.5
+        for y, k in zip(y_levels, counts["time_points"]):
+            arrow(x, top, x, y + 4.5)
+            box(x, y, 28, 8, f"followed to {k} years\nn = {counts[f'{dx.lower()}_{k}y']}", edge=PALETTE[dx])
+            top = y - 4.5
+    ax.set_title("From screened to analysed patients", loc="left")
+    return fig
+
+
+def reference_dose(pct_long: pd.DataFrame, reference_year: int, log_scale: bool = True, show_points: bool = True):
+    """Dose at the reference year by diagnosis: box plot with every patient as a point (log dose axis)."""
+    ref = pct_long.loc[pct_long["year"] == reference_year].copy()
+    ref["diagnosis"] = ref["diagnosis"].astype(object)  # seaborn 0.13 + pandas 3 str hue pitfall
+    labels = group_labels(ref)
+    fig, ax = plt.subplots(figsize=(6.2, 4.6))
+    order = list(PALETTE)
+    sns.boxplot(data=ref, x="diagnosis", y="dose_ref", hue="diagnosis", order=order, hue_order=order,
+                palette=PALETTE, width=0.5, fliersize=0, boxprops={"alpha": 0.35}, legend=False, ax=ax)
+    if show_points:
+        rng = np.random.default_rng(0)
+        for i, dx in enumerate(order):
+            _points(ax, i, ref.loc[ref["diagnosis"] == dx, "dose_ref"], PALETTE[dx], rng, spread=0.15, size=44)
+    if log_scale:
+        ax.set_yscale("log")
+        ticks = [25, 50, 100, 200, 400, 800]
+        ax.set_yticks(ticks, [str(t) for t in ticks])
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_xticks(range(len(order)), [labels[o] for o in order])
+    ax.set_xlabel("")
+    ax.set_ylabel(f"Dose at {reference_year} year{'s' if reference_year > 1 else ''} (µg/24 h, log scale)")
+    ax.set_title(f"ITB dose after {reference_year} year{'s' if reference_year > 1 else ''} of treatment", loc="left")
+    return fig
+
+
+def adjustments(counts: pd.DataFrame):
+    """How many dose adjustments a patient had in each year of treatment."""
+    fig, ax = plt.subplots(figsize=(6.2, 3.8))
+    c = counts.copy()
+    c["diagnosis"] = c["diagnosis"].astype(object)
+    bins = np.arange(c["n"].min() - 0.5, c["n"].max() + 1.5) if len(c) else 10
+    sns.histplot(data=c, x="n", hue="diagnosis", hue_order=list(PALETTE), palette=PALETTE, bins=bins,
+                 multiple="dodge", shrink=0.8, stat="percent", common_norm=False, alpha=0.9, ax=ax)
+    sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="", frameon=False)
+    ax.set_xlabel("Dose adjustments in a year of treatment")
+    ax.set_ylabel("Patient-years (%)")
+    ax.set_title("Adjustments per patient-year", loc="left")
+    return fig
+
+
+def trajectories(yearly: pd.DataFrame, summary: pd.DataFrame, reference_year: int, time_points,
+                 show_individuals: bool = True, alpha: float = 0.05):
+    """% of the reference dose over the years: thin lines per patient, the group mean with its CI on top."""
+    fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.6), sharey=True)
+    top = np.nanpercentile(yearly["pct"], 99) if len(yearly) else 200
+    for ax, dx in zip(axes, PALETTE):
+        colour = PALETTE[dx]
+        d = yearly.loc[yearly["diagnosis"] == dx]
+        if show_individuals:
+            for _pid, line in d.groupby("patient_id", sort=True):
+                ax.plot(line["year"], line["pct"], color=colour, alpha=0.25, lw=0.8)
+        # the mean is drawn only up to the last time point and while at least 5 patients are followed
+        s = summary.loc[(summary["diagnosis"] == dx) & (summary["year"] <= max(time_points)) & (summary["n"] >= 5)]
+        ax.fill_between(s["year"], s["ci_low"], s["ci_high"], color=colour, alpha=0.2, lw=0,
+                        label=f"{100 * (1 - alpha):g}% CI of the mean")
+        ax.plot(s["year"], s["mean"], color=colour, lw=2.5, marker="o", ms=4, label="mean")
+        for k in time_points:
+            row = s.loc[s["year"] == k]
+            if len(row):
+                ax.annotate(f"{row['mean'].iloc[0]:.0f}%\n(n={int(row['n'].iloc[0])})", (k, row["mean"].iloc[0]),
+                            xytext=(0, 12), textcoords="offset points", ha="center", fontsize=9, color=colour,
+                            fontweight="bold")
+        ax.axhline(100, color=GREY, lw=1, ls="--")
+        ax.set_title(f"{dx} (n={d['patient_id'].nunique()})", loc="left", color=colour)
+        ax.set_xlabel("Years since implant")
+        ax.set_ylim(0, max(top * 1.1, 250))
+        ax.legend(loc="upper left", frameon=False, fontsize=9)
+    axes[0].set_ylabel(f"Dose, % of the {reference_year}-year dose")
+    fig.suptitle("Dose over time relative to the dose after titration"
+                 + ("" if show_individuals else " (group means only)"), x=0.01, ha="left", fontweight="bold")
+    return fig
+
+
+def time_point_distributions(pct_long: pd.DataFrame, time_points, reference_year: int, show_points: bool = True):
+    """% of the reference dose at each time point by diagnosis: boxes with every patient as a point."""
+    d = pct_long.loc[pct_long["year"].isin(time_points)].copy()
+    d["diagnosis"] = d["diagnosis"].astype(object)
+    n = d.groupby(["year", "diagnosis"], observed=True).size()
+    d["time"] = d["year"].map(lambda k: f"{k} years")
+    order = [f"{k} years" for k in time_points]
+    fig, ax = plt.subplots(figsize=(7.2, 4.6))
+    sns.boxplot(data=d, x="time", y="pct", hue="diagnosis", order=order, hue_order=list(PALETTE), palette=PALETTE,
+                fliersize=0, boxprops={"alpha": 0.35}, width=0.6, ax=ax)
+    if show_points:
+        rng = np.random.default_rng(0)
+        offsets = dict(zip(PALETTE, (-0.15, 0.15)))  # where seaborn puts two dodged boxes of total width 0.6
+        for i, k in enumerate(time_points):
+            for dx in PALETTE:
+                vals = d.loc[(d["year"] == k) & (d["diagnosis"] == dx), "pct"]
+                _points(ax, i + offsets[dx], vals, PALETTE[dx], rng, spread=0.06, size=30)
+    ax.axhline(100, color=GREY, lw=1, ls="--")
+    ax.set_xticks(range(len(order)), [f"{k} years\n" + ", ".join(f"{dx} n={n.get((k, dx), 0)}" for dx in PALETTE)
+                                      for k in time_points])
+    ax.set_xlabel("")
+    ax.set_ylabel(f"Dose, % of the {reference_year}-year dose")
+    ax.set_title("Dose at each time point relative to the dose after titration", loc="left")
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[: len(PALETTE)], labels[: len(PALETTE)], title="", frameon=False, loc="upper left")
+    return fig
+
+
+def power_curves(grid: pd.DataFrame, paper_n: int, paper_difference: float, alpha: float):
+    """Power of Student's t (MS vs SCI) by cohort size, one curve per true difference; the paper marked."""
+    fig, ax = plt.subplots(figsize=(7.2, 4.6))
+    diffs = sorted(grid["difference"].unique())
+    colours = sns.color_palette("viridis", len(diffs))
+    for c, diff in zip(colours, diffs):
+        g = grid.loc[grid["difference"] == diff]
+        ax.plot(g["n_total"], g["power"], marker="o", ms=3, color=c, label=f"{diff:g} points")
+    ax.axhline(0.8, color=GREY, lw=1, ls=":")
+    ax.axvline(paper_n, color=GREY, lw=1, ls="--")
+    ax.annotate(f"the paper: n={paper_n},\ndifference {paper_difference:.0f} points", (paper_n, 0.05),
+                xytext=(6, 0), textcoords="offset points", fontsize=9, color=GREY)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("Patients analysed (MS and SCI together)")
+    ax.set_ylabel(f"Power (Student t, alpha = {alpha:g})")
+    ax.set_title("How often a study this size finds the MS-SCI difference", loc="left")
+    ax.legend(title="true difference in mean %", frameon=False, fontsize=8, title_fontsize=9, ncol=2)
+    return fig

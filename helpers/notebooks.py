@@ -1,0 +1,74 @@
+"""Executed-notebook hygiene: what a notebook declares, and stripping what changes from run to run."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import nbformat
+
+VOLATILE_NB_KEYS = ("papermill", "widgets")
+VOLATILE_CELL_KEYS = ("papermill", "execution", "collapsed", "scrolled")
+
+
+def declared_parameters(path: Path) -> dict:
+    """Names and default values in the cell tagged ``parameters`` (read without running anything)."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            tree = ast.parse(cell.source)
+            return {t.id: ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+                    for t in node.targets if isinstance(t, ast.Name)}
+    return {}
+
+
+def strip_volatile(nb):
+    """Remove timestamps, durations and machine details; keep outputs, execution counts, kernelspec."""
+    for key in VOLATILE_NB_KEYS:
+        nb.metadata.pop(key, None)
+    info = nb.metadata.get("language_info")
+    if info:
+        nb.metadata["language_info"] = {"name": info.get("name", "python")}
+    for cell in nb.cells:
+        for key in VOLATILE_CELL_KEYS:
+            cell.metadata.pop(key, None)
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.get("name") == "stderr" and _kernel_noise(o.get("text", "")))]
+    return nb
+
+
+def _kernel_noise(text: str) -> bool:
+    return "Kernel is running over TCP without encryption" in text
+
+
+def write(nb, path: Path) -> None:
+    """Write only when the content differs, so an unchanged rerun leaves the file (and git) alone."""
+    text = nbformat.writes(nb) + "\n" if not nbformat.writes(nb).endswith("\n") else nbformat.writes(nb)
+    path = Path(path)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def first_error(nb) -> tuple[int, str] | None:
+    """(1-based code-cell number, 'Error: message') of the first error output, if any."""
+    n = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        n += 1
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return n, f"{out.get('ename')}: {out.get('evalue')}"
+    return None
+
+
+def running_cell(path: Path) -> int | None:
+    """The 1-based code-cell number papermill had marked as running in a partly executed notebook."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError):
+        return None
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for i, cell in enumerate(code, 1):
+        if cell.metadata.get("papermill", {}).get("status") == "running":
+            return i
+    return None

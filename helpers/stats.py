@@ -1,0 +1,118 @@
+"""Group statistics: summaries with confidence intervals, MS-vs-SCI tests, effect sizes, power.
+
+Tests use pingouin (the study's statistics library); the unit tests check them against scipy.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+from scipy import stats as sps
+
+GROUPS = ("MS", "SCI")
+
+
+def _split(df: pd.DataFrame, value: str, group: str = "diagnosis"):
+    a = df.loc[df[group] == GROUPS[0], value].dropna().to_numpy(float)
+    b = df.loc[df[group] == GROUPS[1], value].dropna().to_numpy(float)
+    return a, b
+
+
+def student_t_p(df: pd.DataFrame, value: str, group: str = "diagnosis") -> float:
+    """Two-sided p of Student's (pooled-variance) t-test, MS vs SCI, as the paper reports it."""
+    a, b = _split(df, value, group)
+    if len(a) < 2 or len(b) < 2:
+        return float("nan")
+    return float(pg.ttest(a, b, correction=False)["p_val"].iloc[0])
+
+
+def summary(df: pd.DataFrame, value: str, by=("diagnosis",), alpha: float = 0.05) -> pd.DataFrame:
+    """n, mean, SD, (1-alpha) t-based CI of the mean, median, min, max of ``value`` per group."""
+    g = df.groupby(list(by), observed=True, sort=True)[value]
+    out = g.agg(n="count", mean="mean", sd="std", median="median", min="min", max="max")
+    half = sps.t.ppf(1 - alpha / 2, (out["n"] - 1).clip(lower=1)) * out["sd"] / np.sqrt(out["n"])
+    out["ci_low"], out["ci_high"] = out["mean"] - half, out["mean"] + half
+    return out.reset_index()[[*by, "n", "mean", "sd", "ci_low", "ci_high", "median", "min", "max"]]
+
+
+def compare_groups(df: pd.DataFrame, value: str, alpha: float = 0.05, group: str = "diagnosis") -> pd.DataFrame:
+    """MS vs SCI side by side: Student t (as published), Welch t, Mann-Whitney U, Hedges' g with CI.
+
+    One row per test: test, n_ms, n_sci, statistic, dof, p, estimate, ci_low, ci_high. ``estimate`` is
+    the difference in means (t-tests, with its CI), the common-language effect size (U) or Hedges' g.
+    """
+    a, b = _split(df, value, group)
+    rows = []
+    base = {"n_ms": len(a), "n_sci": len(b)}
+    if len(a) < 2 or len(b) < 2:
+        return pd.DataFrame([{**base, "test": t} for t in ("Student t", "Welch t", "Mann-Whitney U", "Hedges' g")])
+    conf = 1 - alpha
+    for name, corr in (("Student t", False), ("Welch t", True)):
+        r = pg.ttest(a, b, correction=corr, confidence=conf).iloc[0]
+        lo, hi = r.filter(regex="^CI").iloc[0]  # pingouin names it CI95, CI99 ... after the confidence
+        rows.append({"test": name, **base, "statistic": r["T"], "dof": r["dof"], "p": r["p_val"],
+                     "estimate": a.mean() - b.mean(), "ci_low": lo, "ci_high": hi})
+    u = pg.mwu(a, b, alternative="two-sided").iloc[0]
+    rows.append({"test": "Mann-Whitney U", **base, "statistic": u["U_val"], "dof": np.nan, "p": u["p_val"],
+                 "estimate": u["CLES"], "ci_low": np.nan, "ci_high": np.nan})
+    g, (lo, hi) = hedges_g(a, b, alpha)
+    rows.append({"test": "Hedges' g", **base, "statistic": np.nan, "dof": np.nan, "p": np.nan,
+                 "estimate": g, "ci_low": lo, "ci_high": hi})
+    return pd.DataFrame(rows)
+
+
+def hedges_g(a, b, alpha: float = 0.05):
+    """Hedges' g (bias-corrected standardised mean difference) and its (1-alpha) CI, via pingouin."""
+    g = pg.compute_effsize(a, b, paired=False, eftype="hedges")
+    ci = pg.compute_esci(stat=g, nx=len(a), ny=len(b), eftype="hedges", confidence=1 - alpha)
+    return float(g), (float(ci[0]), float(ci[1]))
+
+
+def log_ratio_test(df: pd.DataFrame, value: str = "pct", alpha: float = 0.05) -> pd.DataFrame:
+    """Student t on log(% / 100): compares geometric means; returns them as % with CIs per group."""
+    logs = df.assign(log_ratio=np.log(df[value] / 100))
+    s = summary(logs, "log_ratio", alpha=alpha)
+    s["geometric_mean_pct"] = 100 * np.exp(s["mean"])
+    s["gm_ci_low"], s["gm_ci_high"] = 100 * np.exp(s["ci_low"]), 100 * np.exp(s["ci_high"])
+    s["p_student"] = student_t_p(logs, "log_ratio")
+    return s[["diagnosis", "n", "geometric_mean_pct", "gm_ci_low", "gm_ci_high", "p_student"]]
+
+
+# ----------------------------------------------------------------------------------------------------
+# Power by Monte Carlo, vectorised over replicates
+
+
+def ttest_p_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Student t-test p-values along the last axis of two arrays of replicates (one test per row)."""
+    return sps.ttest_ind(a, b, axis=-1, equal_var=True).pvalue
+
+
+def simulate_power(n_ms, n_sci, ms_mean, sci_mean, ms_sd, sci_sd, alpha=0.05, reps=2000, seed=0) -> float:
+    """Share of simulated studies (normal % values) in which Student's t finds MS != SCI at ``alpha``."""
+    rng = np.random.default_rng(seed)
+    a = rng.normal(ms_mean, ms_sd, (reps, n_ms))
+    b = rng.normal(sci_mean, sci_sd, (reps, n_sci))
+    return float((ttest_p_matrix(a, b) < alpha).mean())
+
+
+def power_grid(sizes, differences, sci_mean, ms_sd, sci_sd, alpha=0.05, reps=2000, seed=0,
+               ms_share: float = 22 / 41) -> pd.DataFrame:
+    """Power over total cohort size x difference in mean % (MS - SCI); all replicates of a cell in one array op."""
+    rows = []
+    for i, n in enumerate(sizes):
+        n_ms = max(2, int(round(n * ms_share)))
+        n_sci = max(2, n - n_ms)
+        for j, diff in enumerate(differences):
+            power = simulate_power(n_ms, n_sci, sci_mean + diff, sci_mean, ms_sd, sci_sd, alpha, reps,
+                                   seed=seed + 1000 * i + j)
+            rows.append({"n_total": n, "n_ms": n_ms, "n_sci": n_sci, "difference": diff, "power": power})
+    return pd.DataFrame(rows)
+
+
+def simulate_power_loop(n_ms, n_sci, ms_mean, sci_mean, ms_sd, sci_sd, alpha=0.05, reps=200, seed=0) -> float:
+    """The same as :func:`simulate_power`, one pingouin t-test per replicate: only the benchmark's baseline."""
+    rng = np.random.default_rng(seed)
+    a = rng.normal(ms_mean, ms_sd, (reps, n_ms))
+    b = rng.normal(sci_mean, sci_sd, (reps, n_sci))
+    hits = sum(pg.ttest(a[r], b[r], correction=False)["p_val"].iloc[0] < alpha for r in range(reps))
+    return hits / reps

@@ -1,0 +1,383 @@
+"""The seeded generator of the synthetic ITB cohort (``patients.csv`` + ``doses.csv``).
+
+Two modes share one model of a dose chart:
+
+* ``calibrated`` (default): the cohort has the published structure (49 screened, 8 excluded, 22 MS and 19
+  SCI analysed ...) and is *solved* to reproduce every published aggregate: the 1-year doses are mapped
+  onto the published median and range, and each group's 7- and 10-year percentages are rescaled exactly
+  so the group means and Student's t-test p-values are the published ones. Any seed gives such a cohort.
+* ``simulation``: the same model drawn at random (no calibration), with the cohort size and the yearly
+  dose change per diagnosis as parameters: for sensitivity analyses, teaching and scale tests.
+
+The model of one patient: a dose after 1 year of titration (log-normal); a dose path that changes by a
+patient-specific factor per year (log-linear, with small year-to-year wobble); 4-10 adjustments a year
+spread over the year; follow-up of at least 7 years. Everything the paper does not give is a field of
+:class:`SyntheticSpec`, stated in ``data/synthetic/README.md``.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from . import published
+from .errors import StudyInputError
+
+TIME_POINTS = published.TIME_POINTS  # the anchors (7 and 10 years) of every dose path
+MAX_PLAUSIBLE_DOSE = 2000.0  # µg/24 h; the generator keeps below it (the schema refuses above 3000)
+
+
+@dataclass(frozen=True)
+class SyntheticSpec:
+    """Everything the generator needs. Published facts are defaults; assumptions are marked as such."""
+
+    mode: str = "calibrated"  # "calibrated" or "simulation"
+    seed: int = 2019
+    # --- cohort structure (published; only simulation mode may change them)
+    n_ms: int = 22
+    n_sci: int = 19
+    n_excluded: int = 8
+    # --- assumptions: the paper does not give these
+    sci_n_10y: int = 15  # SCI patients followed to 10 years (published only for MS: 18 of 22)
+    n_excluded_ms: int = 4  # diagnosis of the excluded patients
+    n_excluded_pump_failure: int = 5  # the other excluded had a factor aggravating spasticity
+    sd_ratio_ms_to_sci: float = 2.0  # SD of the % dose in MS relative to SCI (the paper gives no SDs)
+    ms_annual_change_pct: float = 7.6  # simulation: typical yearly dose change; 7.6 %/y ~ 194 % at 10 y
+    sci_annual_change_pct: float = 2.1  # simulation: 2.1 %/y ~ 121 % at 10 y
+    slope_sd: float = 0.05  # between-patient SD of the yearly log dose change (simulation)
+    dose_ref_log_sd: float = 0.75  # spread of the 1-year dose (simulation; log scale)
+    ms_female_share: float = 0.65
+    sci_female_share: float = 0.20
+    ms_age_mean: float = 48.0  # age at implant, years
+    sci_age_mean: float = 38.0
+    age_sd: float = 10.0
+    ms_years_since_onset: float = 15.0  # median years from diagnosis to implant
+    sci_years_since_onset: float = 6.0  # median years from injury to implant
+    max_followup_years: float = 15.0
+    sci_ais_bcd: tuple[int, int, int] = field(default=(3, 4, 5))  # AIS B, C, D of the 12 published "B-D"
+
+    @property
+    def n_analysed(self) -> int:
+        return self.n_ms + self.n_sci
+
+
+FIELDS = {f.name: f for f in dataclasses.fields(SyntheticSpec)}
+ASSUMPTIONS = (
+    "sci_n_10y", "n_excluded_ms", "n_excluded_pump_failure", "sd_ratio_ms_to_sci", "ms_female_share",
+    "sci_female_share", "ms_age_mean", "sci_age_mean", "age_sd", "ms_years_since_onset",
+    "sci_years_since_onset", "max_followup_years", "sci_ais_bcd",
+)
+_STRUCTURE = ("n_ms", "n_sci", "n_excluded")
+
+
+def make_spec(mode: str = "calibrated", seed: int = 2019, overrides: dict | None = None) -> SyntheticSpec:
+    """A checked spec from the notebook/runner parameters (``synthetic_mode``, ``seed``, ``synthetic``)."""
+    overrides = dict(overrides or {})
+    problems = []
+    for key in overrides:
+        if key not in FIELDS or key in ("mode", "seed"):
+            problems.append(f"parameter 'synthetic': unknown key {key!r} (known: {', '.join(sorted(set(FIELDS) - {'mode', 'seed'}))})")
+    if problems:
+        raise StudyInputError(problems)
+    if isinstance(overrides.get("sci_ais_bcd"), list):
+        overrides["sci_ais_bcd"] = tuple(overrides["sci_ais_bcd"])
+    spec = SyntheticSpec(mode=mode, seed=seed, **overrides)
+    check_spec(spec)
+    return spec
+
+
+def check_spec(spec: SyntheticSpec) -> None:
+    p = []
+    if spec.mode not in ("calibrated", "simulation"):
+        p.append(f"parameter 'synthetic_mode': {spec.mode!r} is not 'calibrated' or 'simulation'")
+    if spec.mode == "calibrated":
+        for name in _STRUCTURE:
+            if getattr(spec, name) != FIELDS[name].default:
+                p.append(f"parameter 'synthetic.{name}': the calibrated cohort has the published "
+                         f"{FIELDS[name].default}; change it with synthetic_mode: simulation")
+    ints = {"n_ms": (2, 1_000_000), "n_sci": (2, 1_000_000), "n_excluded": (0, 1_000_000),
+            "sci_n_10y": (2, spec.n_sci), "n_excluded_ms": (0, spec.n_excluded),
+            "n_excluded_pump_failure": (0, spec.n_excluded)}
+    for name, (lo, hi) in ints.items():
+        v = getattr(spec, name)
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
+            p.append(f"parameter 'synthetic.{name}': expected a whole number from {lo} to {hi}, got {v!r}")
+    reals = {"sd_ratio_ms_to_sci": (0.25, 4), "ms_annual_change_pct": (-20, 50), "sci_annual_change_pct": (-20, 50),
+             "slope_sd": (0, 0.5), "dose_ref_log_sd": (0.05, 2), "ms_female_share": (0, 1), "sci_female_share": (0, 1),
+             "ms_age_mean": (18, 80), "sci_age_mean": (18, 80), "age_sd": (0, 30), "ms_years_since_onset": (0.5, 50),
+             "sci_years_since_onset": (0.5, 50), "max_followup_years": (10.5, 40)}
+    for name, (lo, hi) in reals.items():
+        v = getattr(spec, name)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
+            p.append(f"parameter 'synthetic.{name}': expected a number from {lo} to {hi}, got {v!r}")
+    ais = spec.sci_ais_bcd
+    if not (isinstance(ais, tuple) and len(ais) == 3 and all(isinstance(a, int) and a >= 0 for a in ais)
+            and (spec.mode == "simulation" or sum(ais) == published.value("n_sci_ais_bd"))):
+        p.append(f"parameter 'synthetic.sci_ais_bcd': expected three counts (B, C, D) adding up to "
+                 f"{published.value('n_sci_ais_bd'):.0f}, got {ais!r}")
+    if p:
+        raise StudyInputError(p)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Calibration: exact rescaling, no hand-typed rows
+
+
+def calibrate_two_groups(raw_a, raw_b, mean_a, mean_b, p_value, sd_ratio):
+    """Rescale two samples to the given means and two-sided Student t-test p-value.
+
+    Each sample keeps its shape (an affine map of its standardised values); the SDs keep
+    ``sd_a / sd_b = sd_ratio`` and are solved so the pooled-variance t statistic gives ``p_value``.
+    """
+    raw_a, raw_b = np.asarray(raw_a, float), np.asarray(raw_b, float)
+    na, nb = len(raw_a), len(raw_b)
+    za = (raw_a - raw_a.mean()) / raw_a.std(ddof=1)
+    zb = (raw_b - raw_b.mean()) / raw_b.std(ddof=1)
+    dof = na + nb - 2
+    t = stats.t.isf(p_value / 2, dof)
+    sd_pooled = abs(mean_a - mean_b) / (t * np.sqrt(1 / na + 1 / nb))
+    sd_b = sd_pooled / np.sqrt(((na - 1) * sd_ratio**2 + (nb - 1)) / dof)
+    return mean_a + sd_ratio * sd_b * za, mean_b + sd_b * zb
+
+
+def map_to_median_range(raw, median, lo, hi):
+    """Monotone map (log-linear on each side of the median) of an odd-sized sample onto median and range."""
+    raw = np.log(np.asarray(raw, float))
+    order = np.sort(raw)
+    r_lo, r_med, r_hi = order[0], order[len(order) // 2], order[-1]
+    below = np.log(lo) + (raw - r_lo) / (r_med - r_lo) * (np.log(median) - np.log(lo))
+    above = np.log(median) + (raw - r_med) / (r_hi - r_med) * (np.log(hi) - np.log(median))
+    return np.exp(np.where(raw <= r_med, below, above))
+
+
+# ----------------------------------------------------------------------------------------------------
+# The generator
+
+
+def generate(spec: SyntheticSpec | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(patients, doses) for the spec; deterministic for a given spec."""
+    spec = spec or SyntheticSpec()
+    check_spec(spec)
+    rng = np.random.default_rng(spec.seed)
+    for _attempt in range(200):
+        patients = _draw_patients(spec, rng)
+        d_ref, log_anchor = _draw_anchors(spec, patients, rng)
+        if spec.mode == "simulation" or _plausible(d_ref, log_anchor):
+            doses = _draw_adjustments(spec, patients, d_ref, log_anchor, rng)
+            if spec.mode == "simulation" or _reproduces_paper(patients, doses):
+                return patients, doses
+    raise RuntimeError("no calibrated cohort found in 200 attempts; check the synthetic parameters")
+
+
+def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
+    n_ex, n = spec.n_excluded, spec.n_analysed + spec.n_excluded
+    diagnosis = np.array(["MS"] * spec.n_ms + ["SCI"] * spec.n_sci
+                         + ["MS"] * spec.n_excluded_ms + ["SCI"] * (n_ex - spec.n_excluded_ms), dtype=object)
+    excluded = np.arange(n) >= spec.n_analysed
+    reason = np.full(n, "", dtype=object)
+    reason[spec.n_analysed:] = [published.EXCLUSION_REASONS[0]] * spec.n_excluded_pump_failure + [
+        published.EXCLUSION_REASONS[1]] * (n_ex - spec.n_excluded_pump_failure)
+
+    # Follow-up: everyone >= 7 years (inclusion); the published 18 of 22 MS, and sci_n_10y of 19 SCI, reach 10.
+    is_ms, is_sci = diagnosis == "MS", diagnosis == "SCI"
+    reach10 = np.zeros(n, bool)
+    if spec.mode == "calibrated":
+        n_ms10 = int(published.value("ms_n_10y"))
+        reach10[np.flatnonzero(is_ms & ~excluded)[rng.permutation(spec.n_ms)[:n_ms10]]] = True
+        reach10[np.flatnonzero(is_sci & ~excluded)[rng.permutation(spec.n_sci)[:spec.sci_n_10y]]] = True
+        reach10[excluded] = rng.random(n_ex) < 0.75
+    else:
+        share = np.where(is_ms, published.value("ms_n_10y") / published.value("n_ms"), spec.sci_n_10y / FIELDS["n_sci"].default)
+        reach10 = rng.random(n) < share
+    followup = np.where(reach10, rng.uniform(10.0, spec.max_followup_years, n), rng.uniform(7.0, 9.95, n))
+    followup = np.floor(followup * 10) / 10
+
+    # Descriptive columns (assumptions, see the data dictionary)
+    female = rng.random(n) < np.where(is_ms, spec.ms_female_share, spec.sci_female_share)
+    age = np.clip(np.round(rng.normal(np.where(is_ms, spec.ms_age_mean, spec.sci_age_mean), spec.age_sd)), 18, 80)
+    onset = np.round(np.exp(rng.normal(np.log(np.where(is_ms, spec.ms_years_since_onset, spec.sci_years_since_onset)), 0.5)), 1)
+    level = np.full(n, "", dtype=object)
+    ais = np.full(n, "", dtype=object)
+    if spec.mode == "calibrated":
+        # exact published breakdown for the 19 analysed; excluded SCI drawn in the same proportions
+        lv = ["cervical"] * int(published.value("n_sci_cervical")) + ["thoracic"] * int(published.value("n_sci_thoracic"))
+        gr = ["A"] * int(published.value("n_sci_ais_a")) + sum(([g] * k for g, k in zip("BCD", spec.sci_ais_bcd)), [])
+        sci_idx = np.flatnonzero(is_sci & ~excluded)
+        level[sci_idx] = rng.permutation(np.array(lv, dtype=object))
+        ais[sci_idx] = rng.permutation(np.array(gr, dtype=object))
+        rest = np.flatnonzero(is_sci & excluded)
+    else:
+        rest = np.flatnonzero(is_sci)
+    p_level = np.array([published.value("n_sci_cervical"), published.value("n_sci_thoracic")]) / published.value("n_sci")
+    p_ais = np.array([published.value("n_sci_ais_a"), *spec.sci_ais_bcd], float)
+    level[rest] = rng.choice(np.array(["cervical", "thoracic"], dtype=object), len(rest), p=p_level)
+    ais[rest] = rng.choice(np.array(list("ABCD"), dtype=object), len(rest), p=p_ais / p_ais.sum())
+
+    # Shuffle the chart order so ids say nothing about group or exclusion.
+    order = rng.permutation(n)
+    width = max(3, len(str(n)))
+    return pd.DataFrame({
+        "patient_id": [f"P{i + 1:0{width}d}" for i in range(n)],
+        "diagnosis": diagnosis[order],
+        "excluded": excluded[order],
+        "exclusion_reason": reason[order],
+        "followup_years": followup[order],
+        "sex": np.where(female, "F", "M")[order],
+        "age_at_implant": age[order].astype(int),
+        "years_since_onset": onset[order],
+        "sci_level": level[order],
+        "ais_grade": ais[order],
+    })
+
+
+def _draw_anchors(spec: SyntheticSpec, patients: pd.DataFrame, rng):
+    """1-year dose and log(dose / 1-year dose) at 7 and 10 years, per patient (NaN past follow-up)."""
+    n = len(patients)
+    is_ms = (patients["diagnosis"] == "MS").to_numpy()
+    analysed = ~patients["excluded"].to_numpy()
+    fu = patients["followup_years"].to_numpy()
+    mu = np.log1p(np.where(is_ms, spec.ms_annual_change_pct, spec.sci_annual_change_pct) / 100)
+    slope = rng.normal(mu, spec.slope_sd, n)
+    log7 = 6 * slope + rng.normal(0, 0.08, n)
+    log10 = 9 * slope + rng.normal(0, 0.10, n)
+    d_ref = np.exp(rng.normal(np.log(published.value("dose_ref_median")), spec.dose_ref_log_sd, n))
+    if spec.mode == "calibrated":
+        a = np.flatnonzero(analysed)
+        d_ref[a] = map_to_median_range(d_ref[a], published.value("dose_ref_median"),
+                                       published.value("dose_ref_min"), published.value("dose_ref_max"))
+        for k, log_k in ((7, log7), (10, log10)):
+            ms = np.flatnonzero(analysed & is_ms & (fu >= k))
+            sci = np.flatnonzero(analysed & ~is_ms & (fu >= k))
+            pct_ms, pct_sci = calibrate_two_groups(
+                100 * np.exp(log_k[ms]), 100 * np.exp(log_k[sci]),
+                published.value(f"ms_pct_{k}y"), published.value(f"sci_pct_{k}y"),
+                published.value(f"p_{k}y"), spec.sd_ratio_ms_to_sci)
+            with np.errstate(invalid="ignore"):
+                log_k[ms], log_k[sci] = np.log(pct_ms / 100), np.log(pct_sci / 100)
+    d_ref = np.round(d_ref, 1)
+    log10 = np.where(fu >= 10, log10, np.nan)
+    return d_ref, np.column_stack([log7, log10])
+
+
+def _plausible(d_ref, log_anchor) -> bool:
+    """A calibrated draw is kept only if every % is clinically plausible (35-450 %) and doses stay <= 2000."""
+    with np.errstate(invalid="ignore"):
+        ratio = np.exp(log_anchor)
+    ok = np.isnan(ratio) | ((ratio >= 0.35) & (ratio <= 4.5))
+    return bool(ok.all()) and bool(np.nanmax(d_ref[:, None] * ratio) <= MAX_PLAUSIBLE_DOSE)
+
+
+def _year_path(log_anchor, fu, years, rng):
+    """log(dose / 1-year dose) at each whole year 0..K: titration, then log-linear between the anchors."""
+    n = len(fu)
+    k = years[None, :].astype(float)
+    l7, l10 = log_anchor[:, :1], log_anchor[:, 1:2]
+    have10 = ~np.isnan(l10)
+    l10f = np.where(have10, l10, l7 * 9 / 6)  # without a 10-year value the 7-year trend continues
+    slope_late = l10f / 9
+    path = np.where(k <= 7, l7 * (k - 1) / 6,
+                    np.where(k <= 10, l7 + (l10f - l7) * (k - 7) / 3, l10f + slope_late * (k - 10)))
+    wobble = rng.normal(0, 0.05, (n, len(years)))
+    wobble[:, [1, 7, 10]] = 0.0  # the reference year and the anchors are exact
+    path = path + wobble
+    path[:, 0] = np.log(rng.uniform(0.3, 0.7, n))  # the dose set at implant, before titration
+    return path
+
+
+def _draw_adjustments(spec: SyntheticSpec, patients, d_ref, log_anchor, rng) -> pd.DataFrame:
+    """One row per dose adjustment, vectorised over patients and years (no per-patient loop)."""
+    fu = patients["followup_years"].to_numpy()
+    n = len(fu)
+    n_years = max(int(np.ceil(fu.max())), 10)
+    years = np.arange(n_years + 1)
+    path = _year_path(log_anchor, fu, years, rng)
+
+    # patient-years 1..ceil(follow-up), each with 4-10 adjustments
+    last_year = np.ceil(fu).astype(int)
+    py_patient = np.repeat(np.arange(n), last_year)
+    py_year = np.arange(len(py_patient)) - np.repeat(np.cumsum(last_year) - last_year, last_year) + 1
+    lo, hi = published.ADJUSTMENTS_PER_YEAR
+    py_count = rng.integers(lo, hi + 1, len(py_patient))
+
+    row_patient = np.repeat(py_patient, py_count)
+    row_year = np.repeat(py_year, py_count)
+    row_count = np.repeat(py_count, py_count)
+    row_slot = np.arange(len(row_patient)) - np.repeat(np.cumsum(py_count) - py_count, py_count)
+    # stratified days: slot j of n lies in its own 1/n of the year, so days are distinct and ordered
+    day = np.floor(365 * (row_slot + rng.uniform(0.1, 0.9, len(row_slot))) / row_count) + 1
+    t = np.round(row_year - 1 + day / 365, 3)
+    is_last = row_slot == row_count - 1
+    frac = day / 365
+    prev = path[row_patient, row_year - 1]
+    here = path[row_patient, row_year]
+    log_dose = np.where(is_last, here, prev + (here - prev) * frac + rng.normal(0, 0.05, len(t)))
+    dose = np.round(d_ref[row_patient] * np.exp(log_dose), 1)
+    keep = t <= fu[row_patient]
+
+    start = pd.DataFrame({"patient_id": patients["patient_id"].to_numpy(), "years_since_implant": 0.0,
+                          "dose_ug_per_day": np.round(d_ref * np.exp(path[:, 0]), 1)})
+    rows = pd.DataFrame({"patient_id": patients["patient_id"].to_numpy()[row_patient[keep]],
+                         "years_since_implant": t[keep], "dose_ug_per_day": dose[keep]})
+    doses = pd.concat([start, rows], ignore_index=True)
+    doses["dose_ug_per_day"] = doses["dose_ug_per_day"].clip(lower=5.0)
+    return doses.sort_values(["patient_id", "years_since_implant"], kind="stable").reset_index(drop=True)
+
+
+def _reproduces_paper(patients, doses) -> bool:
+    from . import cohort, reproduction  # late import: both build on this module's output
+
+    table = reproduction.compare(cohort.analyse(patients, doses))
+    return bool(table["matches"].all())
+
+
+# ----------------------------------------------------------------------------------------------------
+# Files
+
+
+def write_csvs(patients: pd.DataFrame, doses: pd.DataFrame, folder) -> None:
+    """Write both files with fixed number formats, so the same cohort gives the same bytes."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    p = patients.copy()
+    p["excluded"] = p["excluded"].map({True: "true", False: "false"})
+    p["followup_years"] = p["followup_years"].map("{:.1f}".format)
+    p["years_since_onset"] = p["years_since_onset"].map("{:.1f}".format)
+    d = doses.copy()
+    d["years_since_implant"] = d["years_since_implant"].map("{:.3f}".format)
+    d["dose_ug_per_day"] = d["dose_ug_per_day"].map("{:.1f}".format)
+    p.to_csv(folder / "patients.csv", index=False, lineterminator="\n")
+    d.to_csv(folder / "doses.csv", index=False, lineterminator="\n")
+
+
+def main(argv=None) -> int:
+    """``python -m helpers.synthetic [--check]``: (re)write data/synthetic/ or check it is up to date."""
+    import argparse
+    import filecmp
+    import tempfile
+
+    from . import paths
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("--check", action="store_true", help="only check the committed files are what the generator writes")
+    args = ap.parse_args(argv)
+    patients, doses = generate(SyntheticSpec())
+    if not args.check:
+        write_csvs(patients, doses, paths.SYNTHETIC_DATA)
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        write_csvs(patients, doses, tmp)
+        stale = [n for n in ("patients.csv", "doses.csv")
+                 if not filecmp.cmp(f"{tmp}/{n}", paths.SYNTHETIC_DATA / n, shallow=False)]
+    if stale:
+        print(f"data/synthetic/: {', '.join(stale)} differ from the generator's output; run python -m helpers.synthetic")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

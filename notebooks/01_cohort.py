@@ -1,0 +1,75 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 1. Who was studied
+#
+# *Re-creating Skoog & Hedman (2019), "Intrathecal Baclofen Dosage for Long-Term Treatment of Patients
+# With Spasticity Due to Traumatic Spinal Cord Injuries or Multiple Sclerosis", Ann Rehabil Med
+# 43(5):555-561, [doi:10.5535/arm.2019.43.5.555](https://doi.org/10.5535/arm.2019.43.5.555), on synthetic data.*
+#
+# The paper is a retrospective chart review of patients with an intrathecal baclofen (ITB) pump for severe
+# leg spasticity who had been treated for at least 7 years. Its question: **does the dose needed to control
+# spasticity keep rising over the years, and does that differ between multiple sclerosis (MS) and traumatic
+# spinal cord injury (SCI)?**
+#
+# This notebook describes the patients. **No real patient is in this study:** by default it runs on a
+# synthetic cohort generated to match every number the paper published (see `data/synthetic/README.md`).
+# Where the paper gives no number (sex, age, years since injury or diagnosis, follow-up), the synthetic
+# values are *assumptions*, marked as such below.
+
+# %% tags=["parameters"]
+data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
+synthetic_mode = "calibrated"  # synthetic cohort: "calibrated" to the paper, or "simulation" (random draw)
+seed = 2019  # seed of the synthetic cohort's generator
+synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
+output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
+min_cell_count = 5  # chart data only: counts below this are shown as "<5"
+
+# %%
+from helpers import study, tables
+
+S = study.start(globals())
+print(S.describe())
+
+# %% [markdown]
+# ## Table 1: the analysed patients by diagnosis
+
+# %%
+S.text("The paper analysed {n_analysed} patients: {n_ms} with MS and {n_sci} with SCI ({n_sci_cervical} cervical "
+       "and {n_sci_thoracic} thoracic injuries; {n_sci_ais_a} complete, AIS A, and {n_sci_ais_bd} incomplete, "
+       "AIS B-D). The synthetic cohort has exactly these counts. The split of AIS B-D into B, C and D, and the "
+       "rows for sex, age, time since injury or diagnosis and follow-up are **assumptions of the synthetic "
+       "data**: the paper does not report them. With your own chart data, they are your patients' values.")
+
+# %%
+table1 = tables.table_one(S.patients, min_count=S.min_count)
+tables.save(table1, "01_table1_by_diagnosis", S.out, index=True)
+tables.show(table1, "Table 1. Analysed patients by diagnosis", index=True)
+
+# %% [markdown]
+# Categorical rows give *n (%)* of the column's patients; age gives *mean (SD)*; the skewed times give
+# *median [Q1, Q3]*. The SCI level and AIS grade do not apply to MS.
+#
+# ## The spinal cord injuries
+#
+# The paper reports the SCI group by level of injury and by completeness (AIS A = complete; B-D = incomplete).
+
+# %%
+sci = tables.sci_breakdown(S.patients)
+if S.min_count:
+    sci = sci.map(S.count)
+tables.save(sci, "01_sci_level_by_ais", S.out, index=True)
+tables.show(sci, "SCI patients by level and AIS grade", index=True)
+
+# %% [markdown]
+# **Reading the table.** Most injuries are cervical, and about a third are complete. In the paper, as
+# here, the SCI group is therefore mostly tetraplegic, with a stable neurological condition, while MS is
+# a progressive disease: the reason to expect the two groups' dose needs to develop differently.
+#
+# Next: [2. From screened to analysed](02_exclusions.ipynb).

@@ -1,0 +1,71 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 2. From screened to analysed
+#
+# A chart review starts from every patient who could be in it. The paper screened the patients with an
+# ITB pump who had been treated for at least 7 years and excluded those whose dose did not reflect their
+# spasticity: a **catheter or pump failure** (a dose raised to make up for a failing system), or a **factor
+# aggravating spasticity** (such as a pressure ulcer or an infection). The flow below shows how many
+# remained, and how many were still followed at each time point the paper compares.
+#
+# How the exclusions split between the two reasons and the two diagnoses is not published, nor is the number
+# of SCI patients followed to 10 years: in the synthetic cohort these are assumptions, stated below.
+
+# %% tags=["parameters"]
+data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
+synthetic_mode = "calibrated"  # synthetic cohort: "calibrated" to the paper, or "simulation" (random draw)
+seed = 2019  # seed of the synthetic cohort's generator
+synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
+output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
+reference_year = 1  # the "initial" dose is the dose at this year after implant
+time_points = [7, 10]  # years at which the dose is compared with the reference
+min_cell_count = 5  # chart data only: counts below this are shown as "<5"
+
+# %%
+from IPython.display import display
+
+from helpers import figures, study, tables
+
+S = study.start(globals())
+print(S.describe())
+if not S.chart_data:
+    display(S.text(
+        "Published: {n_screened} screened, {n_excluded} excluded, {n_ms} MS and {n_sci} SCI analysed, {ms_n_10y} MS "
+        "patients followed to 10 years. Assumed by the synthetic cohort: {n_excluded_pump_failure} of the "
+        "exclusions for pump or catheter failure and the rest for an aggravating factor; {n_excluded_ms} of the "
+        "excluded with MS; {sci_n_10y} SCI patients followed to 10 years."))
+
+# %% [markdown]
+# ## The flow diagram
+
+# %%
+flow = tables.flow_counts(S.patients, S.doses, reference_year, time_points)
+fig = figures.flow_diagram(tables.flow_numbers(flow, time_points, count=S.count))
+figures.save(fig, "02_flow_diagram", S.out);
+
+# %% [markdown]
+# ## The same counts as a table
+#
+# "Dose at *k* years" counts the analysed patients whose follow-up reached year *k*: only they have a dose
+# at that time point. Everyone was followed at least 7 years (that was the inclusion rule), so the 7-year
+# comparison has every analysed patient; the 10-year comparison has fewer.
+
+# %%
+flow_shown = flow.assign(n=[S.count(n) for n in flow["n"]]) if S.min_count else flow
+tables.save(flow_shown, "02_flow_counts", S.out)
+tables.show(flow_shown, "Patients at each stage")
+
+# %% [markdown]
+# **Why it matters.** Every exclusion and every patient lost before 10 years changes who the means
+# describe. Patients whose pump failed, or who stopped ITB before 7 years, are not in the study at all:
+# the results describe patients who *stayed* on ITB for 7 years or more. The journal-club notebook
+# ([6](06_journal_club.ipynb)) looks at what that selection can do to the results.
+#
+# Next: [3. The dose after one year](03_one_year_dose.ipynb).

@@ -1,0 +1,77 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 3. The dose after one year
+#
+# After the pump is implanted, the dose is titrated upwards until spasticity is controlled. The paper takes
+# the dose **after one year** as each patient's "initial" dose: titration is over, and later changes can be
+# read as changes in need. The spread of that dose between patients is wide, which is why later doses are
+# compared as a *percentage of each patient's own* 1-year dose.
+#
+# The dose was adjusted together with the physician several times a year (at pump refills and visits). The
+# dose "at year *k*" is the last adjustment at or before year *k*.
+
+# %% tags=["parameters"]
+data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
+synthetic_mode = "calibrated"  # synthetic cohort: "calibrated" to the paper, or "simulation" (random draw)
+seed = 2019  # seed of the synthetic cohort's generator
+synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
+output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
+reference_year = 1  # the "initial" dose is the dose at this year after implant
+show_individuals = False  # chart data only: allow plots that show individual patients
+
+# %%
+from helpers import cohort, figures, study, tables
+
+S = study.start(globals())
+print(S.describe())
+pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_points=[])
+S.text("Published: after 1 year a median dose of **{dose_ref_median} µg/24 h (range {dose_ref_min}-{dose_ref_max})**; "
+       "the dose adjusted about 4-10 times a year.")
+
+# %% [markdown]
+# ## Median and range
+
+# %%
+ref = tables.median_range(pct, reference_year)
+tables.save(ref, "03_reference_dose_median_range", S.out)
+tables.show(ref, f"Dose at {reference_year} year(s) after implant, µg/24 h",
+            formats={"median": "{:.0f}", "min": "{:.0f}", "max": "{:.0f}"})
+
+# %% [markdown]
+# ## Every patient's dose
+#
+# Each point is one patient; the box spans the middle half of the patients, the line in it is the median.
+# The dose axis is logarithmic: on a plain axis the few high doses would squeeze everyone else into a line.
+
+# %%
+fig = figures.reference_dose(pct, reference_year, show_points=S.show_individuals)
+figures.save(fig, "03_reference_dose_by_diagnosis", S.out);
+
+# %% [markdown]
+# ## How often the dose was adjusted
+#
+# Adjustments counted in each full year of each patient's follow-up. In the synthetic cohort the number of
+# adjustments in a year is drawn from the published 4-10; with chart data this table checks that claim.
+
+# %%
+counts = cohort.adjustments_per_year(S.patients, S.doses)
+adj = tables.adjustments_summary(counts)
+tables.save(adj, "03_adjustments_per_year", S.out)
+tables.show(adj, "Dose adjustments per patient-year", formats={"median": "{:.1f}"})
+
+# %%
+fig = figures.adjustments(counts)
+figures.save(fig, "03_adjustments_per_year", S.out);
+
+# %% [markdown]
+# **Reading it.** A dose that differs 24-fold between patients says little about any one patient: what a
+# clinician can use is how a patient's dose *changes* from their own starting point. That is the next step.
+#
+# Next: [4. Dose change at 7 and 10 years](04_dose_change.ipynb).

@@ -1,0 +1,203 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 6. Journal club: appraising the study with its data
+#
+# A guided appraisal for a teaching session (about 60 minutes). The paper's design is simple and clinically
+# sensible; each choice in it also shapes the answer. Below, each choice is **shown with the data** rather
+# than only stated: what the paper did, one alternative, and how much the result moves.
+#
+# On the default synthetic cohort the "what the paper did" numbers equal the published ones; the
+# alternatives show what the same data say under other reasonable choices. Because the synthetic data are
+# a model, differences here illustrate *how* a choice can matter, not the size it had in the real cohort.
+#
+# **Plan:** 1 selection · 2 missing 10-year data · 3 the reference dose · 4 mean of ratios · 5 several time
+# points and a longitudinal model · 6 power · exercises and discussion.
+
+# %% tags=["parameters"]
+data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
+synthetic_mode = "calibrated"  # synthetic cohort: "calibrated" to the paper, or "simulation" (random draw)
+seed = 2019  # seed of the synthetic cohort's generator
+synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
+output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
+reference_year = 1  # the "initial" dose is the dose at this year after implant
+time_points = [7, 10]  # years at which the dose is compared with the reference
+alpha = 0.05  # significance level; confidence intervals are 1 - alpha
+power_reps = 2000  # Monte Carlo replicates per cell of the power grid
+
+# %%
+from IPython.display import Markdown
+
+from helpers import appraisal, cohort, figures, stats, study, tables
+
+S = study.start(globals())
+print(S.describe())
+pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_points)
+yearly = cohort.percent_of_reference(S.patients, S.doses, reference_year, all_years=True)
+pct_fmt = {c: "{:.0f}" for c in ("mean", "mean_analysed", "mean_all_screened", "difference", "MS mean %", "SCI mean %")}
+
+# %% [markdown]
+# ## 1. Selection: who is in the analysis
+#
+# Only patients **treated at least 7 years** were reviewed, and patients with a **pump or catheter failure**
+# or a **factor aggravating spasticity** were excluded. Both choices are defensible (a failing pump makes
+# the dose meaningless), but the result then describes patients who stayed on ITB and whose course was
+# uncomplicated. Patients who stopped ITB early (for lack of effect, side effects or death) are invisible.
+#
+# The excluded patients' charts are in the data: what if they had been kept?
+
+# %%
+sel = appraisal.selection_effect(S.patients, S.doses, reference_year, time_points)
+tables.show(sel, "Mean % of the reference dose: analysed vs everyone screened", formats=pct_fmt)
+
+# %% [markdown]
+# ## 2. Missing 10-year data
+#
+# Everyone was followed 7 years, but not everyone 10: the 10-year means are over fewer patients. If the
+# patients who reached 10 years differ from those who did not (for example, those with a steeper rise were
+# followed longer, or stopped earlier), the 10-year mean is not the 10-year mean of the same cohort.
+# A first check: were the patients followed to 10 years already different at 7 years?
+
+# %%
+comp = appraisal.completers(pct, time_points)
+tables.show(comp, f"% at {time_points[0]} years, by whether the patient was followed to {time_points[-1]} years",
+            formats={c: "{:.0f}" for c in comp.columns if c.startswith("mean")})
+
+# %% [markdown]
+# ## 3. The reference dose
+#
+# Each patient's dose is compared with their dose **after one year**, when titration is taken to be over.
+# If titration goes on into the second year, the 1-year dose is too low and every later percentage too
+# high, more so in a group titrated more slowly. The same data with other reference years:
+
+# %%
+ref_years = sorted({reference_year, 1, 2, 3})
+sens = appraisal.reference_year_sensitivity(S.patients, S.doses, ref_years, time_points)
+tables.show(sens, "Headline results by reference year", formats={**pct_fmt, "Student p": tables.p_format})
+
+# %% [markdown]
+# ## 4. Mean of ratios, ratio of means, geometric mean
+#
+# The paper averages each patient's percentage (a *mean of ratios*). Percentages are skewed: a patient
+# going from 30 to 90 µg/24 h (300%) weighs as much as one going from 500 to 1500, and a few large ratios
+# pull the mean up. Alternatives: the *ratio of the mean doses* (weights patients by dose), the *geometric
+# mean* (the average on the log scale, where a doubling and a halving cancel out) and the median.
+
+# %%
+rm = appraisal.ratio_measures(pct, time_points)
+tables.show(rm, "Four summaries of the dose change (% of the reference dose)",
+            formats={c: "{:.0f}" for c in rm.columns if c.endswith("%")})
+
+# %% [markdown]
+# A **log-ratio analysis** compares the geometric means with a t-test on log(dose / reference dose). It
+# suits ratios better (symmetric, less driven by a few patients), and its p-value can be set beside the
+# published test's:
+
+# %%
+lr = appraisal.log_ratio_tests(pct, time_points, alpha)
+tables.show(lr, f"Geometric mean % with {100 * (1 - alpha):g}% CI, and MS vs SCI p on the log scale",
+            formats={"geometric_mean_pct": "{:.0f}", "gm_ci_low": "{:.0f}", "gm_ci_high": "{:.0f}",
+                     "p_student": tables.p_format, "p_published_test": tables.p_format})
+
+# %% [markdown]
+# ## 5. Several time points, and a model that uses every year
+#
+# The paper tests at 7 *and* at 10 years, on largely the same patients. Two tests give two chances of a
+# false positive; the usual corrections:
+
+# %%
+res = cohort.analyse(S.patients, S.doses, reference_year, time_points)
+mt = appraisal.multiple_testing({f"MS vs SCI at {k} years": res[f"p_{k}y"] for k in time_points})
+tables.show(mt, "Adjusting for two time points", formats={c: tables.p_format for c in ("p", "p Holm", "p Bonferroni")})
+
+# %% [markdown]
+# Two snapshots also throw most of the chart away. A **linear mixed model** uses every yearly dose of every
+# patient: log(dose / reference dose) changes linearly with the years since the reference, at a rate that
+# differs by diagnosis, with each patient allowed their own starting level and rate (random intercept and
+# slope). Patients without a 10-year dose still inform the rate, and a single question replaces two tests:
+# *does the dose rise faster in MS than in SCI?*
+
+# %%
+mm, note = appraisal.mixed_model(yearly, reference_year, alpha)
+print(note)
+tables.show(mm, f"Mixed model: yearly dose change by diagnosis ({100 * (1 - alpha):g}% CI)",
+            formats={"yearly change %": "{:.1f}", "CI low": "{:.1f}", "CI high": "{:.1f}",
+                     "% at 7 y (model)": "{:.0f}", "% at 10 y (model)": "{:.0f}", "MS vs SCI slope p": tables.p_format})
+
+# %% [markdown]
+# ## 6. Power: how likely was a study this size to find the difference?
+#
+# A Monte Carlo simulation: many imaginary studies are drawn with normally distributed percentages, the
+# group SDs of this run's data at the first time point, and a range of true MS-SCI differences and cohort
+# sizes (MS:SCI as in the paper). Each is tested with Student's t; power is the share that finds the
+# difference. All replicates of a cell are one array operation (`helpers.stats.simulate_power`).
+
+# %%
+first = pct.loc[pct["year"] == time_points[0]]
+g = first.groupby("diagnosis", observed=True)["pct"]
+sd, mean = g.std(), g.mean()
+observed_diff = mean["MS"] - mean["SCI"]
+grid = stats.power_grid(sizes=[10, 20, 30, 41, 60, 80, 120], differences=[15, 30, round(observed_diff), 60],
+                        sci_mean=mean["SCI"], ms_sd=sd["MS"], sci_sd=sd["SCI"], alpha=alpha, reps=power_reps,
+                        seed=seed)
+fig = figures.power_curves(grid, paper_n=len(cohort.analysed(S.patients)), paper_difference=observed_diff, alpha=alpha)
+figures.save(fig, "06_power_curves", S.out);
+
+# %%
+here = grid.loc[(grid["n_total"] == 41) & (grid["difference"] == round(observed_diff)), "power"]
+Markdown(f"With {len(cohort.analysed(S.patients))} patients and a true difference of {observed_diff:.0f} points "
+         f"at {time_points[0]} years (SDs {sd['MS']:.0f} and {sd['SCI']:.0f}), a study like this one finds it "
+         f"in about **{100 * here.iloc[0]:.0f}%** of repetitions. A difference half that size would usually be missed.")
+
+# %% [markdown]
+# ## Exercises
+#
+# Try them in pairs; each answer opens with a click.
+#
+# **1.** Rerun this notebook on a *simulated* cohort (`synthetic_mode = "simulation"`, any `seed`). Do the
+# MS and SCI means still differ? Is p still below 0.05?
+#
+# <details><summary>Answer</summary>
+# The simulated cohort draws from the same model without forcing the published values, so the means move
+# around the published ones from seed to seed, and p varies widely, sometimes above 0.05:
+# with power well below 100% (section 6), a replication of this study can "fail" by chance alone.
+# </details>
+#
+# **2.** In section 4, why is the mean of ratios higher than the geometric mean in both groups?
+#
+# <details><summary>Answer</summary>
+# Ratios are skewed to the right: rises can be large (300%) but falls are bounded (a dose cannot drop below
+# 0%). The arithmetic mean of skewed values is pulled up by the largest; the geometric mean works on the
+# log scale, where the distribution is roughly symmetric. The gap is larger in the group with more spread.
+# </details>
+#
+# **3.** Which single choice in sections 1-5 would you change if you re-did the study, and why?
+#
+# <details><summary>Answer</summary>
+# There is no one right answer. A strong case can be made for the mixed model (section 5): it uses all the
+# data, handles patients with shorter follow-up, and answers the clinical question (how fast does the dose
+# rise?) with one test. Reporting geometric means (section 4) is a smaller change with a similar spirit.
+# </details>
+#
+# **4.** A patient with MS has needed 200 µg/24 h after the first year. What dose would you plan for at 10
+# years, and how sure are you?
+#
+# <details><summary>Answer</summary>
+# The group mean suggests roughly twice the dose (about 400 µg/24 h), but the spread between patients is
+# wide (see the trajectories in notebook 4): some MS patients' doses barely change, others triple. The mean
+# is a planning figure for a service (pump refills, drug supply), not a prediction for one patient.
+# </details>
+#
+# ## Discussion questions
+#
+# * The paper excluded patients with pump failures. Would including them bias the result up or down?
+# * Is a rising dose in MS evidence of *tolerance* to baclofen, of *disease progression*, or neither? What
+#   data would tell them apart?
+# * Does "the SCI dose is stable" mean SCI patients need fewer visits? What else drives visit frequency?
+# * How would you design a prospective study of the same question?
