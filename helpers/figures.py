@@ -10,6 +10,7 @@ from pathlib import Path
 import sys
 
 import matplotlib
+import matplotlib.patches
 import matplotlib.ticker
 
 if "ipykernel" not in sys.modules:
@@ -32,7 +33,6 @@ def setup() -> None:
     """Theme, deterministic SVG ids, and PNG-only inline figures (nbval compares no images; PNG is stable)."""
     sns.set_theme(context="notebook", style="whitegrid", font_scale=1.0)
     matplotlib.rcParams.update({
-        "svg.hashsalt": "itb-study",
         "figure.dpi": 100,
         "savefig.dpi": DPI,
         "axes.titleweight": "bold",
@@ -52,8 +52,9 @@ def save(fig, name: str, out: Path) -> list[Path]:
     """Write ``figures/<name>.png`` and ``.svg`` under the output folder; return the two paths."""
     folder = paths.figures_dir(Path(out))
     png, svg = folder / f"{name}.png", folder / f"{name}.svg"
-    fig.savefig(png, metadata={"Software": None}, dpi=DPI)
-    fig.savefig(svg, metadata={"Date": None, "Creator": None})
+    with matplotlib.rc_context({"svg.hashsalt": "itb-study"}):  # fixed SVG ids whoever calls
+        fig.savefig(png, metadata={"Software": None}, dpi=DPI)
+        fig.savefig(svg, metadata={"Date": None, "Creator": None})
     return [png, svg]
 
 
@@ -67,6 +68,18 @@ def _points(ax, x_centre, values, colour, rng, spread=0.12, size=36):
     values = np.asarray(values, float)
     x = x_centre + rng.uniform(-spread, spread, len(values))
     ax.scatter(x, values, s=size, color=colour, edgecolor="white", linewidth=0.6, zorder=3)
+
+
+def _boxes(ax, positions, samples, colours, width):
+    """Box plots drawn by matplotlib (seaborn 0.13 still passes matplotlib's deprecated ``vert``)."""
+    bp = ax.boxplot([np.asarray(v, float) for v in samples], positions=positions, widths=width, patch_artist=True,
+                    orientation="vertical", showfliers=False, manage_ticks=False,
+                    medianprops={"color": "#222222", "linewidth": 1.2}, whiskerprops={"color": "#222222"},
+                    capprops={"color": "#222222"}, boxprops={"edgecolor": "#222222"})
+    for patch, colour in zip(bp["boxes"], colours):
+        patch.set_facecolor(colour)
+        patch.set_alpha(0.35)
+    return bp
 
 
 def group_labels(df: pd.DataFrame, group: str = "diagnosis") -> dict[str, str]:
@@ -123,8 +136,8 @@ def reference_dose(pct_long: pd.DataFrame, reference_year: int, log_scale: bool 
     labels = group_labels(ref)
     fig, ax = plt.subplots(figsize=(6.2, 4.6))
     order = list(PALETTE)
-    sns.boxplot(data=ref, x="diagnosis", y="dose_ref", hue="diagnosis", order=order, hue_order=order,
-                palette=PALETTE, width=0.5, fliersize=0, boxprops={"alpha": 0.35}, legend=False, ax=ax)
+    _boxes(ax, range(len(order)), [ref.loc[ref["diagnosis"] == dx, "dose_ref"] for dx in order],
+           [PALETTE[dx] for dx in order], 0.5)
     if show_points:
         rng = np.random.default_rng(0)
         for i, dx in enumerate(order):
@@ -134,6 +147,7 @@ def reference_dose(pct_long: pd.DataFrame, reference_year: int, log_scale: bool 
         ticks = [25, 50, 100, 200, 400, 800]
         ax.set_yticks(ticks, [str(t) for t in ticks])
         ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_xlim(-0.6, len(order) - 0.4)
     ax.set_xticks(range(len(order)), [labels[o] for o in order])
     ax.set_xlabel("")
     ax.set_ylabel(f"Dose at {reference_year} year{'s' if reference_year > 1 else ''} (µg/24 h, log scale)")
@@ -197,11 +211,12 @@ def time_point_distributions(pct_long: pd.DataFrame, time_points, reference_year
     d["time"] = d["year"].map(lambda k: f"{k} years")
     order = [f"{k} years" for k in time_points]
     fig, ax = plt.subplots(figsize=(7.2, 4.6))
-    sns.boxplot(data=d, x="time", y="pct", hue="diagnosis", order=order, hue_order=list(PALETTE), palette=PALETTE,
-                fliersize=0, boxprops={"alpha": 0.35}, width=0.6, ax=ax)
+    offsets = dict(zip(PALETTE, (-0.15, 0.15)))  # two boxes side by side at each time point
+    for dx in PALETTE:
+        _boxes(ax, [i + offsets[dx] for i in range(len(time_points))],
+               [d.loc[(d["year"] == k) & (d["diagnosis"] == dx), "pct"] for k in time_points], [PALETTE[dx]] * len(time_points), 0.28)
     if show_points:
         rng = np.random.default_rng(0)
-        offsets = dict(zip(PALETTE, (-0.15, 0.15)))  # where seaborn puts two dodged boxes of total width 0.6
         for i, k in enumerate(time_points):
             for dx in PALETTE:
                 vals = d.loc[(d["year"] == k) & (d["diagnosis"] == dx), "pct"]
@@ -212,8 +227,9 @@ def time_point_distributions(pct_long: pd.DataFrame, time_points, reference_year
     ax.set_xlabel("")
     ax.set_ylabel(f"Dose, % of the {reference_year}-year dose")
     ax.set_title("Dose at each time point relative to the dose after titration", loc="left")
-    handles, labels = ax.get_legend_handles_labels()
-    ax.legend(handles[: len(PALETTE)], labels[: len(PALETTE)], title="", frameon=False, loc="upper left")
+    ax.set_xlim(-0.5, len(time_points) - 0.5)
+    handles = [matplotlib.patches.Patch(facecolor=c, alpha=0.6, edgecolor="#222222", label=dx) for dx, c in PALETTE.items()]
+    ax.legend(handles=handles, frameon=False, loc="upper left")
     return fig
 
 

@@ -69,13 +69,18 @@ def _plan(args) -> dict:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise StudyInputError(f"output folder {folder}: cannot be created ({err.strerror})") from None
-        if not os.access(folder, os.W_OK):
-            raise StudyInputError(f"output folder {_rel(folder)}: not writable; previous outputs are unchanged")
+            raise StudyInputError(f"output folder {_rel(folder)}: cannot be created ({err.strerror}); "
+                                  "previous outputs are unchanged") from None
+        try:  # a real write, not os.access: root passes os.access even where writing fails
+            tempfile.TemporaryFile(dir=folder).close()
+        except OSError as err:
+            raise StudyInputError(f"output folder {_rel(folder)}: not writable ({err.strerror}); "
+                                  "previous outputs are unchanged") from None
     nbs = paths.study_notebooks()
     if not nbs:
         raise StudyInputError(f"{paths.NOTEBOOKS}: no notebooks named NN_topic.ipynb")
-    return {"values": values, "named": named, "name": name, "target": target, "notebooks": nbs,
+    failed = (paths.FAILED / (name or "default")) if not args.out else target.with_name(target.name + "-failed")
+    return {"values": values, "named": named, "name": name, "target": target, "notebooks": nbs, "failed": failed,
             "in_place": not named and not args.out, "params_file": args.params, "html": not args.no_html}
 
 
@@ -150,7 +155,7 @@ def _execute_one(pm, plan, nb_path: Path, out_nb: Path):
 
 
 def _failed(plan, nb_path: Path, out_nb: Path, what: str, bad_input: bool) -> int:
-    keep = paths.FAILED / (plan["name"] or "default")
+    keep = plan["failed"]
     kept = ""
     if out_nb.exists():
         keep.mkdir(parents=True, exist_ok=True)

@@ -45,7 +45,8 @@ def compare_groups(df: pd.DataFrame, value: str, alpha: float = 0.05, group: str
     rows = []
     base = {"n_ms": len(a), "n_sci": len(b)}
     if len(a) < 2 or len(b) < 2:
-        return pd.DataFrame([{**base, "test": t} for t in ("Student t", "Welch t", "Mann-Whitney U", "Hedges' g")])
+        empty = dict.fromkeys(("statistic", "dof", "p", "estimate", "ci_low", "ci_high"), np.nan)
+        return pd.DataFrame([{"test": t, **base, **empty} for t in ("Student t", "Welch t", "Mann-Whitney U", "Hedges' g")])
     conf = 1 - alpha
     for name, corr in (("Student t", False), ("Welch t", True)):
         r = pg.ttest(a, b, correction=corr, confidence=conf).iloc[0]

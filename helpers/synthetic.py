@@ -322,7 +322,8 @@ def _draw_adjustments(spec: SyntheticSpec, patients, d_ref, log_anchor, rng) -> 
     rows = pd.DataFrame({"patient_id": patients["patient_id"].to_numpy()[row_patient[keep]],
                          "years_since_implant": t[keep], "dose_ug_per_day": dose[keep]})
     doses = pd.concat([start, rows], ignore_index=True)
-    doses["dose_ug_per_day"] = doses["dose_ug_per_day"].clip(lower=5.0)
+    # a floor and a ceiling as a clinic would keep them (simulated paths can wander past both)
+    doses["dose_ug_per_day"] = doses["dose_ug_per_day"].clip(lower=5.0, upper=MAX_PLAUSIBLE_DOSE)
     return doses.sort_values(["patient_id", "years_since_implant"], kind="stable").reset_index(drop=True)
 
 

@@ -1,0 +1,49 @@
+"""The pinned environment: pip and conda users get the same packages."""
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)$")
+
+
+def _pins(lines):
+    pins = {}
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = PIN.match(line)
+        assert m, f"not an exact pin: {line!r}"
+        pins[m.group(1).lower().replace("_", "-")] = m.group(2)
+    return pins
+
+
+def requirements():
+    return _pins((ROOT / "requirements.txt").read_text().splitlines())
+
+
+def test_every_requirement_is_pinned_exactly():
+    assert len(requirements()) > 20
+
+
+def test_environment_yml_lists_the_same_pins_as_requirements():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    assert _pins(pip_section) == requirements()
+    assert "python=3.11" in env["dependencies"]
+
+
+def test_direct_dependencies_are_in_the_lock():
+    direct = _pins((ROOT / "requirements.in").read_text().splitlines())
+    lock = requirements()
+    assert {k: lock.get(k) for k in direct} == direct
+
+
+def test_installed_versions_match_the_pins():
+    from importlib import metadata
+
+    wrong = {name: (pin, metadata.version(name)) for name, pin in requirements().items()
+             if metadata.version(name) != pin}
+    assert not wrong, f"installed versions differ from requirements.txt (make rebuilds .venv): {wrong}"

@@ -1,0 +1,88 @@
+"""Each statistic in helpers.stats against an independent computation with scipy/numpy."""
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from helpers import stats
+
+
+@pytest.fixture
+def two_groups():
+    rng = np.random.default_rng(42)
+    a, b = rng.normal(157, 60, 22), rng.normal(113, 30, 19)
+    df = pd.DataFrame({"diagnosis": ["MS"] * 22 + ["SCI"] * 19, "pct": np.r_[a, b]})
+    return df, a, b
+
+
+def test_student_and_welch_t_match_scipy(two_groups):
+    df, a, b = two_groups
+    t = stats.compare_groups(df, "pct").set_index("test")
+    for name, equal in (("Student t", True), ("Welch t", False)):
+        ref = sps.ttest_ind(a, b, equal_var=equal)
+        assert t.at[name, "statistic"] == pytest.approx(ref.statistic)
+        assert t.at[name, "p"] == pytest.approx(ref.pvalue)
+        ci = ref.confidence_interval(0.95)
+        assert (t.at[name, "ci_low"], t.at[name, "ci_high"]) == pytest.approx((ci.low, ci.high), abs=0.006)
+    assert stats.student_t_p(df, "pct") == pytest.approx(sps.ttest_ind(a, b).pvalue)
+
+
+def test_mann_whitney_matches_scipy(two_groups):
+    df, a, b = two_groups
+    t = stats.compare_groups(df, "pct").set_index("test")
+    ref = sps.mannwhitneyu(a, b, alternative="two-sided")
+    assert t.at["Mann-Whitney U", "statistic"] == ref.statistic
+    assert t.at["Mann-Whitney U", "p"] == pytest.approx(ref.pvalue)
+    assert t.at["Mann-Whitney U", "estimate"] == pytest.approx(ref.statistic / (22 * 19))
+
+
+def test_hedges_g_and_its_ci_match_the_textbook_formulas(two_groups):
+    df, a, b = two_groups
+    na, nb = len(a), len(b)
+    sp = np.sqrt(((na - 1) * a.var(ddof=1) + (nb - 1) * b.var(ddof=1)) / (na + nb - 2))
+    d = (a.mean() - b.mean()) / sp
+    g = d * (1 - 3 / (4 * (na + nb) - 9))
+    se = np.sqrt((na + nb) / (na * nb) + g**2 / (2 * (na + nb)))
+    got, (lo, hi) = stats.hedges_g(a, b)
+    assert got == pytest.approx(g, rel=1e-3)
+    crit = sps.t.ppf(0.975, na + nb - 2)  # pingouin (and many texts) use the t quantile here
+    assert (lo, hi) == pytest.approx((g - crit * se, g + crit * se), abs=0.006)
+
+
+def test_summary_ci_matches_scipy_t_interval(two_groups):
+    df, a, _ = two_groups
+    s = stats.summary(df, "pct", alpha=0.01).set_index("diagnosis")
+    lo, hi = sps.t.interval(0.99, len(a) - 1, loc=a.mean(), scale=sps.sem(a))
+    assert (s.at["MS", "ci_low"], s.at["MS", "ci_high"]) == pytest.approx((lo, hi))
+    assert s.at["MS", "sd"] == pytest.approx(a.std(ddof=1))
+
+
+def test_log_ratio_test_is_a_t_test_on_logs(two_groups):
+    df, a, b = two_groups
+    lr = stats.log_ratio_test(df, "pct").set_index("diagnosis")
+    assert lr.at["MS", "geometric_mean_pct"] == pytest.approx(sps.gmean(a))
+    assert lr.at["MS", "p_student"] == pytest.approx(sps.ttest_ind(np.log(a), np.log(b)).pvalue)
+
+
+def test_too_few_patients_give_no_test():
+    df = pd.DataFrame({"diagnosis": ["MS", "MS", "SCI"], "pct": [100.0, 120.0, 90.0]})
+    assert np.isnan(stats.student_t_p(df, "pct"))
+    assert stats.compare_groups(df, "pct")["p"].isna().all()
+
+
+def test_vectorised_power_equals_the_per_replicate_pingouin_loop():
+    args = dict(n_ms=12, n_sci=10, ms_mean=150, sci_mean=110, ms_sd=50, sci_sd=30, alpha=0.05, reps=150, seed=3)
+    assert stats.simulate_power(**args) == stats.simulate_power_loop(**args)
+
+
+def test_power_is_alpha_without_a_difference_and_near_one_with_a_large_one():
+    null = stats.simulate_power(20, 20, 100, 100, 30, 30, alpha=0.05, reps=20000, seed=1)
+    assert null == pytest.approx(0.05, abs=0.006)
+    assert stats.simulate_power(50, 50, 200, 100, 30, 30, reps=2000, seed=1) == 1.0
+
+
+def test_power_grid_shape():
+    grid = stats.power_grid([20, 41], [10, 40], sci_mean=113, ms_sd=60, sci_sd=30, reps=500)
+    assert len(grid) == 4 and set(grid["n_total"]) == {20, 41}
+    assert grid.loc[grid["n_total"] == 41, "n_ms"].iloc[0] == 22
+    assert (grid.sort_values("difference").groupby("n_total")["power"].diff().dropna() > 0).all()
