@@ -6,7 +6,6 @@ the kernels inherit $ITB_STUDY_OUTPUT_DIR from this process (see helpers/paths.p
 import os
 import tempfile
 
-os.environ.setdefault("MPLBACKEND", "agg")
 os.environ.setdefault("TQDM_DISABLE", "1")
 _out = tempfile.mkdtemp(prefix="itb-test-outputs-")
 os.environ["ITB_STUDY_OUTPUT_DIR"] = _out

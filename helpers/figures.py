@@ -48,14 +48,16 @@ def setup() -> None:
         pass
 
 
-def save(fig, name: str, out: Path) -> list[Path]:
-    """Write ``figures/<name>.png`` and ``.svg`` under the output folder; return the two paths."""
+def save(fig, name: str, out: Path) -> None:
+    """Write ``figures/<name>.png`` and ``.svg`` under the output folder.
+
+    Returns nothing, so a notebook cell ending with it shows only the figure (a trailing ';' does not
+    silence a value when nbval re-runs the cell)."""
     folder = paths.figures_dir(Path(out))
     png, svg = folder / f"{name}.png", folder / f"{name}.svg"
     with matplotlib.rc_context({"svg.hashsalt": "itb-study"}):  # fixed SVG ids whoever calls
         fig.savefig(png, metadata={"Software": None}, dpi=DPI)
         fig.savefig(svg, metadata={"Date": None, "Creator": None})
-    return [png, svg]
 
 
 def _label(dx: str, n: int) -> str:

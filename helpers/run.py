@@ -138,6 +138,21 @@ def execute(plan: dict) -> int:
     return EXIT_OK
 
 
+def _quiet_kernel_manager():
+    """Kernels whose own log (not the notebook's output) does not reach the terminal: no TCP warning at start,
+    no traceback when Ctrl-C stops a cell. Everything a cell prints still goes into the notebook."""
+    import subprocess
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw["stderr"] = subprocess.DEVNULL
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager
+
+
 def _execute_one(pm, plan, nb_path: Path, out_nb: Path):
     """Execute one notebook into the build; None on success, else (what failed, is it bad input)."""
     declared = notebooks.declared_parameters(nb_path)
@@ -145,7 +160,7 @@ def _execute_one(pm, plan, nb_path: Path, out_nb: Path):
     try:
         pm.execute_notebook(str(nb_path), str(out_nb), parameters=inject or None, cwd=str(paths.NOTEBOOKS),
                             kernel_name="python3", progress_bar=False, log_output=False,
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no kernel chatter on the terminal
+                            kernel_manager_class=_quiet_kernel_manager())
     except pm.PapermillExecutionError as err:
         return f"cell {err.exec_count}: {err.ename}: {err.evalue}", err.ename == "StudyInputError"
     except Exception as err:  # a dead kernel, a timeout: still this notebook's failure

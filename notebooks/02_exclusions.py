@@ -1,5 +1,13 @@
 # ---
 # jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -48,7 +56,7 @@ if not S.chart_data:
 # %%
 flow = tables.flow_counts(S.patients, S.doses, reference_year, time_points)
 fig = figures.flow_diagram(tables.flow_numbers(flow, time_points, count=S.count))
-figures.save(fig, "02_flow_diagram", S.out);
+figures.save(fig, "02_flow_diagram", S.out)
 
 # %% [markdown]
 # ## The same counts as a table

@@ -1,5 +1,13 @@
 # ---
 # jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -52,7 +60,7 @@ tables.show(ref, f"Dose at {reference_year} year(s) after implant, µg/24 h",
 
 # %%
 fig = figures.reference_dose(pct, reference_year, show_points=S.show_individuals)
-figures.save(fig, "03_reference_dose_by_diagnosis", S.out);
+figures.save(fig, "03_reference_dose_by_diagnosis", S.out)
 
 # %% [markdown]
 # ## How often the dose was adjusted
@@ -68,7 +76,7 @@ tables.show(adj, "Dose adjustments per patient-year", formats={"median": "{:.1f}
 
 # %%
 fig = figures.adjustments(counts)
-figures.save(fig, "03_adjustments_per_year", S.out);
+figures.save(fig, "03_adjustments_per_year", S.out)
 
 # %% [markdown]
 # **Reading it.** A dose that differs 24-fold between patients says little about any one patient: what a

@@ -1,5 +1,13 @@
 # ---
 # jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -60,14 +68,14 @@ tables.show(summary, f"Dose as % of the {reference_year}-year dose: mean, SD and
 by_year = stats.summary(yearly, "pct", by=("diagnosis", "year"), alpha=alpha)
 fig = figures.trajectories(yearly, by_year, reference_year, time_points, show_individuals=S.show_individuals,
                            alpha=alpha)
-figures.save(fig, "04_trajectories_percent_of_reference", S.out);
+figures.save(fig, "04_trajectories_percent_of_reference", S.out)
 
 # %% [markdown]
 # ## The distributions at each time point
 
 # %%
 fig = figures.time_point_distributions(pct, time_points, reference_year, show_points=S.show_individuals)
-figures.save(fig, "04_percent_at_time_points", S.out);
+figures.save(fig, "04_percent_at_time_points", S.out)
 
 # %% [markdown]
 # ## MS vs SCI: the published test and three checks of it

@@ -1,5 +1,13 @@
 # ---
 # jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -147,7 +155,7 @@ grid = stats.power_grid(sizes=[10, 20, 30, 41, 60, 80, 120], differences=[15, 30
                         sci_mean=mean["SCI"], ms_sd=sd["MS"], sci_sd=sd["SCI"], alpha=alpha, reps=power_reps,
                         seed=seed)
 fig = figures.power_curves(grid, paper_n=len(cohort.analysed(S.patients)), paper_difference=observed_diff, alpha=alpha)
-figures.save(fig, "06_power_curves", S.out);
+figures.save(fig, "06_power_curves", S.out)
 
 # %%
 here = grid.loc[(grid["n_total"] == 41) & (grid["difference"] == round(observed_diff)), "power"]

@@ -86,7 +86,8 @@ def test_saved_figures_exist_and_are_byte_stable(tmp_path, pct):
     digests = []
     for i in range(2):
         fig = figures.reference_dose(pct, 1)
-        png, svg = figures.save(fig, "x", tmp_path / str(i))
+        figures.save(fig, "x", tmp_path / str(i))
+        png, svg = tmp_path / str(i) / "figures" / "x.png", tmp_path / str(i) / "figures" / "x.svg"
         plt.close(fig)
         assert png.stat().st_size > 10_000 and svg.read_text().startswith("<?xml")
         digests.append((hashlib.sha256(png.read_bytes()).hexdigest(), hashlib.sha256(svg.read_bytes()).hexdigest()))

@@ -1,0 +1,180 @@
+"""End to end: the runner builds the whole study; results are byte-stable; failures leave outputs alone."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import paths, run, synthetic
+
+from .conftest import PY, run_study, tree_digest
+
+
+def test_default_run_gives_byte_identical_notebooks_figures_and_tables(default_run):
+    """What `make study` writes equals what is committed: a rerun leaves git status clean."""
+    for part, committed in (("notebooks", paths.NOTEBOOKS), ("figures", paths.OUTPUTS / "figures"),
+                            ("tables", paths.OUTPUTS / "tables")):
+        built = tree_digest(default_run / part)
+        mine = {k: v for k, v in tree_digest(committed).items() if k.endswith((".ipynb", ".png", ".svg", ".csv"))}
+        assert built == mine, f"{part}/ differs from the committed files: run `make study` and commit"
+
+
+def test_executed_notebooks_carry_no_volatile_metadata(default_run):
+    for nb_path in sorted((default_run / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(nb_path, as_version=4)
+        assert "papermill" not in nb.metadata and set(nb.metadata["language_info"]) == {"name"}
+        for cell in nb.cells:
+            assert not {"papermill", "execution"} & set(cell.metadata), nb_path.name
+            if cell.cell_type == "code":
+                assert cell.execution_count is not None
+                assert not [o for o in cell.outputs if o.output_type == "error" or o.get("name") == "stderr"]
+
+
+def test_every_published_number_is_reproduced(default_run):
+    import pandas as pd
+
+    repro = pd.read_csv(default_run / "tables" / "reproduction.csv", dtype=str)
+    assert list(repro.columns) == ["quantity", "published", "reproduced", "matches"]
+    assert len(repro) == 20 and (repro["matches"] == "True").all(), repro
+
+
+def test_the_site_has_reader_and_full_pages_and_an_index(default_run):
+    html = default_run / "html"
+    stems = [p.stem for p in sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
+    assert len(stems) == 6
+    for s in stems:
+        reader, full = (html / f"{s}.html").read_text(), (html / f"{s}.full.html").read_text()
+        assert "highlight hl-python" not in reader and "highlight hl-python" in full  # code only in full
+        assert "<script src=" not in reader and "cdnjs" not in reader  # nothing from the internet
+    index = (html / "index.html").read_text()
+    assert "20 of 20 published numbers reproduced" in index
+    for s in stems:
+        assert f'href="{s}.html"' in index and f'href="{s}.full.html"' in index
+    rec = json.loads((html / "run.json").read_text())
+    assert rec["name"] == "default" and "git_commit" not in rec
+
+
+EXAMPLES = sorted(paths.PARAMS.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def example_runs(tmp_path_factory):
+    """Every example in params/ run through the runner, two at a time (2 cores)."""
+    root = tmp_path_factory.mktemp("examples")
+    results, pending = {}, list(EXAMPLES)
+    while pending:
+        batch, pending = pending[:2], pending[2:]
+        procs = {f: subprocess.Popen([PY, "-m", "helpers.run", "--params", str(f), "--out", str(root / f.stem)],
+                                     cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for f in batch}
+        for f, p in procs.items():
+            _, err = p.communicate(timeout=900)
+            results[f.stem] = (p.returncode, err, root / f.stem)
+    return results
+
+
+@pytest.mark.parametrize("example", [f.stem for f in EXAMPLES])
+def test_each_params_example_runs(example, example_runs):
+    code, err, out = example_runs[example]
+    assert code == 0, err
+    assert (out / "params.yaml").read_text() == (paths.PARAMS / f"{example}.yaml").read_text()
+    assert (out / "html" / "index.html").exists() and len(list((out / "notebooks").glob("*.ipynb"))) == 6
+    rec = json.loads((out / "html" / "run.json").read_text())
+    assert "git_commit" in rec and rec["name"] == example
+    injected = [c for c in nbformat.read(out / "notebooks" / "05_reproduction.ipynb", as_version=4).cells
+                if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+
+
+def test_a_simulated_cohort_is_not_calibrated(example_runs):
+    import pandas as pd
+
+    _, _, out = example_runs["simulated_seed_7"]
+    repro = pd.read_csv(out / "tables" / "reproduction.csv", dtype=str).set_index("quantity")
+    assert repro.loc["Patients analysed", "matches"] == "True"  # same size as the paper
+    assert (repro["matches"] == "False").any()  # but drawn, not solved
+
+
+def _failing_notebook(folder: Path, source: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("y = 2"), nbformat.v4.new_code_cell(source)]
+    path = folder / "01_broken.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize("source, code, message", [
+    ("1 / 0", run.EXIT_FAILED, "notebook 01_broken.ipynb failed in cell 3: ZeroDivisionError: division by zero"),
+    ("from helpers.errors import StudyInputError\nraise StudyInputError('doses.csv: something')", run.EXIT_BAD_INPUT,
+     "failed in cell 3: StudyInputError: doses.csv: something"),
+    ("import os\nos._exit(1)", run.EXIT_FAILED, "notebook 01_broken.ipynb failed in DeadKernelError"),
+])
+def test_a_failing_notebook_stops_the_run_names_the_cell_and_keeps_the_outputs(tmp_path, capsys, source, code, message):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "previous.txt").write_text("good outputs")
+    plan = {"values": {}, "named": True, "name": "t", "target": out, "failed": tmp_path / "failed",
+            "notebooks": [_failing_notebook(tmp_path, source)], "in_place": False, "params_file": None, "html": False}
+    assert run.execute(plan) == code
+    err = capsys.readouterr().err
+    assert message in err and "previous outputs are unchanged" in err
+    assert tree_digest(out) == {"previous.txt": tree_digest(out)["previous.txt"]} and len(tree_digest(out)) == 1
+    assert (tmp_path / "failed" / "01_broken.ipynb").exists()
+    assert not list(tmp_path.glob(".build-*"))
+
+
+def test_ctrl_c_leaves_previous_outputs_and_names_the_notebook(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "previous.txt").write_text("good outputs")
+    before = tree_digest(out)
+    proc = subprocess.Popen([PY, "-m", "helpers.run", "--out", str(out)], cwd=paths.ROOT, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    deadline = time.time() + 60
+    while not list(tmp_path.glob(".build-*/notebooks/*.ipynb")) and time.time() < deadline:
+        time.sleep(0.2)  # wait until the first notebook is being written
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C does: the whole process group
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == run.EXIT_INTERRUPTED, err
+    assert "interrupted in 0" in err and "previous outputs are unchanged" in err
+    assert "Traceback" not in err
+    assert tree_digest(out) == before
+    assert not list(tmp_path.glob(".build-*"))
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused_first(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where a folder should be")
+    proc = run_study("--out", blocker / "out")
+    assert proc.returncode == 2
+    assert "cannot be created" in proc.stderr and "previous outputs are unchanged" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_notebook_runs_alone_with_papermill_and_another_seed(tmp_path):
+    out_nb = tmp_path / "04.ipynb"
+    proc = subprocess.run([PY, "-m", "papermill", "notebooks/04_dose_change.ipynb", str(out_nb), "-p", "seed", "7",
+                           "-p", "output_dir", str(tmp_path / "outputs"), "--cwd", "notebooks"],
+                          cwd=paths.ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "outputs" / "figures" / "04_trajectories_percent_of_reference.png").exists()
+    text = out_nb.read_text()
+    assert "calibrated to the paper (seed 7)" in text
+
+
+def test_run_and_chart_data_paths_are_git_ignored():
+    ignored = ["outputs/runs/clinic/html/index.html", "outputs/failed/default/01_cohort.ipynb",
+               "data/clinic/patients.csv", "data/patients.csv", "outputs/html/index.html", "outputs/.build-x/a"]
+    proc = subprocess.run(["git", "check-ignore", *ignored], cwd=paths.ROOT, capture_output=True, text=True)
+    assert proc.stdout.split() == ignored
+    tracked = subprocess.run(["git", "check-ignore", "data/synthetic/patients.csv", "outputs/tables/reproduction.csv"],
+                             cwd=paths.ROOT, capture_output=True, text=True)
+    assert tracked.stdout == ""
