@@ -8,7 +8,7 @@ PARAMS ?=
 DATA ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help study test unit nbval bench data clean-runs
+.PHONY: help venv study test bench data clean-runs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -33,9 +33,8 @@ study: $(STAMP) ## run the whole study: data, notebooks, figures, tables and HTM
 	$(PY) -m helpers.synthetic
 	$(PY) -m helpers.run $(if $(PARAMS),--params $(PARAMS)) $(if $(DATA),--data $(DATA))
 
-test: $(STAMP) ## unit tests, then nbval on every notebook (outputs compared)
-	$(PY) -m pytest tests
-	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
+test: $(STAMP) ## unit and end-to-end tests, browser test, and nbval on every notebook (outputs compared)
+	$(PY) -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 bench: $(STAMP) ## benchmark: study vs floor, analysis scaling, Monte Carlo speed-up
 	$(PY) tests/benchmark.py

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -17,6 +18,7 @@ import nbformat
 from . import colophon, params, published
 
 TEMPLATES = Path(__file__).parent / "templates"
+NOTEBOOK_LINK = re.compile(r'href="([0-9]{2}_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
 
 
 def _exporter(reader: bool):
@@ -60,6 +62,8 @@ def build(build: Path, plan: dict) -> None:
             }
             body, _ = exporters[reader].from_notebook_node(
                 nb, resources={"metadata": {"name": titles[i]}, "study_nav": nav})
+            # links between notebooks ("Next: 02_exclusions.ipynb") point to the matching page here
+            body = NOTEBOOK_LINK.sub(lambda m: f'href="{m.group(1)}{suffix}{m.group(2) or ""}"', body)
             (out / name).write_text(body, encoding="utf-8")
         pages.append((stem, titles[i]))
     (out / "index.html").write_text(index_page(build, pages, plan), encoding="utf-8")

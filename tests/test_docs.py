@@ -1,0 +1,46 @@
+"""Documentation that must not drift from the code."""
+import dataclasses
+import re
+from pathlib import Path
+
+from helpers import params, paths, schema, synthetic
+
+ROOT = paths.ROOT
+
+
+def test_data_dictionary_names_every_column_and_every_assumption_with_its_default():
+    text = (paths.SYNTHETIC_DATA / "README.md").read_text()
+    for column in (*schema.PATIENT_COLUMNS, *schema.DOSE_COLUMNS):
+        assert f"`{column}`" in text, column
+    defaults = synthetic.SyntheticSpec()
+    for field in dataclasses.fields(synthetic.SyntheticSpec):
+        if field.name in ("mode", "seed"):
+            continue
+        assert f"`{field.name}`" in text, f"data dictionary does not mention {field.name}"
+    for name in synthetic.ASSUMPTIONS:
+        value = getattr(defaults, name)
+        shown = "[" + ", ".join(map(str, value)) + "]" if isinstance(value, tuple) else f"{value:g}"
+        assert re.search(rf"\| `{name}` \| {re.escape(shown)}(\.0)? \|", text), f"{name}: default {shown} not stated"
+    assert f"at most {schema.MAX_DOSE:g}" in text
+
+
+def test_readme_opens_with_the_two_commands_and_documents_every_parameter():
+    text = (ROOT / "README.md").read_text()
+    first_block = text[text.index("```"):text.index("```", text.index("```") + 3)]
+    assert "make study" in first_block and "make test" in first_block
+    for p in params.PARAMS:
+        assert f"`{p.name}`" in text, f"README does not document parameter {p.name}"
+    for f in sorted(paths.PARAMS.glob("*.yaml")):
+        assert f"params/{f.name}" in text, f.name
+
+
+def test_makefile_targets_each_have_a_help_line():
+    make = (ROOT / "Makefile").read_text()
+    targets = re.findall(r"^([a-z-]+):", make, flags=re.M)
+    for t in targets:
+        assert re.search(rf"^{t}:.*## ", make, flags=re.M), f"make {t} has no '## help' text"
+
+
+def test_ci_runs_make_test():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert ci.strip().splitlines()[-1] == "make test"
