@@ -64,17 +64,12 @@ EXAMPLES = sorted(paths.PARAMS.glob("*.yaml"))
 
 @pytest.fixture(scope="module")
 def example_runs(tmp_path_factory):
-    """Every example in params/ run through the runner, two at a time (2 cores)."""
+    """Every example in params/ run through the runner (one after another: parallel kernels can race for ports)."""
     root = tmp_path_factory.mktemp("examples")
-    results, pending = {}, list(EXAMPLES)
-    while pending:
-        batch, pending = pending[:2], pending[2:]
-        procs = {f: subprocess.Popen([PY, "-m", "helpers.run", "--params", str(f), "--out", str(root / f.stem)],
-                                     cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for f in batch}
-        for f, p in procs.items():
-            _, err = p.communicate(timeout=900)
-            results[f.stem] = (p.returncode, err, root / f.stem)
+    results = {}
+    for f in EXAMPLES:
+        proc = run_study("--params", f, "--out", root / f.stem)
+        results[f.stem] = (proc.returncode, proc.stderr, root / f.stem)
     return results
 
 
