@@ -82,6 +82,11 @@ def make_spec(mode: str = "calibrated", seed: int = 2019, overrides: dict | None
             problems.append(f"parameter 'synthetic': unknown key {key!r} (known: {', '.join(sorted(set(FIELDS) - {'mode', 'seed'}))})")
     if problems:
         raise StudyInputError(problems)
+    n_ex = overrides.get("n_excluded")
+    if isinstance(n_ex, int) and not isinstance(n_ex, bool) and n_ex >= 0:
+        # a simulated cohort with another number of exclusions keeps the default split unless told otherwise
+        for key in ("n_excluded_ms", "n_excluded_pump_failure"):
+            overrides.setdefault(key, round(FIELDS[key].default * n_ex / FIELDS["n_excluded"].default))
     if isinstance(overrides.get("sci_ais_bcd"), list):
         overrides["sci_ais_bcd"] = tuple(overrides["sci_ais_bcd"])
     spec = SyntheticSpec(mode=mode, seed=seed, **overrides)

@@ -107,6 +107,7 @@ def test_simulation_mode_draws_a_fresh_cohort_of_the_requested_size():
     analysed = p.loc[~p["excluded"]]
     assert (analysed["diagnosis"] == "MS").sum() == 60 and (analysed["diagnosis"] == "SCI").sum() == 40
     assert p["excluded"].sum() == 5
+    assert (p.loc[p["excluded"], "diagnosis"] == "MS").sum() == round(4 * 5 / 8)  # the default split, scaled
     schema.validate(p, d)  # a simulated cohort honours the data contract too
     res = independent_results(p, d)
     assert res["ms_pct_10y"] > res["sci_pct_10y"]  # the model's effect, not a calibrated value

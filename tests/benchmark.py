@@ -1,0 +1,128 @@
+"""`make bench`: speed as ratios against floors measured in the same run (not a test: nothing here can fail
+on a slow machine, and pytest does not collect this file).
+
+1. The whole default study (6 notebooks + HTML) against a floor: 6 notebooks that only start a kernel and
+   import the study's libraries, executed the same way.            -> study/floor ratio (target <= 1.5)
+2. The analysis (dose at year k, % of the reference dose, group statistics) on 10,000 and 100,000
+   simulated patients: time and peak memory.                         -> scaling ratio (10 = linear)
+3. The Monte Carlo power simulation, vectorised over replicates, against a per-replicate loop calling
+   pingouin.                                                         -> speed-up (target >= 50x)
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from helpers import cohort, paths, run, stats, synthetic  # noqa: E402
+
+FLOOR_IMPORTS = """\
+import numpy, pandas, scipy.stats, matplotlib.pyplot, seaborn, pingouin, statsmodels.formula.api, tableone
+import pandera.pandas
+from helpers import appraisal, cohort, colophon, figures, published, reproduction, stats, study, tables
+"""
+
+
+def _timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return time.perf_counter() - start, out
+
+
+def study_vs_floor(tmp: Path) -> tuple[float, float]:
+    plan_args = ["--out", str(tmp / "study")]
+    t_study, code = _timed(run.main, plan_args)
+    assert code == 0, "the study failed; run `make study` to see why"
+
+    import papermill as pm
+
+    floor_dir = tmp / "floor"
+    floor_dir.mkdir()
+    nbs = []
+    for nb_path in paths.study_notebooks():
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.cells = [nbformat.v4.new_code_cell(FLOOR_IMPORTS)]
+        nbs.append(floor_dir / nb_path.name)
+        nbformat.write(nb, nbs[-1])
+    start = time.perf_counter()
+    for nb in nbs:
+        pm.execute_notebook(str(nb), str(nb), cwd=str(paths.NOTEBOOKS), kernel_name="python3", progress_bar=False,
+                            log_output=False, kernel_manager_class=run._quiet_kernel_manager())
+    return t_study, time.perf_counter() - start
+
+
+def analysis(patients, doses):
+    """What the notebooks compute from the two tables: dose at year k, % of the reference, group statistics."""
+    pct = cohort.percent_of_reference(patients, doses, 1, [7, 10])
+    tests = [stats.compare_groups(pct.loc[pct["year"] == k], "pct") for k in (7, 10)]
+    return pct, tests, stats.summary(pct, "pct", by=("year", "diagnosis"))
+
+
+def _one_size(n: int) -> None:
+    """In a fresh process: generate, time the analysis, then run it again under tracemalloc for its peak."""
+    import tracemalloc
+
+    n_ms = n * 22 // 41
+    spec = synthetic.make_spec("simulation", 1, {"n_ms": n_ms, "n_sci": n - n_ms, "n_excluded": 0})
+    patients, doses = synthetic.generate(spec)
+    t, _ = _timed(analysis, patients, doses)
+    tracemalloc.start()  # numpy and pandas report their buffers to tracemalloc
+    analysis(patients, doses)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"{t} {peak} {len(doses)}")
+
+
+def scaling() -> list[tuple[int, float, float]]:
+    import subprocess
+
+    rows = []
+    for n in (10_000, 100_000):
+        out = subprocess.run([sys.executable, __file__, "--one-size", str(n)], capture_output=True, text=True,
+                             check=True).stdout.split()
+        t, peak, n_rows = float(out[0]), int(out[1]), int(out[2])
+        rows.append((n, t, peak))
+        print(f"  {n:>7,} patients ({n_rows:,} dose rows): analysis {t:.2f} s, peak memory of the analysis "
+              f"{peak / 2**20:.0f} MiB", flush=True)
+    return rows
+
+
+def monte_carlo() -> tuple[float, float]:
+    args = dict(n_ms=22, n_sci=19, ms_mean=157, sci_mean=113, ms_sd=60, sci_sd=30, alpha=0.05, seed=0)
+    loop_reps, vec_reps = 300, 30_000
+    t_loop, _ = _timed(stats.simulate_power_loop, reps=loop_reps, **args)
+    stats.simulate_power(reps=100, **args)  # warm-up
+    t_vec, _ = _timed(stats.simulate_power, reps=vec_reps, **args)
+    return t_loop / loop_reps, t_vec / vec_reps
+
+
+def main() -> int:
+    print("1. whole default study vs floor (6 kernels importing the study's libraries)", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        t_study, t_floor = study_vs_floor(Path(tmp))
+    print(f"  study: {t_study:.1f} s (6 notebooks + HTML pages); floor: {t_floor:.1f} s")
+    print(f"study/floor ratio: {t_study / t_floor:.2f}  (target <= 1.5)", flush=True)
+
+    print("2. analysis on simulated cohorts", flush=True)
+    (n1, t1, m1), (n2, t2, m2) = scaling()
+    print(f"scaling ratio: {t2 / t1:.1f}  (time at {n2:,} / time at {n1:,}; 10 = linear); "
+          f"memory ratio: {m2 / m1:.1f}")
+
+    print("3. Monte Carlo power simulation", flush=True)
+    per_loop, per_vec = monte_carlo()
+    print(f"  per replicate: pingouin loop {per_loop * 1e3:.2f} ms, vectorised {per_vec * 1e6:.2f} µs")
+    print(f"Monte Carlo speed-up: {per_loop / per_vec:.0f}x  (target >= 50x)")
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--one-size"]:
+        _one_size(int(sys.argv[2]))
+    else:
+        raise SystemExit(main())
