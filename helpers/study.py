@@ -33,6 +33,14 @@ class Study:
     def show_individuals(self) -> bool:
         return not self.chart_data or self.params["show_individuals"]
 
+    def privacy_note(self) -> str:
+        """What a notebook says when disclosure control changes what it shows (empty for synthetic data)."""
+        if not self.chart_data:
+            return ""
+        shown = "shown" if self.show_individuals else "not shown (set show_individuals: true to allow)"
+        return (f"Chart data: counts below {self.params['min_cell_count']} are shown as '<{self.params['min_cell_count']}'; "
+                f"individual patients are {shown}.")
+
     def count(self, n):
         """A count as it may be shown: masked below the threshold for chart data."""
         return disclosure.mask(n, self.min_count) if self.min_count else int(n)
@@ -53,8 +61,9 @@ class Study:
 
     def describe(self) -> str:
         p = self.params
-        return (f"Data: {self.source}. Reference year {p['reference_year']}; time points "
+        text = (f"Data: {self.source}. Reference year {p['reference_year']}; time points "
                 f"{', '.join(map(str, p['time_points']))} years; alpha {p['alpha']:g}.")
+        return f"{text}\n{self.privacy_note()}" if self.chart_data else text
 
 
 def start(namespace: dict) -> Study:

@@ -173,3 +173,52 @@ def test_run_and_chart_data_paths_are_git_ignored():
     tracked = subprocess.run(["git", "check-ignore", "data/synthetic/patients.csv", "outputs/tables/reproduction.csv"],
                              cwd=paths.ROOT, capture_output=True, text=True)
     assert tracked.stdout == ""
+
+
+@pytest.fixture(scope="module")
+def chart_run(tmp_path_factory):
+    """The study on a small clinic-like data folder (simulated, with distinctive ids) via --data."""
+    root = tmp_path_factory.mktemp("chart")
+    spec = synthetic.make_spec("simulation", 5, {"n_ms": 9, "n_sci": 4, "n_excluded": 2, "sci_n_10y": 3})
+    patients, doses = synthetic.generate(spec)
+    ids = {pid: f"CLINIC-{i:04d}-X" for i, pid in enumerate(patients["patient_id"])}
+    patients["patient_id"] = patients["patient_id"].map(ids)
+    doses["patient_id"] = doses["patient_id"].map(ids)
+    synthetic.write_csvs(patients, doses, root / "clinic")
+    proc = run_study("--data", root / "clinic", "--out", root / "out")
+    assert proc.returncode == 0, proc.stderr
+    return root / "out", list(ids.values())
+
+
+def _all_text(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+            for p in folder.rglob("*") if p.is_file() and p.suffix in (".html", ".ipynb", ".csv", ".json", ".svg")}
+
+
+def test_chart_data_outputs_hold_no_patient_identifier(chart_run):
+    out, ids = chart_run
+    texts = _all_text(out)
+    assert len(texts) > 30
+    leaks = [(name, pid) for name, text in texts.items() for pid in ids if pid in text]
+    assert not leaks, leaks[:5]
+
+
+def test_chart_data_small_counts_are_masked(chart_run):
+    import pandas as pd
+
+    out, _ = chart_run
+    flow = pd.read_csv(out / "tables" / "02_flow_counts.csv", dtype=str).set_index(["stage", "group"])["n"]
+    assert flow[("excluded", "all")] == "<5" and flow[("analysed", "SCI")] == "<5"
+    assert flow[("analysed", "MS")] == "9"
+    t1 = pd.read_csv(out / "tables" / "01_table1_by_diagnosis.csv", dtype=str).set_index("characteristic")
+    assert t1.loc["n", "SCI"] == "<5"
+    repro = pd.read_csv(out / "tables" / "reproduction.csv", dtype=str).set_index("quantity")
+    assert repro.loc["SCI patients", "reproduced"] == "<5"
+
+
+def test_chart_data_hides_individual_patients_by_default(chart_run):
+    out, _ = chart_run
+    nb4 = (out / "notebooks" / "04_dose_change.ipynb").read_text()
+    assert "individual patients are not shown" in nb4
+    index = (out / "html" / "index.html").read_text()
+    assert "your chart data" in index and "(your data folder)" in index
