@@ -1,0 +1,73 @@
+"""The journal-club analyses against independent computations."""
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from helpers import appraisal, cohort, synthetic
+
+
+@pytest.fixture(scope="module")
+def pct(synthetic_frames):
+    return cohort.percent_of_reference(*synthetic_frames, 1, [7, 10])
+
+
+def test_selection_effect_counts_the_excluded_too(synthetic_frames):
+    sel = appraisal.selection_effect(*synthetic_frames, 1, [7]).set_index("diagnosis")
+    patients = synthetic_frames[0]
+    for dx in ("MS", "SCI"):
+        assert sel.at[dx, "n_analysed"] == ((patients["diagnosis"] == dx) & ~patients["excluded"]).sum()
+        assert sel.at[dx, "n_all_screened"] == (patients["diagnosis"] == dx).sum()
+    assert sel.at["MS", "mean_analysed"] == pytest.approx(157, abs=0.5)
+
+
+def test_ratio_measures_by_hand(pct):
+    rm = appraisal.ratio_measures(pct, [7]).set_index("diagnosis")
+    ms = pct.loc[(pct["year"] == 7) & (pct["diagnosis"] == "MS")]
+    assert rm.at["MS", "mean of ratios %"] == pytest.approx(ms["pct"].mean())
+    assert rm.at["MS", "ratio of means %"] == pytest.approx(100 * ms["dose"].sum() / ms["dose_ref"].sum())
+    assert rm.at["MS", "geometric mean %"] == pytest.approx(sps.gmean(ms["pct"]))
+    assert rm.at["MS", "median %"] == pytest.approx(ms["pct"].median())
+
+
+def test_completers_split_the_first_time_point(pct):
+    comp = appraisal.completers(pct, [7, 10])
+    assert comp.groupby("diagnosis")["n"].sum().to_dict() == {"MS": 22, "SCI": 19}
+    followed = comp.set_index(["diagnosis", "followed"])["n"]
+    assert followed[("MS", "followed to 10 y")] == 18 and followed[("SCI", "followed to 10 y")] == 15
+
+
+def test_reference_year_sensitivity_starts_from_the_published_choice(synthetic_frames):
+    sens = appraisal.reference_year_sensitivity(*synthetic_frames, [1, 2], [7, 10])
+    first = sens.loc[(sens["reference_year"] == 1) & (sens["year"] == 10)].iloc[0]
+    assert round(first["MS mean %"]) == 194 and round(first["Student p"], 3) == 0.004
+    assert len(sens) == 4
+
+
+def test_multiple_testing_holm_and_bonferroni_by_hand():
+    mt = appraisal.multiple_testing({"a": 0.006, "b": 0.004}).set_index("comparison")
+    assert mt.at["a", "p Bonferroni"] == pytest.approx(0.012) and mt.at["b", "p Bonferroni"] == pytest.approx(0.008)
+    # Holm: smallest p times 2, the next times 1, kept monotone
+    assert mt.at["b", "p Holm"] == pytest.approx(0.008) and mt.at["a", "p Holm"] == pytest.approx(0.008)
+
+
+def test_mixed_model_recovers_the_simulated_yearly_change():
+    spec = synthetic.make_spec("simulation", 4, {"n_ms": 300, "n_sci": 300, "ms_annual_change_pct": 8.0,
+                                                 "sci_annual_change_pct": 2.0, "n_excluded": 0})
+    patients, doses = synthetic.generate(spec)
+    yearly = cohort.percent_of_reference(patients, doses, 1, all_years=True)
+    yearly = yearly.loc[yearly["year"].between(1, 10)]
+    table, note = appraisal.mixed_model(yearly, 1, 0.05)
+    got = table.set_index("diagnosis")["yearly change %"]
+    assert got["MS"] == pytest.approx(8.0, abs=1.0) and got["SCI"] == pytest.approx(2.0, abs=1.0)
+    assert table["MS vs SCI slope p"].iloc[0] < 0.001
+    assert "converged: yes" in note
+
+
+def test_log_ratio_tests_against_scipy(pct):
+    lr = appraisal.log_ratio_tests(pct, [7], 0.05).set_index("diagnosis")
+    at = pct.loc[pct["year"] == 7]
+    logs = {dx: np.log(at.loc[at["diagnosis"] == dx, "pct"] / 100) for dx in ("MS", "SCI")}
+    assert lr.at["MS", "p_student"] == pytest.approx(sps.ttest_ind(logs["MS"], logs["SCI"]).pvalue)
+    assert lr.at["MS", "p_published_test"] == pytest.approx(0.006, abs=5e-4)
+    assert isinstance(lr, pd.DataFrame)
