@@ -130,6 +130,13 @@ def test_missing_data_folder(tmp_path, capsys):
     assert "nowhere: does not exist" in capsys.readouterr().err
 
 
+def test_data_folder_that_is_a_file(tmp_path, capsys):
+    f = tmp_path / "patients.csv"
+    f.write_text("patient_id\n")
+    assert run.main(["--data", str(f), "--out", str(tmp_path / "o")]) == 2
+    assert "patients.csv: is not a folder" in capsys.readouterr().err
+
+
 def test_refusal_from_the_command_line_has_exit_code_2_no_traceback_and_leaves_outputs(data_dir, tmp_path):
     before = tree_digest(paths.OUTPUTS)
     _apply("unknown diagnosis", data_dir, None)
