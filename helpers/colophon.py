@@ -45,7 +45,12 @@ def git_commit() -> str | None:
 
 
 def table(params: dict, source: str) -> pd.DataFrame:
+    from .params import DEFAULTS
+
+    default_run = all(params.get(k) == v for k, v in DEFAULTS.items())
+    commit = ("the commit that contains this notebook (a committed file cannot hold its own commit hash; "
+              "the fingerprint above identifies the code)" if default_run else (git_commit() or "unknown (not a git checkout)"))
     rows = [("paper", f"{published.CITATION} doi:{published.DOI}"), ("data", source),
-            ("code fingerprint", fingerprint())]
+            ("code fingerprint", fingerprint()), ("git commit", commit)]
     rows += [(f"parameter {k}", repr(v)) for k, v in params.items()]
     return pd.DataFrame(rows, columns=["item", "value"])

@@ -60,8 +60,16 @@ def save(fig, name: str, out: Path) -> None:
         fig.savefig(svg, metadata={"Date": None, "Creator": None})
 
 
-def _label(dx: str, n: int) -> str:
-    return f"{dx} (n={n})"
+def n_text(value, spaced: bool = False) -> str:
+    """'n=22', or 'n<5' for a masked count ('n = 22' / 'n < 5' with ``spaced``)."""
+    value = str(value)
+    if value.startswith("<"):
+        return f"n {value[0]} {value[1:]}" if spaced else f"n{value}"
+    return f"n = {value}" if spaced else f"n={value}"
+
+
+def _label(dx: str, n, count=int) -> str:
+    return f"{dx} ({n_text(count(n))})"
 
 
 def _points(ax, x_centre, values, colour, rng, spread=0.12, size=36):
@@ -84,9 +92,10 @@ def _boxes(ax, positions, samples, colours, width):
     return bp
 
 
-def group_labels(df: pd.DataFrame, group: str = "diagnosis") -> dict[str, str]:
+def group_labels(df: pd.DataFrame, group: str = "diagnosis", count=int) -> dict[str, str]:
+    """'MS (n=22)' per diagnosis; ``count`` may mask small counts (chart data)."""
     counts = df.groupby(group, observed=True)["patient_id"].nunique()
-    return {dx: _label(dx, int(counts.get(dx, 0))) for dx in PALETTE}
+    return {dx: _label(dx, int(counts.get(dx, 0)), count) for dx in PALETTE}
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -112,30 +121,32 @@ def flow_diagram(counts: dict):
                     arrowprops=dict(arrowstyle="-|>", color=GREY, lw=1.3, shrinkA=0, shrinkB=0))
 
     reasons = "\n".join(f"{r}: {n}" for r, n in counts["reasons"].items())
-    box(38, 92, 56, 8, f"ITB pump, treated at least 7 years\nscreened: n = {counts['screened']}", bold=True)
+    box(38, 92, 56, 8, f"ITB pump, treated at least 7 years\nscreened: {n_text(counts['screened'], True)}", bold=True)
     arrow(38, 87.5, 38, 62.5)
     ax.plot([38, 60.5], [75, 75], color=GREY, lw=1.3)
-    box(79, 75, 36, 13, f"Excluded: n = {counts['excluded']}\n{reasons}", colour="#F2F2F2")
+    box(79, 75, 36, 13, f"Excluded: {n_text(counts['excluded'], True)}\n{reasons}", colour="#F2F2F2")
     arrow(60.5, 75, 61.2, 75)
-    box(38, 58, 40, 8, f"Analysed: n = {counts['analysed']}", bold=True)
+    box(38, 58, 40, 8, f"Analysed: {n_text(counts['analysed'], True)}", bold=True)
     y_levels = (24, 10)[: len(counts["time_points"])]
     for x, dx in ((20, "MS"), (56, "SCI")):
         arrow(38, 53.5, x, 42.5)
-        box(x, 38, 28, 8, f"{dx}: n = {counts[dx.lower()]}", colour=PALETTE[dx] + "22", edge=PALETTE[dx], bold=True)
+        box(x, 38, 28, 8, f"{dx}: {n_text(counts[dx.lower()], True)}", colour=PALETTE[dx] + "22", edge=PALETTE[dx],
+            bold=True)
         top = 33.5
         for y, k in zip(y_levels, counts["time_points"]):
             arrow(x, top, x, y + 4.5)
-            box(x, y, 28, 8, f"followed to {k} years\nn = {counts[f'{dx.lower()}_{k}y']}", edge=PALETTE[dx])
+            box(x, y, 28, 8, f"followed to {k} years\n{n_text(counts[f'{dx.lower()}_{k}y'], True)}", edge=PALETTE[dx])
             top = y - 4.5
     ax.set_title("From screened to analysed patients", loc="left")
     return fig
 
 
-def reference_dose(pct_long: pd.DataFrame, reference_year: int, log_scale: bool = True, show_points: bool = True):
+def reference_dose(pct_long: pd.DataFrame, reference_year: int, log_scale: bool = True, show_points: bool = True,
+                   count=int):
     """Dose at the reference year by diagnosis: box plot with every patient as a point (log dose axis)."""
     ref = pct_long.loc[pct_long["year"] == reference_year].copy()
     ref["diagnosis"] = ref["diagnosis"].astype(object)  # seaborn 0.13 + pandas 3 str hue pitfall
-    labels = group_labels(ref)
+    labels = group_labels(ref, count=count)
     fig, ax = plt.subplots(figsize=(6.2, 4.6))
     order = list(PALETTE)
     _boxes(ax, range(len(order)), [ref.loc[ref["diagnosis"] == dx, "dose_ref"] for dx in order],
@@ -173,9 +184,9 @@ def adjustments(counts: pd.DataFrame):
 
 
 def trajectories(yearly: pd.DataFrame, summary: pd.DataFrame, reference_year: int, time_points,
-                 show_individuals: bool = True, alpha: float = 0.05):
+                 show_individuals: bool = True, alpha: float = 0.05, count=int):
     """% of the reference dose over the years: thin lines per patient, the group mean with its CI on top."""
-    fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.6), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.6), sharey=True, sharex=True)
     top = np.nanpercentile(yearly["pct"], 99) if len(yearly) else 200
     for ax, dx in zip(axes, PALETTE):
         colour = PALETTE[dx]
@@ -188,16 +199,20 @@ def trajectories(yearly: pd.DataFrame, summary: pd.DataFrame, reference_year: in
         ax.fill_between(s["year"], s["ci_low"], s["ci_high"], color=colour, alpha=0.2, lw=0,
                         label=f"{100 * (1 - alpha):g}% CI of the mean")
         ax.plot(s["year"], s["mean"], color=colour, lw=2.5, marker="o", ms=4, label="mean")
+        if s.empty:
+            ax.text(0.5, 0.5, "fewer than 5 patients at every year:\nno mean shown", transform=ax.transAxes,
+                    ha="center", va="center", color=GREY)
         for k in time_points:
             row = s.loc[s["year"] == k]
             if len(row):
-                ax.annotate(f"{row['mean'].iloc[0]:.0f}%\n(n={int(row['n'].iloc[0])})", (k, row["mean"].iloc[0]),
+                ax.annotate(f"{row['mean'].iloc[0]:.0f}%\n({n_text(count(int(row['n'].iloc[0])))})", (k, row["mean"].iloc[0]),
                             xytext=(0, 12), textcoords="offset points", ha="center", fontsize=9, color=colour,
                             fontweight="bold")
         ax.axhline(100, color=GREY, lw=1, ls="--")
-        ax.set_title(f"{dx} (n={d['patient_id'].nunique()})", loc="left", color=colour)
+        ax.set_title(_label(dx, d["patient_id"].nunique(), count), loc="left", color=colour)
         ax.set_xlabel("Years since implant")
         ax.set_ylim(0, max(top * 1.1, 250))
+        ax.set_xlim(reference_year - 0.5, max(yearly["year"].max(), max(time_points)) + 0.5)
         ax.legend(loc="upper left", frameon=False, fontsize=9)
     axes[0].set_ylabel(f"Dose, % of the {reference_year}-year dose")
     fig.suptitle("Dose over time relative to the dose after titration"
@@ -205,7 +220,8 @@ def trajectories(yearly: pd.DataFrame, summary: pd.DataFrame, reference_year: in
     return fig
 
 
-def time_point_distributions(pct_long: pd.DataFrame, time_points, reference_year: int, show_points: bool = True):
+def time_point_distributions(pct_long: pd.DataFrame, time_points, reference_year: int, show_points: bool = True,
+                             count=int):
     """% of the reference dose at each time point by diagnosis: boxes with every patient as a point."""
     d = pct_long.loc[pct_long["year"].isin(time_points)].copy()
     d["diagnosis"] = d["diagnosis"].astype(object)
@@ -224,7 +240,7 @@ def time_point_distributions(pct_long: pd.DataFrame, time_points, reference_year
                 vals = d.loc[(d["year"] == k) & (d["diagnosis"] == dx), "pct"]
                 _points(ax, i + offsets[dx], vals, PALETTE[dx], rng, spread=0.06, size=30)
     ax.axhline(100, color=GREY, lw=1, ls="--")
-    ax.set_xticks(range(len(order)), [f"{k} years\n" + ", ".join(f"{dx} n={n.get((k, dx), 0)}" for dx in PALETTE)
+    ax.set_xticks(range(len(order)), [f"{k} years\n" + ", ".join(f"{dx} {n_text(count(n.get((k, dx), 0)))}" for dx in PALETTE)
                                       for k in time_points])
     ax.set_xlabel("")
     ax.set_ylabel(f"Dose, % of the {reference_year}-year dose")

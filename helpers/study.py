@@ -41,6 +41,10 @@ class Study:
         return (f"Chart data: counts below {self.params['min_cell_count']} are shown as '<{self.params['min_cell_count']}'; "
                 f"individual patients are {shown}.")
 
+    def masked(self, df, *columns):
+        """``df`` with small counts in ``columns`` masked for chart data (unchanged for synthetic data)."""
+        return disclosure.mask_counts(df, columns, self.min_count) if self.min_count else df
+
     def count(self, n):
         """A count as it may be shown: masked below the threshold for chart data."""
         return disclosure.mask(n, self.min_count) if self.min_count else int(n)

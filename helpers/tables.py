@@ -188,7 +188,7 @@ def show(df: pd.DataFrame, caption: str, formats: dict | None = None, index: boo
     from IPython.display import HTML
 
     df = df.rename(columns=_display_name)
-    formats = {_display_name(k): v for k, v in (formats or {}).items()}
+    formats = {_display_name(k): _tolerant(v) for k, v in (formats or {}).items()}
 
     uid = re.sub(r"[^a-z0-9]+", "-", caption.lower()).strip("-")[:40]
     sty = df.style.set_uuid(uid).set_caption(caption).format(formats or {}, precision=precision, na_rep="-")
@@ -201,6 +201,13 @@ def show(df: pd.DataFrame, caption: str, formats: dict | None = None, index: boo
         sty = sty.set_properties(subset=text_cols, **{"text-align": "left"})
     sty = sty.hide(names=True, axis="index") if index else sty.hide(axis="index")
     return HTML(sty.to_html())
+
+
+def _tolerant(fmt):
+    """A number format that leaves text alone (a masked count such as '<5' stays as it is)."""
+    if callable(fmt):
+        return fmt
+    return lambda v: fmt.format(v) if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else str(v)
 
 
 def p_format(p: float) -> str:

@@ -14,7 +14,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # # 1. Who was studied
 #
 # *Re-creating Skoog & Hedman (2019), "Intrathecal Baclofen Dosage for Long-Term Treatment of Patients
@@ -39,28 +39,28 @@ synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10
 output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
-# %%
+# %% tags=[]
 from helpers import study, tables
 
 S = study.start(globals())
 print(S.describe())
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## Table 1: the analysed patients by diagnosis
 
-# %%
+# %% tags=[]
 S.text("The paper analysed {n_analysed} patients: {n_ms} with MS and {n_sci} with SCI ({n_sci_cervical} cervical "
        "and {n_sci_thoracic} thoracic injuries; {n_sci_ais_a} complete, AIS A, and {n_sci_ais_bd} incomplete, "
        "AIS B-D). The synthetic cohort has exactly these counts. The split of AIS B-D into B, C and D, and the "
        "rows for sex, age, time since injury or diagnosis and follow-up are **assumptions of the synthetic "
        "data**: the paper does not report them. With your own chart data, they are your patients' values.")
 
-# %%
+# %% tags=[]
 table1 = tables.table_one(S.patients, min_count=S.min_count)
 tables.save(table1, "01_table1_by_diagnosis", S.out, index=True)
 tables.show(table1, "Table 1. Analysed patients by diagnosis", index=True)
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # Categorical rows give *n (%)* of the column's patients; age gives *mean (SD)*; the skewed times give
 # *median [Q1, Q3]*. The SCI level and AIS grade do not apply to MS.
 #
@@ -68,14 +68,14 @@ tables.show(table1, "Table 1. Analysed patients by diagnosis", index=True)
 #
 # The paper reports the SCI group by level of injury and by completeness (AIS A = complete; B-D = incomplete).
 
-# %%
+# %% tags=[]
 sci = tables.sci_breakdown(S.patients)
 if S.min_count:
     sci = sci.map(S.count)
 tables.save(sci, "01_sci_level_by_ais", S.out, index=True)
 tables.show(sci, "SCI patients by level and AIS grade", index=True)
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # **Reading the table.** Most injuries are cervical, and about a third are complete. In the paper, as
 # here, the SCI group is therefore mostly tetraplegic, with a stable neurological condition, while MS is
 # a progressive disease: the reason to expect the two groups' dose needs to develop differently.

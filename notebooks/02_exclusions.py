@@ -14,7 +14,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # # 2. From screened to analysed
 #
 # A chart review starts from every patient who could be in it. The paper screened the patients with an
@@ -36,7 +36,7 @@ reference_year = 1  # the "initial" dose is the dose at this year after implant
 time_points = [7, 10]  # years at which the dose is compared with the reference
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
-# %%
+# %% tags=[]
 from IPython.display import display
 
 from helpers import figures, study, tables
@@ -50,27 +50,27 @@ if not S.chart_data:
         "exclusions for pump or catheter failure and the rest for an aggravating factor; {n_excluded_ms} of the "
         "excluded with MS; {sci_n_10y} SCI patients followed to 10 years."))
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## The flow diagram
 
-# %%
+# %% tags=[]
 flow = tables.flow_counts(S.patients, S.doses, reference_year, time_points)
 fig = figures.flow_diagram(tables.flow_numbers(flow, time_points, count=S.count))
 figures.save(fig, "02_flow_diagram", S.out)
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## The same counts as a table
 #
 # "Dose at *k* years" counts the analysed patients whose follow-up reached year *k*: only they have a dose
 # at that time point. Everyone was followed at least 7 years (that was the inclusion rule), so the 7-year
 # comparison has every analysed patient; the 10-year comparison has fewer.
 
-# %%
+# %% tags=[]
 flow_shown = flow.assign(n=[S.count(n) for n in flow["n"]]) if S.min_count else flow
 tables.save(flow_shown, "02_flow_counts", S.out)
 tables.show(flow_shown, "Patients at each stage")
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # **Why it matters.** Every exclusion and every patient lost before 10 years changes who the means
 # describe. Patients whose pump failed, or who stopped ITB before 7 years, are not in the study at all:
 # the results describe patients who *stayed* on ITB for 7 years or more. The journal-club notebook

@@ -14,7 +14,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # # 3. The dose after one year
 #
 # After the pump is implanted, the dose is titrated upwards until spasticity is controlled. The paper takes
@@ -33,8 +33,9 @@ synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10
 output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
 reference_year = 1  # the "initial" dose is the dose at this year after implant
 show_individuals = False  # chart data only: allow plots that show individual patients
+min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
-# %%
+# %% tags=[]
 from helpers import cohort, figures, study, tables
 
 S = study.start(globals())
@@ -43,42 +44,42 @@ pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_poin
 S.text("Published: after 1 year a median dose of **{dose_ref_median} µg/24 h (range {dose_ref_min}-{dose_ref_max})**; "
        "the dose adjusted about 4-10 times a year.")
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## Median and range
 
-# %%
-ref = tables.median_range(pct, reference_year)
+# %% tags=[]
+ref = S.masked(tables.median_range(pct, reference_year), "n")
 tables.save(ref, "03_reference_dose_median_range", S.out)
 tables.show(ref, f"Dose at {reference_year} year(s) after implant, µg/24 h",
             formats={"median": "{:.0f}", "min": "{:.0f}", "max": "{:.0f}"})
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## Every patient's dose
 #
 # Each point is one patient; the box spans the middle half of the patients, the line in it is the median.
 # The dose axis is logarithmic: on a plain axis the few high doses would squeeze everyone else into a line.
 
-# %%
-fig = figures.reference_dose(pct, reference_year, show_points=S.show_individuals)
+# %% tags=[]
+fig = figures.reference_dose(pct, reference_year, show_points=S.show_individuals, count=S.count)
 figures.save(fig, "03_reference_dose_by_diagnosis", S.out)
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## How often the dose was adjusted
 #
 # Adjustments counted in each full year of each patient's follow-up. In the synthetic cohort the number of
 # adjustments in a year is drawn from the published 4-10; with chart data this table checks that claim.
 
-# %%
+# %% tags=[]
 counts = cohort.adjustments_per_year(S.patients, S.doses)
-adj = tables.adjustments_summary(counts)
+adj = S.masked(tables.adjustments_summary(counts), "patient_years")
 tables.save(adj, "03_adjustments_per_year", S.out)
 tables.show(adj, "Dose adjustments per patient-year", formats={"median": "{:.1f}"})
 
-# %%
+# %% tags=[]
 fig = figures.adjustments(counts)
 figures.save(fig, "03_adjustments_per_year", S.out)
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # **Reading it.** A dose that differs 24-fold between patients says little about any one patient: what a
 # clinician can use is how a patient's dose *changes* from their own starting point. That is the next step.
 #

@@ -33,6 +33,7 @@ reference_year = 1  # the "initial" dose is the dose at this year after implant
 time_points = [7, 10]  # years at which the dose is compared with the reference
 alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 show_individuals = False  # chart data only: allow plots that show individual patients
+min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %%
 from helpers import cohort, figures, stats, study, tables
@@ -44,14 +45,14 @@ yearly = cohort.percent_of_reference(S.patients, S.doses, reference_year, all_ye
 yearly = yearly.loc[yearly["year"] >= reference_year]
 S.text("Published: MS **{ms_pct_7y}%** at 7 years (n={ms_n_7y}) and **{ms_pct_10y}%** at 10 years (n={ms_n_10y}); "
        "SCI **{sci_pct_7y}%** and **{sci_pct_10y}%**; MS vs SCI, t-test, p={p_7y} and p={p_10y}. In words: the MS dose "
-       "kept rising, the SCI dose rose little. Synthetic cohort: MS spread {sd_ratio_ms_to_sci:g} times the SCI spread "
-       "(assumed).")
+       "kept rising, the SCI dose rose little."
+       + ("" if S.chart_data else " Synthetic cohort: MS spread {sd_ratio_ms_to_sci:g} times the SCI spread (assumed)."))
 
 # %% [markdown]
 # ## Group means with confidence intervals
 
 # %%
-summary = tables.group_summary(pct, time_points, alpha)
+summary = S.masked(tables.group_summary(pct, time_points, alpha), "n")
 tables.save(summary, "04_percent_of_reference_by_group", S.out)
 tables.show(summary, f"Dose as % of the {reference_year}-year dose: mean, SD and {100 * (1 - alpha):g}% CI",
             formats={"n": "{:.0f}", "mean": "{:.0f}", "sd": "{:.0f}", "ci_low": "{:.0f}", "ci_high": "{:.0f}",
@@ -67,28 +68,29 @@ tables.show(summary, f"Dose as % of the {reference_year}-year dose: mean, SD and
 # %%
 by_year = stats.summary(yearly, "pct", by=("diagnosis", "year"), alpha=alpha)
 fig = figures.trajectories(yearly, by_year, reference_year, time_points, show_individuals=S.show_individuals,
-                           alpha=alpha)
+                           alpha=alpha, count=S.count)
 figures.save(fig, "04_trajectories_percent_of_reference", S.out)
 
 # %% [markdown]
 # ## The distributions at each time point
 
 # %%
-fig = figures.time_point_distributions(pct, time_points, reference_year, show_points=S.show_individuals)
+fig = figures.time_point_distributions(pct, time_points, reference_year, show_points=S.show_individuals,
+                                       count=S.count)
 figures.save(fig, "04_percent_at_time_points", S.out)
 
 # %% [markdown]
 # ## MS vs SCI: the published test and three checks of it
 #
 # * **Student t** is the test the paper reports; it assumes both groups have the same spread.
-# * **Welch t** drops that assumption: here the MS spread is larger, so Welch is the safer reading.
+# * **Welch t** drops that assumption: when the two spreads differ, it is the safer reading.
 # * **Mann-Whitney U** compares ranks, so a few very high ratios cannot drive it; its estimate is the chance
 #   that a random MS patient's % is above a random SCI patient's.
 # * **Hedges' g** is the size of the difference in standard deviations, with its confidence interval: about
 #   0.2 is small, 0.5 medium, 0.8 large.
 
 # %%
-tests = tables.group_tests(pct, time_points, alpha)
+tests = S.masked(tables.group_tests(pct, time_points, alpha), "n_ms", "n_sci")
 tables.save(tests, "04_group_tests", S.out)
 tables.show(tests, f"MS vs SCI at each time point ({100 * (1 - alpha):g}% CIs)",
             formats={"statistic": "{:.2f}", "dof": "{:.1f}", "p": tables.p_format, "estimate": "{:.2f}",

@@ -14,7 +14,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # # 5. The paper beside this run
 #
 # Every number the paper published that this study re-creates, next to the value this run computed from
@@ -38,23 +38,23 @@ min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 show_individuals = False  # chart data only: allow plots that show individual patients
 power_reps = 2000  # Monte Carlo replicates per cell of the power grid (notebook 6; listed for the colophon)
 
-# %%
+# %% tags=[]
 from helpers import cohort, colophon, reproduction, study, tables
 
 S = study.start(globals())
 print(S.describe())
 
-# %%
+# %% tags=[]
 results = cohort.analyse(S.patients, S.doses, reference_year, time_points)
 repro = reproduction.compare(results, count=S.count if S.min_count else None)
 tables.save(repro, "reproduction", S.out)
 print(f"{int(repro['matches'].sum())} of {len(repro)} published numbers reproduced at the paper's precision.")
 
-# %%
+# %% tags=[]
 tables.show(repro.assign(matches=repro["matches"].map({True: "yes", False: "no"})),
             "Published (Skoog & Hedman 2019) and reproduced")
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## What "reproduced" means here
 #
 # The synthetic cohort reproduces the published numbers because it was *built* to: this shows the analysis
@@ -67,13 +67,13 @@ tables.show(repro.assign(matches=repro["matches"].map({True: "yes", False: "no"}
 # How this run was made. The code fingerprint is a hash of the study's code, notebook sources, pinned
 # requirements and synthetic data: the same fingerprint, the same results.
 
-# %%
+# %% tags=[]
 tables.show(colophon.table(S.params, S.source), "Run")
 
-# %%
+# %% tags=[]
 tables.show(colophon.versions(), "Software")
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # Citation of the original study: Skoog B, Hedman G. *Intrathecal Baclofen Dosage for Long-Term Treatment
 # of Patients With Spasticity Due to Traumatic Spinal Cord Injuries or Multiple Sclerosis.* Ann Rehabil
 # Med 2019;43(5):555-561. doi:10.5535/arm.2019.43.5.555. All patient data in this study are synthetic.

@@ -14,7 +14,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # # 6. Journal club: appraising the study with its data
 #
 # A guided appraisal for a teaching session (about 60 minutes). The paper's design is simple and clinically
@@ -38,8 +38,9 @@ reference_year = 1  # the "initial" dose is the dose at this year after implant
 time_points = [7, 10]  # years at which the dose is compared with the reference
 alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 power_reps = 2000  # Monte Carlo replicates per cell of the power grid
+min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
-# %%
+# %% tags=[]
 from IPython.display import Markdown
 
 from helpers import appraisal, cohort, figures, stats, study, tables
@@ -50,7 +51,7 @@ pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_poin
 yearly = cohort.percent_of_reference(S.patients, S.doses, reference_year, all_years=True)
 pct_fmt = {c: "{:.0f}" for c in ("mean", "mean_analysed", "mean_all_screened", "difference", "MS mean %", "SCI mean %")}
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## 1. Selection: who is in the analysis
 #
 # Only patients **treated at least 7 years** were reviewed, and patients with a **pump or catheter failure**
@@ -60,11 +61,11 @@ pct_fmt = {c: "{:.0f}" for c in ("mean", "mean_analysed", "mean_all_screened", "
 #
 # The excluded patients' charts are in the data: what if they had been kept?
 
-# %%
-sel = appraisal.selection_effect(S.patients, S.doses, reference_year, time_points)
+# %% tags=[]
+sel = S.masked(appraisal.selection_effect(S.patients, S.doses, reference_year, time_points), "n_analysed", "n_all_screened")
 tables.show(sel, "Mean % of the reference dose: analysed vs everyone screened", formats=pct_fmt)
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## 2. Missing 10-year data
 #
 # Everyone was followed 7 years, but not everyone 10: the 10-year means are over fewer patients. If the
@@ -72,24 +73,24 @@ tables.show(sel, "Mean % of the reference dose: analysed vs everyone screened", 
 # followed longer, or stopped earlier), the 10-year mean is not the 10-year mean of the same cohort.
 # A first check: were the patients followed to 10 years already different at 7 years?
 
-# %%
-comp = appraisal.completers(pct, time_points)
+# %% tags=[]
+comp = S.masked(appraisal.completers(pct, time_points), "n")
 tables.show(comp, f"% at {time_points[0]} years, by whether the patient was followed to {time_points[-1]} years",
             formats={c: "{:.0f}" for c in comp.columns if c.startswith("mean")})
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## 3. The reference dose
 #
 # Each patient's dose is compared with their dose **after one year**, when titration is taken to be over.
 # If titration goes on into the second year, the 1-year dose is too low and every later percentage too
 # high, more so in a group titrated more slowly. The same data with other reference years:
 
-# %%
+# %% tags=[]
 ref_years = sorted({reference_year, 1, 2, 3})
 sens = appraisal.reference_year_sensitivity(S.patients, S.doses, ref_years, time_points)
 tables.show(sens, "Headline results by reference year", formats={**pct_fmt, "Student p": tables.p_format})
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## 4. Mean of ratios, ratio of means, geometric mean
 #
 # The paper averages each patient's percentage (a *mean of ratios*). Percentages are skewed: a patient
@@ -97,48 +98,48 @@ tables.show(sens, "Headline results by reference year", formats={**pct_fmt, "Stu
 # pull the mean up. Alternatives: the *ratio of the mean doses* (weights patients by dose), the *geometric
 # mean* (the average on the log scale, where a doubling and a halving cancel out) and the median.
 
-# %%
-rm = appraisal.ratio_measures(pct, time_points)
+# %% tags=[]
+rm = S.masked(appraisal.ratio_measures(pct, time_points), "n")
 tables.show(rm, "Four summaries of the dose change (% of the reference dose)",
             formats={c: "{:.0f}" for c in rm.columns if c.endswith("%")})
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # A **log-ratio analysis** compares the geometric means with a t-test on log(dose / reference dose). It
 # suits ratios better (symmetric, less driven by a few patients), and its p-value can be set beside the
 # published test's:
 
-# %%
-lr = appraisal.log_ratio_tests(pct, time_points, alpha)
+# %% tags=[]
+lr = S.masked(appraisal.log_ratio_tests(pct, time_points, alpha), "n")
 tables.show(lr, f"Geometric mean % with {100 * (1 - alpha):g}% CI, and MS vs SCI p on the log scale",
             formats={"geometric_mean_pct": "{:.0f}", "gm_ci_low": "{:.0f}", "gm_ci_high": "{:.0f}",
                      "p_student": tables.p_format, "p_published_test": tables.p_format})
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## 5. Several time points, and a model that uses every year
 #
 # The paper tests at 7 *and* at 10 years, on largely the same patients. Two tests give two chances of a
 # false positive; the usual corrections:
 
-# %%
+# %% tags=[]
 res = cohort.analyse(S.patients, S.doses, reference_year, time_points)
 mt = appraisal.multiple_testing({f"MS vs SCI at {k} years": res[f"p_{k}y"] for k in time_points})
 tables.show(mt, "Adjusting for two time points", formats={c: tables.p_format for c in ("p", "p Holm", "p Bonferroni")})
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # Two snapshots also throw most of the chart away. A **linear mixed model** uses every yearly dose of every
 # patient: log(dose / reference dose) changes linearly with the years since the reference, at a rate that
 # differs by diagnosis, with each patient allowed their own starting level and rate (random intercept and
 # slope). Patients without a 10-year dose still inform the rate, and a single question replaces two tests:
 # *does the dose rise faster in MS than in SCI?*
 
-# %%
+# %% tags=[]
 mm, note = appraisal.mixed_model(yearly, reference_year, alpha)
 print(note)
 tables.show(mm, f"Mixed model: yearly dose change by diagnosis ({100 * (1 - alpha):g}% CI)",
             formats={"yearly change %": "{:.1f}", "CI low": "{:.1f}", "CI high": "{:.1f}",
                      "% at 7 y (model)": "{:.0f}", "% at 10 y (model)": "{:.0f}", "MS vs SCI slope p": tables.p_format})
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## 6. Power: how likely was a study this size to find the difference?
 #
 # A Monte Carlo simulation: many imaginary studies are drawn with normally distributed percentages, the
@@ -146,7 +147,7 @@ tables.show(mm, f"Mixed model: yearly dose change by diagnosis ({100 * (1 - alph
 # sizes (MS:SCI as in the paper). Each is tested with Student's t; power is the share that finds the
 # difference. All replicates of a cell are one array operation (`helpers.stats.simulate_power`).
 
-# %%
+# %% tags=[]
 first = pct.loc[pct["year"] == time_points[0]]
 g = first.groupby("diagnosis", observed=True)["pct"]
 sd, mean = g.std(), g.mean()
@@ -157,13 +158,13 @@ grid = stats.power_grid(sizes=[10, 20, 30, 41, 60, 80, 120], differences=[15, 30
 fig = figures.power_curves(grid, paper_n=len(cohort.analysed(S.patients)), paper_difference=observed_diff, alpha=alpha)
 figures.save(fig, "06_power_curves", S.out)
 
-# %%
+# %% tags=[]
 here = grid.loc[(grid["n_total"] == 41) & (grid["difference"] == round(observed_diff)), "power"]
 Markdown(f"With {len(cohort.analysed(S.patients))} patients and a true difference of {observed_diff:.0f} points "
          f"at {time_points[0]} years (SDs {sd['MS']:.0f} and {sd['SCI']:.0f}), a study like this one finds it "
          f"in about **{100 * here.iloc[0]:.0f}%** of repetitions. A difference half that size would usually be missed.")
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## Exercises
 #
 # Try them in pairs; each answer opens with a click.

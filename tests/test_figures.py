@@ -39,7 +39,7 @@ def test_flow_diagram_shows_masked_counts():
     numbers = {"screened": 12, "excluded": "<5", "analysed": 10, "reasons": {"catheter or pump failure": "<5"},
                "time_points": [7], "ms": 6, "sci": "<5", "ms_7y": 6, "sci_7y": "<5"}
     text = "\n".join(_texts(figures.flow_diagram(numbers)))
-    assert "SCI: n = <5" in text and "Excluded: n = <5" in text
+    assert "SCI: n < 5" in text and "Excluded: n < 5" in text
     plt.close("all")
 
 

@@ -215,6 +215,11 @@ def test_chart_data_small_counts_are_masked(chart_run):
     assert t1.loc["n", "SCI"] == "<5"
     repro = pd.read_csv(out / "tables" / "reproduction.csv", dtype=str).set_index("quantity")
     assert repro.loc["SCI patients", "reproduced"] == "<5"
+    summary = pd.read_csv(out / "tables" / "04_percent_of_reference_by_group.csv", dtype=str)
+    assert set(summary.loc[summary["diagnosis"] == "SCI", "n"]) == {"<5"}
+    tests = pd.read_csv(out / "tables" / "04_group_tests.csv", dtype=str)
+    assert "<5" in set(tests["n_sci"]) and set(tests["n_sci"]) <= {"<5", "0"}  # zero is not a small count
+    assert "(n=&lt;5)" in (out / "html" / "index.html").read_text()
 
 
 def test_chart_data_hides_individual_patients_by_default(chart_run):

@@ -62,3 +62,19 @@ def test_median_range_and_adjustments(synthetic_frames):
     assert mr.loc["all", "median (range)"] == "168 (30-725)"
     adj = tables.adjustments_summary(cohort.adjustments_per_year(*synthetic_frames)).set_index("group")
     assert adj.loc["all", "within 4-10 (%)"] == 100.0
+
+
+def test_colophon_records_the_commit_for_runs_and_explains_its_absence_for_the_default():
+    import subprocess
+
+    from helpers import colophon, params, paths
+
+    default = colophon.table(params.DEFAULTS, "synthetic").set_index("item")["value"]
+    assert default["git commit"].startswith("the commit that contains this notebook")
+    assert len(default["code fingerprint"]) == 12
+    run = colophon.table({**params.DEFAULTS, "seed": 3}, "synthetic").set_index("item")["value"]
+    head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.ROOT, capture_output=True,
+                          text=True).stdout.strip()
+    assert run["git commit"].startswith(head)
+    versions = colophon.versions().set_index("package")["version"]
+    assert versions["pandas"] == "3.1.1" and versions["python"].count(".") == 1
