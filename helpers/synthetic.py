@@ -41,7 +41,8 @@ class SyntheticSpec:
     n_sci: int = 19
     n_excluded: int = 8
     # --- assumptions: the paper does not give these
-    sci_n_10y: int = 15  # SCI patients followed to 10 years (published only for MS: 18 of 22)
+    sci_n_10y: int = 15  # SCI patients of 19 followed to 10 years (published only for MS: 18 of 22);
+    #                      simulation mode draws follow-up with the same share, sci_n_10y / 19
     n_excluded_ms: int = 4  # diagnosis of the excluded patients
     n_excluded_pump_failure: int = 5  # the other excluded had a factor aggravating spasticity
     sd_ratio_ms_to_sci: float = 2.0  # SD of the % dose in MS relative to SCI (the paper gives no SDs)
@@ -104,7 +105,7 @@ def check_spec(spec: SyntheticSpec) -> None:
                 p.append(f"parameter 'synthetic.{name}': the calibrated cohort has the published "
                          f"{FIELDS[name].default}; change it with synthetic_mode: simulation")
     ints = {"n_ms": (2, 1_000_000), "n_sci": (2, 1_000_000), "n_excluded": (0, 1_000_000),
-            "sci_n_10y": (2, spec.n_sci), "n_excluded_ms": (0, spec.n_excluded),
+            "sci_n_10y": (2, FIELDS["n_sci"].default), "n_excluded_ms": (0, spec.n_excluded),
             "n_excluded_pump_failure": (0, spec.n_excluded)}
     for name, (lo, hi) in ints.items():
         v = getattr(spec, name)

@@ -49,3 +49,15 @@ def test_makefile_targets_each_have_a_help_line():
 def test_ci_runs_make_test():
     ci = (ROOT / ".ci" / "run").read_text()
     assert ci.strip().splitlines()[-1] == "make test"
+
+
+def test_each_notebook_and_its_jupytext_twin_hold_the_same_cells():
+    import jupytext
+    import nbformat
+
+    for nb_path in paths.study_notebooks():
+        twin = nb_path.with_suffix(".py")
+        assert twin.exists(), f"{twin.name} missing: run jupytext --sync {nb_path}"
+        a = [(c.cell_type, c.source) for c in nbformat.read(nb_path, as_version=4).cells]
+        b = [(c.cell_type, c.source) for c in jupytext.read(twin).cells]
+        assert a == b, f"{nb_path.name} and {twin.name} differ: run jupytext --sync notebooks/*.ipynb"
