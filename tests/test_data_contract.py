@@ -137,6 +137,13 @@ def test_data_folder_that_is_a_file(tmp_path, capsys):
     assert "patients.csv: is not a folder" in capsys.readouterr().err
 
 
+def test_unreadable_data_file(data_dir, tmp_path, capsys):
+    (data_dir / "doses.csv").unlink()
+    (data_dir / "doses.csv").mkdir()  # as root, permissions cannot make a file unreadable; a folder in its place can
+    assert run.main(["--data", str(data_dir), "--out", str(tmp_path / "o")]) == 2
+    assert "doses.csv: cannot be read (Is a directory)" in capsys.readouterr().err
+
+
 def test_refusal_from_the_command_line_has_exit_code_2_no_traceback_and_leaves_outputs(data_dir, tmp_path):
     before = tree_digest(paths.OUTPUTS)
     _apply("unknown diagnosis", data_dir, None)
