@@ -100,6 +100,8 @@ def execute(plan: dict) -> int:
     (build / "notebooks").mkdir()
     previous_env = os.environ.get(paths.OUTPUT_ENV)
     os.environ[paths.OUTPUT_ENV] = str(build)  # the kernels write figures/tables here (see paths.output_dir)
+    # kernels import helpers whatever environment runs the study (.venv has a .pth file; conda may not)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(paths.ROOT), os.environ.get("PYTHONPATH")]))
     current = None
     try:
         with tqdm(plan["notebooks"], desc="study", unit="notebook", file=sys.stderr) as bar:
