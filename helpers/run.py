@@ -98,10 +98,10 @@ def execute(plan: dict) -> int:
     build_parent = _existing(target.parent if plan["named"] or not plan["in_place"] else target)
     build = Path(tempfile.mkdtemp(prefix=".build-", dir=build_parent))
     (build / "notebooks").mkdir()
-    previous_env = os.environ.get(paths.OUTPUT_ENV)
+    previous_env = {k: os.environ.get(k) for k in (paths.OUTPUT_ENV, "PYTHONPATH")}
     os.environ[paths.OUTPUT_ENV] = str(build)  # the kernels write figures/tables here (see paths.output_dir)
     # kernels import helpers whatever environment runs the study (.venv has a .pth file; conda may not)
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(paths.ROOT), os.environ.get("PYTHONPATH")]))
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(paths.ROOT), previous_env["PYTHONPATH"]]))
     current = None
     try:
         with tqdm(plan["notebooks"], desc="study", unit="notebook", file=sys.stderr) as bar:
@@ -130,10 +130,11 @@ def execute(plan: dict) -> int:
               file=sys.stderr)
         return EXIT_BAD_INPUT
     finally:
-        if previous_env is None:
-            os.environ.pop(paths.OUTPUT_ENV, None)
-        else:
-            os.environ[paths.OUTPUT_ENV] = previous_env
+        for key, value in previous_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
         shutil.rmtree(build, ignore_errors=True)
     where = "notebooks/ and outputs/" if plan["in_place"] else _rel(target)
     print(f"study done: {len(plan['notebooks'])} notebooks; results in {where}", file=sys.stderr)
