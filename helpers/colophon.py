@@ -45,9 +45,9 @@ def git_commit() -> str | None:
 
 
 def table(params: dict, source: str) -> pd.DataFrame:
-    from .params import DEFAULTS
+    from .params import changed
 
-    default_run = all(params.get(k) == v for k, v in DEFAULTS.items())
+    default_run = not changed(params)
     commit = ("the commit that contains this notebook (a committed file cannot hold its own commit hash; "
               "the fingerprint above identifies the code)" if default_run else (git_commit() or "unknown (not a git checkout)"))
     rows = [("paper", f"{published.CITATION} doi:{published.DOI}"), ("data", source),

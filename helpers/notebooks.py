@@ -42,7 +42,8 @@ def _kernel_noise(text: str) -> bool:
 
 def write(nb, path: Path) -> None:
     """Write only when the content differs, so an unchanged rerun leaves the file (and git) alone."""
-    text = nbformat.writes(nb) + "\n" if not nbformat.writes(nb).endswith("\n") else nbformat.writes(nb)
+    text = nbformat.writes(nb)
+    text += "" if text.endswith("\n") else "\n"
     path = Path(path)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")

@@ -83,6 +83,11 @@ BY_NAME = {p.name: p for p in PARAMS}
 DEFAULTS = {p.name: p.default for p in PARAMS}
 
 
+def changed(values: dict) -> dict:
+    """The parameters in ``values`` whose value differs from the default."""
+    return {k: v for k, v in values.items() if DEFAULTS.get(k) != v}
+
+
 def check(values: dict, where: str = "parameter") -> list[str]:
     """Every problem in a mapping of parameter values (unknown names, types, ranges, combinations)."""
     lines = []

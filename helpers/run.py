@@ -12,6 +12,7 @@ every notebook succeeded, so a failure or Ctrl-C leaves the previous outputs as 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import sys
@@ -141,6 +142,7 @@ def execute(plan: dict) -> int:
     return EXIT_OK
 
 
+@functools.cache
 def _quiet_kernel_manager():
     """Kernels whose own log (not the notebook's output) does not reach the terminal: no TCP warning at start,
     no traceback when Ctrl-C stops a cell. Everything a cell prints still goes into the notebook."""

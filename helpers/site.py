@@ -66,8 +66,9 @@ def build(build: Path, plan: dict) -> None:
             body = NOTEBOOK_LINK.sub(lambda m: f'href="{m.group(1)}{suffix}{m.group(2) or ""}"', body)
             (out / name).write_text(body, encoding="utf-8")
         pages.append((stem, titles[i]))
-    (out / "index.html").write_text(index_page(build, pages, plan), encoding="utf-8")
-    (out / "run.json").write_text(json.dumps(_run_record(plan), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    record = _run_record(plan)
+    (out / "index.html").write_text(index_page(build, pages, plan, record), encoding="utf-8")
+    (out / "run.json").write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def _run_record(plan: dict) -> dict:
@@ -100,7 +101,7 @@ def _num(v, fmt="{:.0f}") -> str:
         return str(v)
 
 
-def index_page(build: Path, pages, plan: dict) -> str:
+def index_page(build: Path, pages, plan: dict, record: dict) -> str:
     esc = html.escape
     values = {**params.DEFAULTS, **plan["values"]}
     tables_dir, figures_dir = build / "tables", build / "figures"
@@ -132,7 +133,6 @@ def index_page(build: Path, pages, plan: dict) -> str:
         param_rows = [r for r in param_rows if r["parameter"] != "data_dir"] + [
             {"parameter": "data_dir", "value": "(your data folder)", "note": "changed"}]
     versions = [{"package": p, "version": v} for p, v in colophon.versions().itertuples(index=False)]
-    record = _run_record(plan)
     commit = f"<li>git commit: <code>{esc(str(record['git_commit']))}</code></li>" if "git_commit" in record else ""
     flow = figures_dir / "02_flow_diagram.png"
     traj = figures_dir / "04_trajectories_percent_of_reference.png"
@@ -215,7 +215,7 @@ def runs_index(runs: Path) -> None:
     rows = []
     for rec_path in sorted(runs.glob("*/html/run.json")):
         rec = json.loads(rec_path.read_text(encoding="utf-8"))
-        changed = {k: v for k, v in rec["parameters"].items() if params.DEFAULTS.get(k) != v}
+        changed = params.changed(rec["parameters"])
         if changed.get("data_dir"):
             changed["data_dir"] = "(chart data)"
         rows.append(f'<tr><td><a href="{rec_path.parent.parent.name}/html/index.html">{html.escape(rec["name"])}</a></td>'

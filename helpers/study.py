@@ -84,7 +84,7 @@ def output_folder(p: dict) -> Path:
     or outputs/runs/adhoc-<hash>/ for others, so a one-off papermill run never overwrites the study's outputs."""
     if p.get("output_dir"):
         return paths.output_dir(p["output_dir"])
-    changed = {k: v for k, v in p.items() if v != params.DEFAULTS[k]}
+    changed = params.changed(p)
     if paths.output_dir() != paths.OUTPUTS or not changed:
         return paths.output_dir()
     digest = hashlib.sha256(json.dumps(changed, sort_keys=True, default=str).encode()).hexdigest()[:8]

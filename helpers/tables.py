@@ -191,12 +191,12 @@ def show(df: pd.DataFrame, caption: str, formats: dict | None = None, index: boo
     formats = {_display_name(k): _tolerant(v) for k, v in (formats or {}).items()}
 
     uid = re.sub(r"[^a-z0-9]+", "-", caption.lower()).strip("-")[:40]
-    sty = df.style.set_uuid(uid).set_caption(caption).format(formats or {}, precision=precision, na_rep="-")
+    sty = df.style.set_uuid(uid).set_caption(caption).format(formats, precision=precision, na_rep="-")
     sty = sty.set_table_styles([
         {"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left;"},
         {"selector": "th.row_heading", "props": "text-align: left; font-weight: normal;"},
     ])
-    text_cols = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]) and c not in (formats or {})]
+    text_cols = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]) and c not in formats]
     if text_cols:  # words read better left-aligned; numbers stay right-aligned
         sty = sty.set_properties(subset=text_cols, **{"text-align": "left"})
     sty = sty.hide(names=True, axis="index") if index else sty.hide(axis="index")

@@ -70,8 +70,7 @@ tables.show(table1, "Table 1. Analysed patients by diagnosis", index=True)
 
 # %% tags=[]
 sci = tables.sci_breakdown(S.patients)
-if S.min_count:
-    sci = sci.map(S.count)
+sci = S.masked(sci, *sci.columns)
 tables.save(sci, "01_sci_level_by_ais", S.out, index=True)
 tables.show(sci, "SCI patients by level and AIS grade", index=True)
 

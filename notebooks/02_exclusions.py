@@ -66,7 +66,7 @@ figures.save(fig, "02_flow_diagram", S.out)
 # comparison has every analysed patient; the 10-year comparison has fewer.
 
 # %% tags=[]
-flow_shown = flow.assign(n=[S.count(n) for n in flow["n"]]) if S.min_count else flow
+flow_shown = S.masked(flow, "n")
 tables.save(flow_shown, "02_flow_counts", S.out)
 tables.show(flow_shown, "Patients at each stage")
 
