@@ -6,37 +6,51 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.pins
 PARAMS ?=
 DATA ?=
+# uv (from PyPI, pinned in requirements.txt) installs the pins; it needs no network beyond PyPI
+UV := $(VENV)/bin/uv
+UV_VERSION := $(shell sed -n 's/^uv==//p' requirements.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv study test bench data clean-runs
+.PHONY: help venv study test lint format bench data clean-runs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
-	@echo "  options: make study PARAMS=params/NAME.yaml   make study DATA=path/to/chart-data"
+	@echo "  options: make study PARAMS=params/NAME.yaml   make study DATA=path/to/chart-data   make venv PYTHON=/usr/bin/python3"
 
-# The venv is (re)built only when it is missing or requirements.txt changed since it was built.
-$(STAMP): requirements.txt
-	@if [ -f $(STAMP) ] && cmp -s requirements.txt $(STAMP); then touch $(STAMP); else \
-	  echo "Creating $(VENV) from requirements.txt (a few minutes, once)"; \
+# The venv is (re)built only when it is missing or the pins or the package declaration changed since.
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+	  echo "error: the study needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1). Use make venv PYTHON=/path/to/python3.11"; exit 2; }
+	@if [ -f $(STAMP) ] && cat requirements.txt pyproject.toml | cmp -s - $(STAMP); then touch $(STAMP); else \
+	  echo "Creating $(VENV) from requirements.txt with uv (about a minute, once)"; \
 	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && \
-	  $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt && \
-	  echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/itb_study.pth" && \
+	  $(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) && \
+	  $(UV) pip sync --quiet --python $(PY) requirements.txt && \
+	  $(UV) pip install --quiet --python $(PY) --no-deps -e . && \
 	  $(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null && \
-	  cp requirements.txt $(STAMP); fi
+	  cat requirements.txt pyproject.toml > $(STAMP); fi
 
-venv: $(STAMP) ## create .venv from the pinned requirements (done by study/test when needed)
+venv: $(STAMP) ## create .venv from the pinned requirements with uv (done by study/test when needed)
 
 data: $(STAMP) ## regenerate data/synthetic/ from the seeded generator
 	$(PY) -m helpers.synthetic
 
 study: $(STAMP) ## run the whole study: data, notebooks, figures, tables and HTML in outputs/
 	$(PY) -m helpers.synthetic
-	$(PY) -m helpers.run $(if $(PARAMS),--params $(PARAMS)) $(if $(DATA),--data $(DATA))
+	$(PY) -m helpers.build.run $(if $(PARAMS),--params $(PARAMS)) $(if $(DATA),--data $(DATA))
 
-test: $(STAMP) ## unit and end-to-end tests, browser test, and nbval on every notebook (outputs compared)
-	$(PY) -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+test: $(STAMP) ## the test gate, in parallel: unit, end-to-end, browser tests and nbval on every notebook
+	$(PY) -m pytest -n auto --dist loadgroup tests notebooks --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-bench: $(STAMP) ## benchmark: study vs floor, analysis scaling, Monte Carlo speed-up
+lint: $(STAMP) ## ruff check and ruff format --check (settings in pyproject.toml)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP) ## format the code with ruff and apply its safe fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(STAMP) ## benchmark: test gate and study vs their floors, analysis scaling, Monte Carlo speed-up, install
 	$(PY) tests/benchmark.py
 
 clean-runs: ## delete outputs/runs/ (parameter and chart-data runs)

@@ -44,7 +44,7 @@ def reference_year_sensitivity(patients, doses, reference_years, time_points) ->
     rows = []
     for ref in reference_years:
         tps = [k for k in time_points if k > ref]
-        res = cohort.analyse(patients, doses, ref, tps)
+        res = cohort.headline_numbers(patients, doses, ref, tps)
         for k in tps:
             rows.append({"reference_year": ref, "year": k, "MS mean %": res[f"ms_pct_{k}y"],
                          "SCI mean %": res[f"sci_pct_{k}y"], "Student p": res[f"p_{k}y"]})

@@ -6,41 +6,15 @@ reference year (1 by default, after titration). Everything here is vectorised ov
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from . import published, schema, synthetic
+from . import published, stats
+from .diagnoses import DIAGNOSES
 from .errors import StudyInputError
 
-DIAGNOSES = ("MS", "SCI")  # the order used in every table and figure
 
-
-def load(data_dir=None, synthetic_mode="calibrated", seed=2019, synthetic_overrides=None):
-    """(patients, doses, source) for the notebooks' cohort parameters.
-
-    ``data_dir`` given: that folder's two CSV files, validated against the data contract.
-    Otherwise the synthetic cohort: the committed, calibrated files in data/synthetic/ when the synthetic
-    parameters are the defaults (a test keeps them identical to the generator's output), else a cohort
-    drawn by the generator from those parameters.
-    """
-    if data_dir:
-        patients, doses = schema.read_folder(Path(data_dir))
-        return patients, doses, f"chart data from {Path(data_dir).name}/"
-    spec = synthetic.make_spec(synthetic_mode, seed, synthetic_overrides)
-    if spec == synthetic.SyntheticSpec():
-        from . import paths
-
-        patients, doses = schema.read_folder(paths.SYNTHETIC_DATA)
-        return patients, doses, "synthetic cohort, calibrated to the paper (data/synthetic/, seed 2019)"
-    patients, doses = synthetic.generate(spec)
-    patients, doses = schema.validate(patients, doses)
-    label = "calibrated to the paper" if spec.mode == "calibrated" else "simulated, not calibrated"
-    return patients, doses, f"synthetic cohort, {label} (seed {spec.seed})"
-
-
-def analysed(patients: pd.DataFrame) -> pd.DataFrame:
+def analysed_patients(patients: pd.DataFrame) -> pd.DataFrame:
     """The patients the paper analyses: not excluded."""
     return patients.loc[~patients["excluded"]].reset_index(drop=True)
 
@@ -69,7 +43,7 @@ def percent_of_reference(patients: pd.DataFrame, doses: pd.DataFrame, reference_
     Rows for the reference year and the time points (or every whole year with ``all_years``), for
     analysed patients followed to that year.
     """
-    pts = analysed(patients)
+    pts = analysed_patients(patients)
     last = int(np.floor(pts["followup_years"].max())) if len(pts) else reference_year
     years = range(0, last + 1) if all_years else [reference_year, *time_points]
     long = dose_at_years(pts, doses, years)
@@ -81,7 +55,7 @@ def percent_of_reference(patients: pd.DataFrame, doses: pd.DataFrame, reference_
 
 def adjustments_per_year(patients: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
     """Number of dose adjustments in each full year of follow-up (patient_id, diagnosis, year, n)."""
-    pts = analysed(patients)
+    pts = analysed_patients(patients)
     d = doses.merge(pts[["patient_id", "diagnosis", "followup_years"]], on="patient_id")
     d = d.loc[d["years_since_implant"] > 0]
     d = d.assign(year=np.ceil(d["years_since_implant"]).astype(int))
@@ -90,12 +64,10 @@ def adjustments_per_year(patients: pd.DataFrame, doses: pd.DataFrame) -> pd.Data
     return counts
 
 
-def analyse(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int = 1,
+def headline_numbers(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int = 1,
             time_points=published.TIME_POINTS) -> dict[str, float]:
     """The study's headline numbers, keyed like :data:`helpers.published.PUBLISHED`."""
-    from . import stats
-
-    pts = analysed(patients)
+    pts = analysed_patients(patients)
     sci = pts.loc[pts["diagnosis"] == "SCI"]
     res = {
         "n_screened": len(patients),
@@ -123,7 +95,7 @@ def analyse(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int = 1
 
 def require_groups(patients: pd.DataFrame) -> None:
     """The comparison needs both diagnoses among analysed patients."""
-    missing = [dx for dx in DIAGNOSES if not (analysed(patients)["diagnosis"] == dx).any()]
+    missing = [dx for dx in DIAGNOSES if not (analysed_patients(patients)["diagnosis"] == dx).any()]
     if missing:
         raise StudyInputError(f"patients.csv, column 'diagnosis': no analysed {' or '.join(missing)} patients; "
                               "the study compares MS with SCI")

@@ -7,6 +7,7 @@ Runs under outputs/runs/ also record the git commit (run.json, written by the ru
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 from importlib import metadata
@@ -26,12 +27,19 @@ def versions() -> pd.DataFrame:
 
 
 def fingerprint() -> str:
-    """sha256 (first 12 hex digits) of the study's code, notebook sources, pins and synthetic data."""
-    files = sorted([*paths.ROOT.joinpath("helpers").glob("*.py"), *paths.NOTEBOOKS.glob("*.py"),
-                    paths.ROOT / "requirements.txt", *paths.SYNTHETIC_DATA.glob("*.csv")])
+    """sha256 (first 12 hex digits) of what computes the results: the study's code (``helpers/`` without the
+    build machinery in ``helpers/build/``), the cells of the notebooks that run (their sources, not their
+    outputs), the pins and the synthetic data. Editing the runner or the site never changes it."""
+    code = [f for f in paths.HELPERS.rglob("*.py") if paths.BUILD not in f.parents]
+    files = sorted([*code, paths.ROOT / "requirements.txt", *paths.SYNTHETIC_DATA.glob("*.csv")])
     h = hashlib.sha256()
     for f in files:
         h.update(f.relative_to(paths.ROOT).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    for nb in paths.study_notebooks():
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        h.update(nb.name.encode() + b"\0")
+        for cell in cells:
+            h.update(cell["cell_type"].encode() + b"\0" + "".join(cell["source"]).encode() + b"\0")
     return h.hexdigest()[:12]
 
 

@@ -23,8 +23,8 @@ import seaborn as sns  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
 
 from . import paths  # noqa: E402
+from .diagnoses import DIAGNOSES, PALETTE  # noqa: E402
 
-PALETTE = {"MS": "#0072B2", "SCI": "#D55E00"}  # Okabe-Ito blue and vermillion
 GREY = "#555555"
 DPI = 150
 
@@ -95,7 +95,7 @@ def _boxes(ax, positions, samples, colours, width):
 def group_labels(df: pd.DataFrame, group: str = "diagnosis", count=int) -> dict[str, str]:
     """'MS (n=22)' per diagnosis; ``count`` may mask small counts (chart data)."""
     counts = df.groupby(group, observed=True)["patient_id"].nunique()
-    return {dx: _label(dx, int(counts.get(dx, 0)), count) for dx in PALETTE}
+    return {dx: _label(dx, int(counts.get(dx, 0)), count) for dx in DIAGNOSES}
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -148,7 +148,7 @@ def reference_dose(pct_long: pd.DataFrame, reference_year: int, log_scale: bool 
     ref["diagnosis"] = ref["diagnosis"].astype(object)  # seaborn 0.13 + pandas 3 str hue pitfall
     labels = group_labels(ref, count=count)
     fig, ax = plt.subplots(figsize=(6.2, 4.6))
-    order = list(PALETTE)
+    order = list(DIAGNOSES)
     _boxes(ax, range(len(order)), [ref.loc[ref["diagnosis"] == dx, "dose_ref"] for dx in order],
            [PALETTE[dx] for dx in order], 0.5)
     if show_points:
@@ -174,7 +174,7 @@ def adjustments(counts: pd.DataFrame):
     c = counts.copy()
     c["diagnosis"] = c["diagnosis"].astype(object)
     bins = np.arange(c["n"].min() - 0.5, c["n"].max() + 1.5) if len(c) else 10
-    sns.histplot(data=c, x="n", hue="diagnosis", hue_order=list(PALETTE), palette=PALETTE, bins=bins,
+    sns.histplot(data=c, x="n", hue="diagnosis", hue_order=list(DIAGNOSES), palette=PALETTE, bins=bins,
                  multiple="dodge", shrink=0.8, stat="percent", common_norm=False, alpha=0.9, ax=ax)
     sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="", frameon=False)
     ax.set_xlabel("Dose adjustments in a year of treatment")
@@ -188,7 +188,7 @@ def trajectories(yearly: pd.DataFrame, summary: pd.DataFrame, reference_year: in
     """% of the reference dose over the years: thin lines per patient, the group mean with its CI on top."""
     fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.6), sharey=True, sharex=True)
     top = np.nanpercentile(yearly["pct"], 99) if len(yearly) else 200
-    for ax, dx in zip(axes, PALETTE):
+    for ax, dx in zip(axes, DIAGNOSES):
         colour = PALETTE[dx]
         d = yearly.loc[yearly["diagnosis"] == dx]
         if show_individuals:
@@ -229,18 +229,18 @@ def time_point_distributions(pct_long: pd.DataFrame, time_points, reference_year
     d["time"] = d["year"].map(lambda k: f"{k} years")
     order = [f"{k} years" for k in time_points]
     fig, ax = plt.subplots(figsize=(7.2, 4.6))
-    offsets = dict(zip(PALETTE, (-0.15, 0.15)))  # two boxes side by side at each time point
-    for dx in PALETTE:
+    offsets = dict(zip(DIAGNOSES, (-0.15, 0.15)))  # two boxes side by side at each time point
+    for dx in DIAGNOSES:
         _boxes(ax, [i + offsets[dx] for i in range(len(time_points))],
                [d.loc[(d["year"] == k) & (d["diagnosis"] == dx), "pct"] for k in time_points], [PALETTE[dx]] * len(time_points), 0.28)
     if show_points:
         rng = np.random.default_rng(0)
         for i, k in enumerate(time_points):
-            for dx in PALETTE:
+            for dx in DIAGNOSES:
                 vals = d.loc[(d["year"] == k) & (d["diagnosis"] == dx), "pct"]
                 _points(ax, i + offsets[dx], vals, PALETTE[dx], rng, spread=0.06, size=30)
     ax.axhline(100, color=GREY, lw=1, ls="--")
-    ax.set_xticks(range(len(order)), [f"{k} years\n" + ", ".join(f"{dx} {n_text(count(n.get((k, dx), 0)))}" for dx in PALETTE)
+    ax.set_xticks(range(len(order)), [f"{k} years\n" + ", ".join(f"{dx} {n_text(count(n.get((k, dx), 0)))}" for dx in DIAGNOSES)
                                       for k in time_points])
     ax.set_xlabel("")
     ax.set_ylabel(f"Dose, % of the {reference_year}-year dose")

@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+HELPERS = ROOT / "helpers"
+BUILD = HELPERS / "build"  # runner, site, notebook hygiene: not part of the code fingerprint
 NOTEBOOKS = ROOT / "notebooks"
 SYNTHETIC_DATA = ROOT / "data" / "synthetic"
 OUTPUTS = ROOT / "outputs"

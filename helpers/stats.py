@@ -9,12 +9,13 @@ import pandas as pd
 import pingouin as pg
 from scipy import stats as sps
 
-GROUPS = ("MS", "SCI")
+from . import published
+from .diagnoses import DIAGNOSES
 
 
 def _split(df: pd.DataFrame, value: str, group: str = "diagnosis"):
-    a = df.loc[df[group] == GROUPS[0], value].dropna().to_numpy(float)
-    b = df.loc[df[group] == GROUPS[1], value].dropna().to_numpy(float)
+    a = df.loc[df[group] == DIAGNOSES[0], value].dropna().to_numpy(float)
+    b = df.loc[df[group] == DIAGNOSES[1], value].dropna().to_numpy(float)
     return a, b
 
 
@@ -101,7 +102,7 @@ def simulate_power(n_ms, n_sci, ms_mean, sci_mean, ms_sd, sci_sd, alpha=0.05, re
 
 
 def power_grid(sizes, differences, sci_mean, ms_sd, sci_sd, alpha=0.05, reps=2000, seed=0,
-               ms_share: float = 22 / 41) -> pd.DataFrame:
+               ms_share: float = published.value("n_ms") / published.value("n_analysed")) -> pd.DataFrame:
     """Power over total cohort size x difference in mean % (MS - SCI); all replicates of a cell in one array op."""
     rows = []
     for i, n in enumerate(sizes):

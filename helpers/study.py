@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import cohort, disclosure, figures, params, paths, published, synthetic
+from . import cohort, disclosure, figures, loading, params, paths, published, synthetic
 
 
 @dataclass
@@ -45,7 +45,7 @@ class Study:
         """``df`` with small counts in ``columns`` masked for chart data (unchanged for synthetic data)."""
         return disclosure.mask_counts(df, columns, self.min_count) if self.min_count else df
 
-    def count(self, n):
+    def shown_count(self, n):
         """A count as it may be shown: masked below the threshold for chart data."""
         return disclosure.mask(n, self.min_count) if self.min_count else int(n)
 
@@ -74,7 +74,7 @@ def start(namespace: dict) -> Study:
     """``S = study.start(globals())`` at the top of a notebook, right after the parameters cell."""
     p = params.resolve(namespace)
     figures.setup()
-    patients, doses, source = cohort.load(p["data_dir"], p["synthetic_mode"], p["seed"], p["synthetic"])
+    patients, doses, source = loading.load(p["data_dir"], p["synthetic_mode"], p["seed"], p["synthetic"])
     cohort.require_groups(patients)
     return Study(p, output_folder(p), patients, doses, source)
 

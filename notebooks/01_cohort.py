@@ -40,7 +40,7 @@ output_dir = None  # None: outputs/ for the default parameters (see helpers/stud
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %% tags=[]
-from helpers import study, tables
+from helpers import presentation, study, tables
 
 S = study.start(globals())
 print(S.describe())
@@ -57,8 +57,8 @@ S.text("The paper analysed {n_analysed} patients: {n_ms} with MS and {n_sci} wit
 
 # %% tags=[]
 table1 = tables.table_one(S.patients, min_count=S.min_count)
-tables.save(table1, "01_table1_by_diagnosis", S.out, index=True)
-tables.show(table1, "Table 1. Analysed patients by diagnosis", index=True)
+presentation.save(table1, "01_table1_by_diagnosis", S.out, index=True)
+presentation.show(table1, "Table 1. Analysed patients by diagnosis", index=True)
 
 # %% [markdown] tags=[]
 # Categorical rows give *n (%)* of the column's patients; age gives *mean (SD)*; the skewed times give
@@ -71,8 +71,8 @@ tables.show(table1, "Table 1. Analysed patients by diagnosis", index=True)
 # %% tags=[]
 sci = tables.sci_breakdown(S.patients)
 sci = S.masked(sci, *sci.columns)
-tables.save(sci, "01_sci_level_by_ais", S.out, index=True)
-tables.show(sci, "SCI patients by level and AIS grade", index=True)
+presentation.save(sci, "01_sci_level_by_ais", S.out, index=True)
+presentation.show(sci, "SCI patients by level and AIS grade", index=True)
 
 # %% [markdown] tags=[]
 # **Reading the table.** Most injuries are cervical, and about a third are complete. In the paper, as

@@ -39,7 +39,7 @@ min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 # %% tags=[]
 from IPython.display import display
 
-from helpers import figures, study, tables
+from helpers import figures, presentation, study, tables
 
 S = study.start(globals())
 print(S.describe())
@@ -55,7 +55,7 @@ if not S.chart_data:
 
 # %% tags=[]
 flow = tables.flow_counts(S.patients, S.doses, reference_year, time_points)
-fig = figures.flow_diagram(tables.flow_numbers(flow, time_points, count=S.count))
+fig = figures.flow_diagram(tables.flow_numbers(flow, time_points, count=S.shown_count))
 figures.save(fig, "02_flow_diagram", S.out)
 
 # %% [markdown] tags=[]
@@ -67,8 +67,8 @@ figures.save(fig, "02_flow_diagram", S.out)
 
 # %% tags=[]
 flow_shown = S.masked(flow, "n")
-tables.save(flow_shown, "02_flow_counts", S.out)
-tables.show(flow_shown, "Patients at each stage")
+presentation.save(flow_shown, "02_flow_counts", S.out)
+presentation.show(flow_shown, "Patients at each stage")
 
 # %% [markdown] tags=[]
 # **Why it matters.** Every exclusion and every patient lost before 10 years changes who the means

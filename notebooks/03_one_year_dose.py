@@ -36,7 +36,7 @@ show_individuals = False  # chart data only: allow plots that show individual pa
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %% tags=[]
-from helpers import cohort, figures, study, tables
+from helpers import cohort, figures, presentation, study, tables
 
 S = study.start(globals())
 print(S.describe())
@@ -49,8 +49,8 @@ S.text("Published: after 1 year a median dose of **{dose_ref_median} µg/24 h (r
 
 # %% tags=[]
 ref = S.masked(tables.median_range(pct, reference_year), "n")
-tables.save(ref, "03_reference_dose_median_range", S.out)
-tables.show(ref, f"Dose at {reference_year} year(s) after implant, µg/24 h",
+presentation.save(ref, "03_reference_dose_median_range", S.out)
+presentation.show(ref, f"Dose at {reference_year} year(s) after implant, µg/24 h",
             formats={"median": "{:.0f}", "min": "{:.0f}", "max": "{:.0f}"})
 
 # %% [markdown] tags=[]
@@ -60,7 +60,7 @@ tables.show(ref, f"Dose at {reference_year} year(s) after implant, µg/24 h",
 # The dose axis is logarithmic: on a plain axis the few high doses would squeeze everyone else into a line.
 
 # %% tags=[]
-fig = figures.reference_dose(pct, reference_year, show_points=S.show_individuals, count=S.count)
+fig = figures.reference_dose(pct, reference_year, show_points=S.show_individuals, count=S.shown_count)
 figures.save(fig, "03_reference_dose_by_diagnosis", S.out)
 
 # %% [markdown] tags=[]
@@ -72,8 +72,8 @@ figures.save(fig, "03_reference_dose_by_diagnosis", S.out)
 # %% tags=[]
 counts = cohort.adjustments_per_year(S.patients, S.doses)
 adj = S.masked(tables.adjustments_summary(counts), "patient_years")
-tables.save(adj, "03_adjustments_per_year", S.out)
-tables.show(adj, "Dose adjustments per patient-year", formats={"median": "{:.1f}"})
+presentation.save(adj, "03_adjustments_per_year", S.out)
+presentation.show(adj, "Dose adjustments per patient-year", formats={"median": "{:.1f}"})
 
 # %% tags=[]
 fig = figures.adjustments(counts)

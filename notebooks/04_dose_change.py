@@ -36,7 +36,7 @@ show_individuals = False  # chart data only: allow plots that show individual pa
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %%
-from helpers import cohort, figures, stats, study, tables
+from helpers import cohort, figures, presentation, stats, study, tables, wording
 
 S = study.start(globals())
 print(S.describe())
@@ -53,8 +53,8 @@ S.text("Published: MS **{ms_pct_7y}%** at 7 years (n={ms_n_7y}) and **{ms_pct_10
 
 # %%
 summary = S.masked(tables.group_summary(pct, time_points, alpha), "n")
-tables.save(summary, "04_percent_of_reference_by_group", S.out)
-tables.show(summary, f"Dose as % of the {reference_year}-year dose: mean, SD and {100 * (1 - alpha):g}% CI",
+presentation.save(summary, "04_percent_of_reference_by_group", S.out)
+presentation.show(summary, f"Dose as % of the {reference_year}-year dose: mean, SD and {100 * (1 - alpha):g}% CI",
             formats={"n": "{:.0f}", "mean": "{:.0f}", "sd": "{:.0f}", "ci_low": "{:.0f}", "ci_high": "{:.0f}",
                      "median": "{:.0f}", "min": "{:.0f}", "max": "{:.0f}"})
 
@@ -68,7 +68,7 @@ tables.show(summary, f"Dose as % of the {reference_year}-year dose: mean, SD and
 # %%
 by_year = stats.summary(yearly, "pct", by=("diagnosis", "year"), alpha=alpha)
 fig = figures.trajectories(yearly, by_year, reference_year, time_points, show_individuals=S.show_individuals,
-                           alpha=alpha, count=S.count)
+                           alpha=alpha, count=S.shown_count)
 figures.save(fig, "04_trajectories_percent_of_reference", S.out)
 
 # %% [markdown]
@@ -76,7 +76,7 @@ figures.save(fig, "04_trajectories_percent_of_reference", S.out)
 
 # %%
 fig = figures.time_point_distributions(pct, time_points, reference_year, show_points=S.show_individuals,
-                                       count=S.count)
+                                       count=S.shown_count)
 figures.save(fig, "04_percent_at_time_points", S.out)
 
 # %% [markdown]
@@ -91,15 +91,15 @@ figures.save(fig, "04_percent_at_time_points", S.out)
 
 # %%
 tests = S.masked(tables.group_tests(pct, time_points, alpha), "n_ms", "n_sci")
-tables.save(tests, "04_group_tests", S.out)
-tables.show(tests, f"MS vs SCI at each time point ({100 * (1 - alpha):g}% CIs)",
-            formats={"statistic": "{:.2f}", "dof": "{:.1f}", "p": tables.p_format, "estimate": "{:.2f}",
+presentation.save(tests, "04_group_tests", S.out)
+presentation.show(tests, f"MS vs SCI at each time point ({100 * (1 - alpha):g}% CIs)",
+            formats={"statistic": "{:.2f}", "dof": "{:.1f}", "p": wording.p_format, "estimate": "{:.2f}",
                      "ci_low": "{:.2f}", "ci_high": "{:.2f}", "n_ms": "{:.0f}", "n_sci": "{:.0f}"})
 
 # %%
 from IPython.display import Markdown
 
-Markdown(tables.tests_in_words(tests, alpha))
+Markdown(wording.tests_in_words(tests, alpha))
 
 # %% [markdown]
 # **Reading it.** The tests say whether the two groups' dose changes differ and by how much; they cannot

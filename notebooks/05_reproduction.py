@@ -39,19 +39,19 @@ show_individuals = False  # chart data only: allow plots that show individual pa
 power_reps = 2000  # Monte Carlo replicates per cell of the power grid (notebook 6; listed for the colophon)
 
 # %% tags=[]
-from helpers import cohort, colophon, reproduction, study, tables
+from helpers import cohort, colophon, presentation, reproduction, study
 
 S = study.start(globals())
 print(S.describe())
 
 # %% tags=[]
-results = cohort.analyse(S.patients, S.doses, reference_year, time_points)
-repro = reproduction.compare(results, count=S.count if S.min_count else None)
-tables.save(repro, "reproduction", S.out)
+results = cohort.headline_numbers(S.patients, S.doses, reference_year, time_points)
+repro = reproduction.compare(results, count=S.shown_count if S.min_count else None)
+presentation.save(repro, "reproduction", S.out)
 print(f"{int(repro['matches'].sum())} of {len(repro)} published numbers reproduced at the paper's precision.")
 
 # %% tags=[]
-tables.show(repro.assign(matches=repro["matches"].map({True: "yes", False: "no"})),
+presentation.show(repro.assign(matches=repro["matches"].map({True: "yes", False: "no"})),
             "Published (Skoog & Hedman 2019) and reproduced")
 
 # %% [markdown] tags=[]
@@ -68,10 +68,10 @@ tables.show(repro.assign(matches=repro["matches"].map({True: "yes", False: "no"}
 # requirements and synthetic data: the same fingerprint, the same results.
 
 # %% tags=[]
-tables.show(colophon.table(S.params, S.source), "Run")
+presentation.show(colophon.table(S.params, S.source), "Run")
 
 # %% tags=[]
-tables.show(colophon.versions(), "Software")
+presentation.show(colophon.versions(), "Software")
 
 # %% [markdown] tags=[]
 # Citation of the original study: Skoog B, Hedman G. *Intrathecal Baclofen Dosage for Long-Term Treatment

@@ -43,7 +43,7 @@ min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 # %% tags=[]
 from IPython.display import Markdown
 
-from helpers import appraisal, cohort, figures, stats, study, tables
+from helpers import appraisal, cohort, figures, presentation, stats, study, tables, wording
 
 S = study.start(globals())
 print(S.describe())
@@ -63,7 +63,7 @@ pct_fmt = {c: "{:.0f}" for c in ("mean", "mean_analysed", "mean_all_screened", "
 
 # %% tags=[]
 sel = S.masked(appraisal.selection_effect(S.patients, S.doses, reference_year, time_points), "n_analysed", "n_all_screened")
-tables.show(sel, "Mean % of the reference dose: analysed vs everyone screened", formats=pct_fmt)
+presentation.show(sel, "Mean % of the reference dose: analysed vs everyone screened", formats=pct_fmt)
 
 # %% [markdown] tags=[]
 # ## 2. Missing 10-year data
@@ -75,7 +75,7 @@ tables.show(sel, "Mean % of the reference dose: analysed vs everyone screened", 
 
 # %% tags=[]
 comp = S.masked(appraisal.completers(pct, time_points), "n")
-tables.show(comp, f"% at {time_points[0]} years, by whether the patient was followed to {time_points[-1]} years",
+presentation.show(comp, f"% at {time_points[0]} years, by whether the patient was followed to {time_points[-1]} years",
             formats={c: "{:.0f}" for c in comp.columns if c.startswith("mean")})
 
 # %% [markdown] tags=[]
@@ -88,7 +88,7 @@ tables.show(comp, f"% at {time_points[0]} years, by whether the patient was foll
 # %% tags=[]
 ref_years = sorted({reference_year, 1, 2, 3})
 sens = appraisal.reference_year_sensitivity(S.patients, S.doses, ref_years, time_points)
-tables.show(sens, "Headline results by reference year", formats={**pct_fmt, "Student p": tables.p_format})
+presentation.show(sens, "Headline results by reference year", formats={**pct_fmt, "Student p": wording.p_format})
 
 # %% [markdown] tags=[]
 # ## 4. Mean of ratios, ratio of means, geometric mean
@@ -100,7 +100,7 @@ tables.show(sens, "Headline results by reference year", formats={**pct_fmt, "Stu
 
 # %% tags=[]
 rm = S.masked(appraisal.ratio_measures(pct, time_points), "n")
-tables.show(rm, "Four summaries of the dose change (% of the reference dose)",
+presentation.show(rm, "Four summaries of the dose change (% of the reference dose)",
             formats={c: "{:.0f}" for c in rm.columns if c.endswith("%")})
 
 # %% [markdown] tags=[]
@@ -110,9 +110,9 @@ tables.show(rm, "Four summaries of the dose change (% of the reference dose)",
 
 # %% tags=[]
 lr = S.masked(appraisal.log_ratio_tests(pct, time_points, alpha), "n")
-tables.show(lr, f"Geometric mean % with {100 * (1 - alpha):g}% CI, and MS vs SCI p on the log scale",
+presentation.show(lr, f"Geometric mean % with {100 * (1 - alpha):g}% CI, and MS vs SCI p on the log scale",
             formats={"geometric_mean_pct": "{:.0f}", "gm_ci_low": "{:.0f}", "gm_ci_high": "{:.0f}",
-                     "p_student": tables.p_format, "p_published_test": tables.p_format})
+                     "p_student": wording.p_format, "p_published_test": wording.p_format})
 
 # %% [markdown] tags=[]
 # ## 5. Several time points, and a model that uses every year
@@ -121,9 +121,9 @@ tables.show(lr, f"Geometric mean % with {100 * (1 - alpha):g}% CI, and MS vs SCI
 # false positive; the usual corrections:
 
 # %% tags=[]
-res = cohort.analyse(S.patients, S.doses, reference_year, time_points)
+res = cohort.headline_numbers(S.patients, S.doses, reference_year, time_points)
 mt = appraisal.multiple_testing({f"MS vs SCI at {k} years": res[f"p_{k}y"] for k in time_points})
-tables.show(mt, "Adjusting for two time points", formats={c: tables.p_format for c in ("p", "p Holm", "p Bonferroni")})
+presentation.show(mt, "Adjusting for two time points", formats={c: wording.p_format for c in ("p", "p Holm", "p Bonferroni")})
 
 # %% [markdown] tags=[]
 # Two snapshots also throw most of the chart away. A **linear mixed model** uses every yearly dose of every
@@ -135,9 +135,9 @@ tables.show(mt, "Adjusting for two time points", formats={c: tables.p_format for
 # %% tags=[]
 mm, note = appraisal.mixed_model(yearly, reference_year, alpha)
 print(note)
-tables.show(mm, f"Mixed model: yearly dose change by diagnosis ({100 * (1 - alpha):g}% CI)",
+presentation.show(mm, f"Mixed model: yearly dose change by diagnosis ({100 * (1 - alpha):g}% CI)",
             formats={"yearly change %": "{:.1f}", "CI low": "{:.1f}", "CI high": "{:.1f}",
-                     "% at 7 y (model)": "{:.0f}", "% at 10 y (model)": "{:.0f}", "MS vs SCI slope p": tables.p_format})
+                     "% at 7 y (model)": "{:.0f}", "% at 10 y (model)": "{:.0f}", "MS vs SCI slope p": wording.p_format})
 
 # %% [markdown] tags=[]
 # ## 6. Power: how likely was a study this size to find the difference?
@@ -155,12 +155,12 @@ observed_diff = mean["MS"] - mean["SCI"]
 grid = stats.power_grid(sizes=[10, 20, 30, 41, 60, 80, 120], differences=[15, 30, round(observed_diff), 60],
                         sci_mean=mean["SCI"], ms_sd=sd["MS"], sci_sd=sd["SCI"], alpha=alpha, reps=power_reps,
                         seed=seed)
-fig = figures.power_curves(grid, paper_n=len(cohort.analysed(S.patients)), paper_difference=observed_diff, alpha=alpha)
+fig = figures.power_curves(grid, paper_n=len(cohort.analysed_patients(S.patients)), paper_difference=observed_diff, alpha=alpha)
 figures.save(fig, "06_power_curves", S.out)
 
 # %% tags=[]
 here = grid.loc[(grid["n_total"] == 41) & (grid["difference"] == round(observed_diff)), "power"]
-Markdown(f"With {len(cohort.analysed(S.patients))} patients and a true difference of {observed_diff:.0f} points "
+Markdown(f"With {len(cohort.analysed_patients(S.patients))} patients and a true difference of {observed_diff:.0f} points "
          f"at {time_points[0]} years (SDs {sd['MS']:.0f} and {sd['SCI']:.0f}), a study like this one finds it "
          f"in about **{100 * here.iloc[0]:.0f}%** of repetitions. A difference half that size would usually be missed.")
 

@@ -23,8 +23,8 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 def run_study(*args, timeout=900):
-    """``python -m helpers.run ARGS`` in a subprocess; returns the CompletedProcess."""
-    return subprocess.run([PY, "-m", "helpers.run", *map(str, args)], cwd=paths.ROOT, capture_output=True,
+    """``python -m helpers.build.run ARGS`` in a subprocess; returns the CompletedProcess."""
+    return subprocess.run([PY, "-m", "helpers.build.run", *map(str, args)], cwd=paths.ROOT, capture_output=True,
                           text=True, timeout=timeout)
 
 

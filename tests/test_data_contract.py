@@ -5,7 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import paths, run, schema
+from helpers import paths, schema
+from helpers.build import run
 from helpers.errors import StudyInputError
 
 from .conftest import run_study, tree_digest

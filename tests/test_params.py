@@ -2,7 +2,8 @@
 parameter files are refused with one line naming the parameter, before any notebook runs."""
 import pytest
 
-from helpers import notebooks, params, paths, run
+from helpers import params, paths
+from helpers.build import notebooks, run
 
 
 def test_every_notebook_declares_a_parameters_cell_and_a_python3_kernel():

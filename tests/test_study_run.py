@@ -10,7 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import paths, run, synthetic
+from helpers import paths, synthetic
+from helpers.build import run
 
 from .conftest import PY, run_study, tree_digest
 
@@ -130,7 +131,7 @@ def test_ctrl_c_leaves_previous_outputs_and_names_the_notebook(tmp_path):
     out.mkdir()
     (out / "previous.txt").write_text("good outputs")
     before = tree_digest(out)
-    proc = subprocess.Popen([PY, "-m", "helpers.run", "--out", str(out)], cwd=paths.ROOT, stderr=subprocess.PIPE,
+    proc = subprocess.Popen([PY, "-m", "helpers.build.run", "--out", str(out)], cwd=paths.ROOT, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
     deadline = time.time() + 60
     while not list(tmp_path.glob(".build-*/notebooks/*.ipynb")) and time.time() < deadline:

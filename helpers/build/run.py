@@ -1,4 +1,4 @@
-"""Run the whole study: ``python -m helpers.run [--params FILE] [--data DIR] [--name NAME]``.
+"""Run the whole study: ``python -m helpers.build.run [--params FILE] [--data DIR] [--name NAME]``.
 
 * No options: the default study. Notebooks are executed in order with papermill, written back in place
   (committed with their outputs, so GitHub shows the study) and ``outputs/`` is regenerated.
@@ -21,15 +21,16 @@ from pathlib import Path
 
 import nbformat
 
-from . import notebooks, params, paths, schema
-from .errors import StudyInputError
+from .. import params, paths, schema
+from ..errors import StudyInputError
+from . import notebooks
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_PARTS = ("figures", "tables", "html")  # what the default run owns in outputs/
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m helpers.run", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m helpers.build.run", description=__doc__.split("\n\n")[0])
     ap.add_argument("--params", metavar="FILE", help="YAML file of parameters (see params/)")
     ap.add_argument("--data", metavar="DIR", help="folder with your patients.csv and doses.csv")
     ap.add_argument("--name", help="name of the run folder under outputs/runs/ (default: from --params or --data)")

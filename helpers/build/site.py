@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import colophon, params, published
+from .. import colophon, params, published
 
 TEMPLATES = Path(__file__).parent / "templates"
 NOTEBOOK_LINK = re.compile(r'href="([0-9]{2}_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')

@@ -1,0 +1,192 @@
+"""The seeded generator: (patients, doses) for a :class:`~helpers.synthetic.spec.SyntheticSpec`.
+
+The model of one patient: a dose after 1 year of titration (log-normal); a dose path that changes by a
+patient-specific factor per year (log-linear, with small year-to-year wobble); 4-10 adjustments a year
+spread over the year; follow-up of at least 7 years. Calibrated mode then solves the draw onto the
+published aggregates (:mod:`.calibration`) and keeps it only if it reproduces every published number.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import cohort, published, reproduction
+from .calibration import calibrate_two_groups, map_to_median_range
+from .spec import FIELDS, SyntheticSpec, check_spec
+
+MAX_PLAUSIBLE_DOSE = 2000.0  # µg/24 h; the generator keeps below it (the schema refuses above 3000)
+
+
+def generate(spec: SyntheticSpec | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(patients, doses) for the spec; deterministic for a given spec."""
+    spec = spec or SyntheticSpec()
+    check_spec(spec)
+    rng = np.random.default_rng(spec.seed)
+    for _attempt in range(200):
+        patients = _draw_patients(spec, rng)
+        d_ref, log_anchor = _draw_anchors(spec, patients, rng)
+        if spec.mode == "simulation" or _plausible(d_ref, log_anchor):
+            doses = _draw_adjustments(spec, patients, d_ref, log_anchor, rng)
+            if spec.mode == "simulation" or _reproduces_paper(patients, doses):
+                return patients, doses
+    raise RuntimeError("no calibrated cohort found in 200 attempts; check the synthetic parameters")
+
+
+def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
+    n_ex, n = spec.n_excluded, spec.n_analysed + spec.n_excluded
+    diagnosis = np.array(["MS"] * spec.n_ms + ["SCI"] * spec.n_sci
+                         + ["MS"] * spec.n_excluded_ms + ["SCI"] * (n_ex - spec.n_excluded_ms), dtype=object)
+    excluded = np.arange(n) >= spec.n_analysed
+    reason = np.full(n, "", dtype=object)
+    reason[spec.n_analysed:] = [published.EXCLUSION_REASONS[0]] * spec.n_excluded_pump_failure + [
+        published.EXCLUSION_REASONS[1]] * (n_ex - spec.n_excluded_pump_failure)
+
+    # Follow-up: everyone >= 7 years (inclusion); the published 18 of 22 MS, and sci_n_10y of 19 SCI, reach 10.
+    is_ms, is_sci = diagnosis == "MS", diagnosis == "SCI"
+    reach10 = np.zeros(n, bool)
+    if spec.mode == "calibrated":
+        n_ms10 = int(published.value("ms_n_10y"))
+        reach10[np.flatnonzero(is_ms & ~excluded)[rng.permutation(spec.n_ms)[:n_ms10]]] = True
+        reach10[np.flatnonzero(is_sci & ~excluded)[rng.permutation(spec.n_sci)[:spec.sci_n_10y]]] = True
+        reach10[excluded] = rng.random(n_ex) < 0.75
+    else:
+        share = np.where(is_ms, published.value("ms_n_10y") / published.value("n_ms"), spec.sci_n_10y / FIELDS["n_sci"].default)
+        reach10 = rng.random(n) < share
+    followup = np.where(reach10, rng.uniform(10.0, spec.max_followup_years, n), rng.uniform(7.0, 9.95, n))
+    followup = np.floor(followup * 10) / 10
+
+    # Descriptive columns (assumptions, see the data dictionary)
+    female = rng.random(n) < np.where(is_ms, spec.ms_female_share, spec.sci_female_share)
+    age = np.clip(np.round(rng.normal(np.where(is_ms, spec.ms_age_mean, spec.sci_age_mean), spec.age_sd)), 18, 80)
+    onset = np.round(np.exp(rng.normal(np.log(np.where(is_ms, spec.ms_years_since_onset, spec.sci_years_since_onset)), 0.5)), 1)
+    level = np.full(n, "", dtype=object)
+    ais = np.full(n, "", dtype=object)
+    if spec.mode == "calibrated":
+        # exact published breakdown for the 19 analysed; excluded SCI drawn in the same proportions
+        lv = ["cervical"] * int(published.value("n_sci_cervical")) + ["thoracic"] * int(published.value("n_sci_thoracic"))
+        gr = ["A"] * int(published.value("n_sci_ais_a")) + sum(([g] * k for g, k in zip("BCD", spec.sci_ais_bcd)), [])
+        sci_idx = np.flatnonzero(is_sci & ~excluded)
+        level[sci_idx] = rng.permutation(np.array(lv, dtype=object))
+        ais[sci_idx] = rng.permutation(np.array(gr, dtype=object))
+        rest = np.flatnonzero(is_sci & excluded)
+    else:
+        rest = np.flatnonzero(is_sci)
+    p_level = np.array([published.value("n_sci_cervical"), published.value("n_sci_thoracic")]) / published.value("n_sci")
+    p_ais = np.array([published.value("n_sci_ais_a"), *spec.sci_ais_bcd], float)
+    level[rest] = rng.choice(np.array(["cervical", "thoracic"], dtype=object), len(rest), p=p_level)
+    ais[rest] = rng.choice(np.array(list("ABCD"), dtype=object), len(rest), p=p_ais / p_ais.sum())
+
+    # Shuffle the chart order so ids say nothing about group or exclusion.
+    order = rng.permutation(n)
+    width = max(3, len(str(n)))
+    return pd.DataFrame({
+        "patient_id": [f"P{i + 1:0{width}d}" for i in range(n)],
+        "diagnosis": diagnosis[order],
+        "excluded": excluded[order],
+        "exclusion_reason": reason[order],
+        "followup_years": followup[order],
+        "sex": np.where(female, "F", "M")[order],
+        "age_at_implant": age[order].astype(int),
+        "years_since_onset": onset[order],
+        "sci_level": level[order],
+        "ais_grade": ais[order],
+    })
+
+
+def _draw_anchors(spec: SyntheticSpec, patients: pd.DataFrame, rng):
+    """1-year dose and log(dose / 1-year dose) at 7 and 10 years, per patient (NaN past follow-up)."""
+    n = len(patients)
+    is_ms = (patients["diagnosis"] == "MS").to_numpy()
+    analysed = ~patients["excluded"].to_numpy()
+    fu = patients["followup_years"].to_numpy()
+    mu = np.log1p(np.where(is_ms, spec.ms_annual_change_pct, spec.sci_annual_change_pct) / 100)
+    slope = rng.normal(mu, spec.slope_sd, n)
+    log7 = 6 * slope + rng.normal(0, 0.08, n)
+    log10 = 9 * slope + rng.normal(0, 0.10, n)
+    d_ref = np.exp(rng.normal(np.log(published.value("dose_ref_median")), spec.dose_ref_log_sd, n))
+    if spec.mode == "calibrated":
+        a = np.flatnonzero(analysed)
+        d_ref[a] = map_to_median_range(d_ref[a], published.value("dose_ref_median"),
+                                       published.value("dose_ref_min"), published.value("dose_ref_max"))
+        for k, log_k in ((7, log7), (10, log10)):
+            ms = np.flatnonzero(analysed & is_ms & (fu >= k))
+            sci = np.flatnonzero(analysed & ~is_ms & (fu >= k))
+            pct_ms, pct_sci = calibrate_two_groups(
+                100 * np.exp(log_k[ms]), 100 * np.exp(log_k[sci]),
+                published.value(f"ms_pct_{k}y"), published.value(f"sci_pct_{k}y"),
+                published.value(f"p_{k}y"), spec.sd_ratio_ms_to_sci)
+            with np.errstate(invalid="ignore"):
+                log_k[ms], log_k[sci] = np.log(pct_ms / 100), np.log(pct_sci / 100)
+    d_ref = np.round(d_ref, 1)
+    log10 = np.where(fu >= 10, log10, np.nan)
+    return d_ref, np.column_stack([log7, log10])
+
+
+def _plausible(d_ref, log_anchor) -> bool:
+    """A calibrated draw is kept only if every % is clinically plausible (35-450 %) and doses stay <= 2000."""
+    with np.errstate(invalid="ignore"):
+        ratio = np.exp(log_anchor)
+    ok = np.isnan(ratio) | ((ratio >= 0.35) & (ratio <= 4.5))
+    return bool(ok.all()) and bool(np.nanmax(d_ref[:, None] * ratio) <= MAX_PLAUSIBLE_DOSE)
+
+
+def _year_path(log_anchor, fu, years, rng):
+    """log(dose / 1-year dose) at each whole year 0..K: titration, then log-linear between the anchors."""
+    n = len(fu)
+    k = years[None, :].astype(float)
+    l7, l10 = log_anchor[:, :1], log_anchor[:, 1:2]
+    have10 = ~np.isnan(l10)
+    l10f = np.where(have10, l10, l7 * 9 / 6)  # without a 10-year value the 7-year trend continues
+    slope_late = l10f / 9
+    path = np.where(k <= 7, l7 * (k - 1) / 6,
+                    np.where(k <= 10, l7 + (l10f - l7) * (k - 7) / 3, l10f + slope_late * (k - 10)))
+    wobble = rng.normal(0, 0.05, (n, len(years)))
+    wobble[:, [1, 7, 10]] = 0.0  # the reference year and the anchors are exact
+    path = path + wobble
+    path[:, 0] = np.log(rng.uniform(0.3, 0.7, n))  # the dose set at implant, before titration
+    return path
+
+
+def _draw_adjustments(spec: SyntheticSpec, patients, d_ref, log_anchor, rng) -> pd.DataFrame:
+    """One row per dose adjustment, vectorised over patients and years (no per-patient loop)."""
+    fu = patients["followup_years"].to_numpy()
+    n = len(fu)
+    n_years = max(int(np.ceil(fu.max())), 10)
+    years = np.arange(n_years + 1)
+    path = _year_path(log_anchor, fu, years, rng)
+
+    # patient-years 1..ceil(follow-up), each with 4-10 adjustments
+    last_year = np.ceil(fu).astype(int)
+    py_patient = np.repeat(np.arange(n), last_year)
+    py_year = np.arange(len(py_patient)) - np.repeat(np.cumsum(last_year) - last_year, last_year) + 1
+    lo, hi = published.ADJUSTMENTS_PER_YEAR
+    py_count = rng.integers(lo, hi + 1, len(py_patient))
+
+    row_patient = np.repeat(py_patient, py_count)
+    row_year = np.repeat(py_year, py_count)
+    row_count = np.repeat(py_count, py_count)
+    row_slot = np.arange(len(row_patient)) - np.repeat(np.cumsum(py_count) - py_count, py_count)
+    # stratified days: slot j of n lies in its own 1/n of the year, so days are distinct and ordered
+    day = np.floor(365 * (row_slot + rng.uniform(0.1, 0.9, len(row_slot))) / row_count) + 1
+    t = np.round(row_year - 1 + day / 365, 3)
+    is_last = row_slot == row_count - 1
+    frac = day / 365
+    prev = path[row_patient, row_year - 1]
+    here = path[row_patient, row_year]
+    log_dose = np.where(is_last, here, prev + (here - prev) * frac + rng.normal(0, 0.05, len(t)))
+    dose = np.round(d_ref[row_patient] * np.exp(log_dose), 1)
+    keep = t <= fu[row_patient]
+
+    start = pd.DataFrame({"patient_id": patients["patient_id"].to_numpy(), "years_since_implant": 0.0,
+                          "dose_ug_per_day": np.round(d_ref * np.exp(path[:, 0]), 1)})
+    rows = pd.DataFrame({"patient_id": patients["patient_id"].to_numpy()[row_patient[keep]],
+                         "years_since_implant": t[keep], "dose_ug_per_day": dose[keep]})
+    doses = pd.concat([start, rows], ignore_index=True)
+    # a floor and a ceiling as a clinic would keep them (simulated paths can wander past both)
+    doses["dose_ug_per_day"] = doses["dose_ug_per_day"].clip(lower=5.0, upper=MAX_PLAUSIBLE_DOSE)
+    return doses.sort_values(["patient_id", "years_since_implant"], kind="stable").reset_index(drop=True)
+
+
+def _reproduces_paper(patients, doses) -> bool:
+    table = reproduction.compare(cohort.headline_numbers(patients, doses))
+    return bool(table["matches"].all())

@@ -1,0 +1,112 @@
+"""What the synthetic cohort is made from: published structure as defaults, every assumption a field.
+
+:class:`SyntheticSpec` lists everything the generator needs; :func:`make_spec` builds one from the notebook
+parameters (``synthetic_mode``, ``seed``, ``synthetic``) and checks it. The data dictionary
+(``data/synthetic/README.md``) states each field for people; a test keeps the two in step.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import published
+from ..errors import StudyInputError
+
+@dataclass(frozen=True)
+class SyntheticSpec:
+    """Everything the generator needs. Published facts are defaults; assumptions are marked as such."""
+
+    mode: str = "calibrated"  # "calibrated" or "simulation"
+    seed: int = 2019
+    # --- cohort structure (published; only simulation mode may change them)
+    n_ms: int = 22
+    n_sci: int = 19
+    n_excluded: int = 8
+    # --- assumptions: the paper does not give these
+    sci_n_10y: int = 15  # SCI patients of 19 followed to 10 years (published only for MS: 18 of 22);
+    #                      simulation mode draws follow-up with the same share, sci_n_10y / 19
+    n_excluded_ms: int = 4  # diagnosis of the excluded patients
+    n_excluded_pump_failure: int = 5  # the other excluded had a factor aggravating spasticity
+    sd_ratio_ms_to_sci: float = 2.0  # SD of the % dose in MS relative to SCI (the paper gives no SDs)
+    ms_annual_change_pct: float = 7.6  # simulation: typical yearly dose change; 7.6 %/y ~ 194 % at 10 y
+    sci_annual_change_pct: float = 2.1  # simulation: 2.1 %/y ~ 121 % at 10 y
+    slope_sd: float = 0.05  # between-patient SD of the yearly log dose change (simulation)
+    dose_ref_log_sd: float = 0.75  # spread of the 1-year dose (simulation; log scale)
+    ms_female_share: float = 0.65
+    sci_female_share: float = 0.20
+    ms_age_mean: float = 48.0  # age at implant, years
+    sci_age_mean: float = 38.0
+    age_sd: float = 10.0
+    ms_years_since_onset: float = 15.0  # median years from diagnosis to implant
+    sci_years_since_onset: float = 6.0  # median years from injury to implant
+    max_followup_years: float = 15.0
+    sci_ais_bcd: tuple[int, int, int] = field(default=(3, 4, 5))  # AIS B, C, D of the 12 published "B-D"
+
+    @property
+    def n_analysed(self) -> int:
+        return self.n_ms + self.n_sci
+
+
+FIELDS = {f.name: f for f in dataclasses.fields(SyntheticSpec)}
+ASSUMPTIONS = (
+    "sci_n_10y", "n_excluded_ms", "n_excluded_pump_failure", "sd_ratio_ms_to_sci", "ms_female_share",
+    "sci_female_share", "ms_age_mean", "sci_age_mean", "age_sd", "ms_years_since_onset",
+    "sci_years_since_onset", "max_followup_years", "sci_ais_bcd",
+)
+_STRUCTURE = ("n_ms", "n_sci", "n_excluded")
+
+
+def make_spec(mode: str = "calibrated", seed: int = 2019, overrides: dict | None = None) -> SyntheticSpec:
+    """A checked spec from the notebook/runner parameters (``synthetic_mode``, ``seed``, ``synthetic``)."""
+    overrides = dict(overrides or {})
+    problems = []
+    for key in overrides:
+        if key not in FIELDS or key in ("mode", "seed"):
+            problems.append(f"parameter 'synthetic': unknown key {key!r} (known: {', '.join(sorted(set(FIELDS) - {'mode', 'seed'}))})")
+    if problems:
+        raise StudyInputError(problems)
+    n_ex = overrides.get("n_excluded")
+    if isinstance(n_ex, int) and not isinstance(n_ex, bool) and n_ex >= 0:
+        # a simulated cohort with another number of exclusions keeps the default split unless told otherwise
+        for key in ("n_excluded_ms", "n_excluded_pump_failure"):
+            overrides.setdefault(key, round(FIELDS[key].default * n_ex / FIELDS["n_excluded"].default))
+    if isinstance(overrides.get("sci_ais_bcd"), list):
+        overrides["sci_ais_bcd"] = tuple(overrides["sci_ais_bcd"])
+    spec = SyntheticSpec(mode=mode, seed=seed, **overrides)
+    check_spec(spec)
+    return spec
+
+
+def check_spec(spec: SyntheticSpec) -> None:
+    p = []
+    if spec.mode not in ("calibrated", "simulation"):
+        p.append(f"parameter 'synthetic_mode': {spec.mode!r} is not 'calibrated' or 'simulation'")
+    if spec.mode == "calibrated":
+        for name in _STRUCTURE:
+            if getattr(spec, name) != FIELDS[name].default:
+                p.append(f"parameter 'synthetic.{name}': the calibrated cohort has the published "
+                         f"{FIELDS[name].default}; change it with synthetic_mode: simulation")
+    ints = {"n_ms": (2, 1_000_000), "n_sci": (2, 1_000_000), "n_excluded": (0, 1_000_000),
+            "sci_n_10y": (2, FIELDS["n_sci"].default), "n_excluded_ms": (0, spec.n_excluded),
+            "n_excluded_pump_failure": (0, spec.n_excluded)}
+    for name, (lo, hi) in ints.items():
+        v = getattr(spec, name)
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
+            p.append(f"parameter 'synthetic.{name}': expected a whole number from {lo} to {hi}, got {v!r}")
+    reals = {"sd_ratio_ms_to_sci": (0.25, 4), "ms_annual_change_pct": (-20, 50), "sci_annual_change_pct": (-20, 50),
+             "slope_sd": (0, 0.5), "dose_ref_log_sd": (0.05, 2), "ms_female_share": (0, 1), "sci_female_share": (0, 1),
+             "ms_age_mean": (18, 80), "sci_age_mean": (18, 80), "age_sd": (0, 30), "ms_years_since_onset": (0.5, 50),
+             "sci_years_since_onset": (0.5, 50), "max_followup_years": (10.5, 40)}
+    for name, (lo, hi) in reals.items():
+        v = getattr(spec, name)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
+            p.append(f"parameter 'synthetic.{name}': expected a number from {lo} to {hi}, got {v!r}")
+    ais = spec.sci_ais_bcd
+    if not (isinstance(ais, tuple) and len(ais) == 3 and all(isinstance(a, int) and a >= 0 for a in ais)
+            and (spec.mode == "simulation" or sum(ais) == published.value("n_sci_ais_bd"))):
+        p.append(f"parameter 'synthetic.sci_ais_bcd': expected three counts (B, C, D) adding up to "
+                 f"{published.value('n_sci_ais_bd'):.0f}, got {ais!r}")
+    if p:
+        raise StudyInputError(p)
