@@ -45,7 +45,7 @@ def percent_of_reference(patients: pd.DataFrame, doses: pd.DataFrame, reference_
     """
     pts = analysed_patients(patients)
     last = int(np.floor(pts["followup_years"].max())) if len(pts) else reference_year
-    years = range(0, last + 1) if all_years else [reference_year, *time_points]
+    years = range(last + 1) if all_years else [reference_year, *time_points]
     long = dose_at_years(pts, doses, years)
     ref = long.loc[long["year"] == reference_year, ["patient_id", "dose"]].rename(columns={"dose": "dose_ref"})
     long = long.merge(ref, on="patient_id", how="inner")

@@ -5,9 +5,8 @@ carry no date or software stamp, so the same data give the same bytes.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import sys
+from pathlib import Path
 
 import matplotlib
 import matplotlib.patches
@@ -16,14 +15,14 @@ import matplotlib.ticker
 if "ipykernel" not in sys.modules:
     matplotlib.use("Agg")  # scripts and tests write files, never windows; kernels keep their inline backend
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.patches import FancyBboxPatch  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.patches import FancyBboxPatch
 
-from . import paths  # noqa: E402
-from .diagnoses import DIAGNOSES, PALETTE  # noqa: E402
+from . import paths
+from .diagnoses import DIAGNOSES, PALETTE
 
 GREY = "#555555"
 DPI = 150
@@ -42,7 +41,7 @@ def setup() -> None:
     try:  # only inside a notebook kernel
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-        get_ipython()  # type: ignore[name-defined]  # noqa: F821
+        get_ipython()  # type: ignore[name-defined]
         set_matplotlib_formats("png", metadata={"Software": None})
     except (ImportError, NameError):
         pass

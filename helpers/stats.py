@@ -106,7 +106,7 @@ def power_grid(sizes, differences, sci_mean, ms_sd, sci_sd, alpha=0.05, reps=200
     """Power over total cohort size x difference in mean % (MS - SCI); all replicates of a cell in one array op."""
     rows = []
     for i, n in enumerate(sizes):
-        n_ms = max(2, int(round(n * ms_share)))
+        n_ms = max(2, round(n * ms_share))
         n_sci = max(2, n - n_ms)
         for j, diff in enumerate(differences):
             power = simulate_power(n_ms, n_sci, sci_mean + diff, sci_mean, ms_sd, sci_sd, alpha, reps,

@@ -43,13 +43,13 @@ min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 # %% tags=[]
 from IPython.display import Markdown
 
-from helpers import appraisal, cohort, figures, presentation, stats, study, tables, wording
+from helpers import appraisal, cohort, figures, presentation, stats, study, wording
 
 S = study.start(globals())
 print(S.describe())
 pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_points)
 yearly = cohort.percent_of_reference(S.patients, S.doses, reference_year, all_years=True)
-pct_fmt = {c: "{:.0f}" for c in ("mean", "mean_analysed", "mean_all_screened", "difference", "MS mean %", "SCI mean %")}
+pct_fmt = dict.fromkeys(("mean", "mean_analysed", "mean_all_screened", "difference", "MS mean %", "SCI mean %"), "{:.0f}")
 
 # %% [markdown] tags=[]
 # ## 1. Selection: who is in the analysis
@@ -123,7 +123,7 @@ presentation.show(lr, f"Geometric mean % with {100 * (1 - alpha):g}% CI, and MS 
 # %% tags=[]
 res = cohort.headline_numbers(S.patients, S.doses, reference_year, time_points)
 mt = appraisal.multiple_testing({f"MS vs SCI at {k} years": res[f"p_{k}y"] for k in time_points})
-presentation.show(mt, "Adjusting for two time points", formats={c: wording.p_format for c in ("p", "p Holm", "p Bonferroni")})
+presentation.show(mt, "Adjusting for two time points", formats=dict.fromkeys(("p", "p Holm", "p Bonferroni"), wording.p_format))
 
 # %% [markdown] tags=[]
 # Two snapshots also throw most of the chart away. A **linear mixed model** uses every yearly dose of every

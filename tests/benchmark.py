@@ -19,8 +19,8 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from helpers import cohort, paths, stats, synthetic  # noqa: E402
-from helpers.build import run  # noqa: E402
+from helpers import cohort, paths, stats, synthetic
+from helpers.build import run
 
 FLOOR_IMPORTS = """\
 import numpy, pandas, scipy.stats, matplotlib.pyplot, seaborn, pingouin, statsmodels.formula.api, tableone

@@ -100,7 +100,7 @@ def test_there_are_at_least_15_kinds_of_bad_data():
 
 
 def test_the_valid_folder_passes(data_dir):
-    patients, doses = schema.read_folder(data_dir)
+    patients, _doses = schema.read_folder(data_dir)
     assert len(patients) == 49 and patients["excluded"].dtype == bool
 
 

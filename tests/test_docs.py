@@ -1,7 +1,6 @@
 """Documentation that must not drift from the code."""
 import dataclasses
 import re
-from pathlib import Path
 
 from helpers import params, paths, schema, synthetic
 

@@ -52,7 +52,7 @@ def test_trajectories_one_line_per_patient_and_the_same_colour_per_diagnosis(yea
     assert len([ln for ln in ms_ax.get_lines() if ln.get_alpha() == 0.25]) == 22
     assert {to_hex(ln.get_color()) for ln in ms_ax.get_lines() if ln.get_alpha() == 0.25} == {figures.PALETTE["MS"].lower()}
     assert ms_ax.get_ylabel() == "Dose, % of the 1-year dose" and sci_ax.get_xlabel() == "Years since implant"
-    mean_line = [ln for ln in ms_ax.get_lines() if ln.get_linewidth() == 2.5][0]
+    mean_line = next(ln for ln in ms_ax.get_lines() if ln.get_linewidth() == 2.5)
     assert max(mean_line.get_xdata()) == 10  # the mean stops at the last time point
     assert any("157%" in t.get_text() for t in ms_ax.texts)
     plt.close(fig)

@@ -81,7 +81,7 @@ def test_runs_index_links_every_run(browser, tmp_path):
         (runs / name / "html").mkdir(parents=True)
         (runs / name / "html" / "index.html").write_text("<!DOCTYPE html><title>x</title>")
         (runs / name / "html" / "run.json").write_text(
-            '{"name": "%s", "parameters": {"alpha": 0.01, "data_dir": "/secret/clinic"}}' % name)
+            f'{{"name": "{name}", "parameters": {{"alpha": 0.01, "data_dir": "/secret/clinic"}}}}')
     site.runs_index(runs)
     text = (runs / "index.html").read_text()
     assert "/secret/clinic" not in text and "(chart data)" in text

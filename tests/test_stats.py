@@ -40,7 +40,7 @@ def test_mann_whitney_matches_pingouin_and_a_pairwise_count(two_groups):
 
 
 def test_hedges_g_and_its_ci_match_the_textbook_formulas(two_groups):
-    df, a, b = two_groups
+    _df, a, b = two_groups
     na, nb = len(a), len(b)
     sp = np.sqrt(((na - 1) * a.var(ddof=1) + (nb - 1) * b.var(ddof=1)) / (na + nb - 2))
     d = (a.mean() - b.mean()) / sp

@@ -63,7 +63,7 @@ def build(build: Path, plan: dict) -> None:
             body, _ = exporters[reader].from_notebook_node(
                 nb, resources={"metadata": {"name": titles[i]}, "study_nav": nav})
             # links between notebooks ("Next: 02_exclusions.ipynb") point to the matching page here
-            body = NOTEBOOK_LINK.sub(lambda m: f'href="{m.group(1)}{suffix}{m.group(2) or ""}"', body)
+            body = NOTEBOOK_LINK.sub(lambda m, sfx=suffix: f'href="{m.group(1)}{sfx}{m.group(2) or ""}"', body)
             (out / name).write_text(body, encoding="utf-8")
         pages.append((stem, titles[i]))
     record = _run_record(plan)
@@ -198,7 +198,7 @@ The paper reviewed the charts of patients treated for at least 7 years and compa
 <li>Data: {esc(source)}</li>
 <li>Code fingerprint (code, notebooks, pins, synthetic data): <code>{record['code_fingerprint']}</code></li>
 {commit}
-<li>Rerun: <code>make study</code>{'' if not plan['named'] else f' with the parameters below (<code>make study PARAMS=...</code>)'}</li>
+<li>Rerun: <code>make study</code>{'' if not plan['named'] else ' with the parameters below (<code>make study PARAMS=...</code>)'}</li>
 </ul>
 <div class="cols">
 <div>{_table(param_rows, ["parameter", "value", "note"], ["Parameter", "Value", ""])}</div>

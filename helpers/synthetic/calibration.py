@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+
 def calibrate_two_groups(raw_a, raw_b, mean_a, mean_b, p_value, sd_ratio):
     """Rescale two samples to the given means and two-sided Student t-test p-value.
 

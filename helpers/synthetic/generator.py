@@ -64,7 +64,7 @@ def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
     if spec.mode == "calibrated":
         # exact published breakdown for the 19 analysed; excluded SCI drawn in the same proportions
         lv = ["cervical"] * int(published.value("n_sci_cervical")) + ["thoracic"] * int(published.value("n_sci_thoracic"))
-        gr = ["A"] * int(published.value("n_sci_ais_a")) + sum(([g] * k for g, k in zip("BCD", spec.sci_ais_bcd)), [])
+        gr = ["A"] * int(published.value("n_sci_ais_a")) + [g for g, k in zip("BCD", spec.sci_ais_bcd) for _ in range(k)]
         sci_idx = np.flatnonzero(is_sci & ~excluded)
         level[sci_idx] = rng.permutation(np.array(lv, dtype=object))
         ais[sci_idx] = rng.permutation(np.array(gr, dtype=object))

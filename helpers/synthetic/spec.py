@@ -14,6 +14,7 @@ import numpy as np
 from .. import published
 from ..errors import StudyInputError
 
+
 @dataclass(frozen=True)
 class SyntheticSpec:
     """Everything the generator needs. Published facts are defaults; assumptions are marked as such."""
