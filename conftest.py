@@ -3,6 +3,7 @@
 Notebooks re-executed by nbval write their figures and tables to a temporary folder, never to outputs/:
 the kernels inherit $ITB_STUDY_OUTPUT_DIR from this process (see helpers/paths.py).
 """
+
 import os
 import tempfile
 

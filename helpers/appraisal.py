@@ -3,6 +3,7 @@
 Selection (who is analysed), missing 10-year data, the reference year, mean of ratios vs ratio of means,
 several time points, and a longitudinal model over every yearly dose.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -22,8 +23,9 @@ def _means(pct: pd.DataFrame, time_points) -> pd.DataFrame:
 def selection_effect(patients, doses, reference_year, time_points) -> pd.DataFrame:
     """Mean % at each time point among the analysed patients and among everyone screened (excluded too)."""
     analysed = _means(cohort.percent_of_reference(patients, doses, reference_year, time_points), time_points)
-    everyone = _means(cohort.percent_of_reference(patients.assign(excluded=False), doses, reference_year, time_points),
-                      time_points)
+    everyone = _means(
+        cohort.percent_of_reference(patients.assign(excluded=False), doses, reference_year, time_points), time_points
+    )
     out = analysed.merge(everyone, on=["year", "diagnosis"], suffixes=("_analysed", "_all_screened"))
     out["difference"] = out["mean_all_screened"] - out["mean_analysed"]
     return out
@@ -34,7 +36,8 @@ def completers(pct: pd.DataFrame, time_points) -> pd.DataFrame:
     first, last = time_points[0], time_points[-1]
     later = set(pct.loc[pct["year"] == last, "patient_id"])
     at = pct.loc[pct["year"] == first].assign(
-        followed=lambda d: np.where(d["patient_id"].isin(later), f"followed to {last} y", f"not followed to {last} y"))
+        followed=lambda d: np.where(d["patient_id"].isin(later), f"followed to {last} y", f"not followed to {last} y")
+    )
     out = at.groupby(["diagnosis", "followed"], observed=True)["pct"].agg(n="count", mean="mean").reset_index()
     return out.rename(columns={"mean": f"mean_pct_at_{first}y"})
 
@@ -46,8 +49,15 @@ def reference_year_sensitivity(patients, doses, reference_years, time_points) ->
         tps = [k for k in time_points if k > ref]
         res = cohort.headline_numbers(patients, doses, ref, tps)
         for k in tps:
-            rows.append({"reference_year": ref, "year": k, "MS mean %": res[f"ms_pct_{k}y"],
-                         "SCI mean %": res[f"sci_pct_{k}y"], "Student p": res[f"p_{k}y"]})
+            rows.append(
+                {
+                    "reference_year": ref,
+                    "year": k,
+                    "MS mean %": res[f"ms_pct_{k}y"],
+                    "SCI mean %": res[f"sci_pct_{k}y"],
+                    "Student p": res[f"p_{k}y"],
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -55,13 +65,15 @@ def ratio_measures(pct: pd.DataFrame, time_points) -> pd.DataFrame:
     """Four ways to summarise change: mean of ratios (the paper), ratio of means, geometric mean, median."""
     at = pct.loc[pct["year"].isin(time_points)]
     g = at.groupby(["year", "diagnosis"], observed=True)
-    out = pd.DataFrame({
-        "n": g["pct"].count(),
-        "mean of ratios %": g["pct"].mean(),
-        "ratio of means %": 100 * g["dose"].mean() / g["dose_ref"].mean(),
-        "geometric mean %": g["pct"].apply(lambda s: 100 * np.exp(np.log(s / 100).mean())),
-        "median %": g["pct"].median(),
-    })
+    out = pd.DataFrame(
+        {
+            "n": g["pct"].count(),
+            "mean of ratios %": g["pct"].mean(),
+            "ratio of means %": 100 * g["dose"].mean() / g["dose_ref"].mean(),
+            "geometric mean %": g["pct"].apply(lambda s: 100 * np.exp(np.log(s / 100).mean())),
+            "median %": g["pct"].median(),
+        }
+    )
     return out.reset_index()
 
 
@@ -73,7 +85,9 @@ def log_ratio_tests(pct: pd.DataFrame, time_points, alpha: float) -> pd.DataFram
         t = stats.log_ratio_test(at, "pct", alpha).assign(year=k, p_published_test=stats.student_t_p(at, "pct"))
         rows.append(t)
     out = pd.concat(rows, ignore_index=True)
-    return out[["year", "diagnosis", "n", "geometric_mean_pct", "gm_ci_low", "gm_ci_high", "p_student", "p_published_test"]]
+    return out[
+        ["year", "diagnosis", "n", "geometric_mean_pct", "gm_ci_low", "gm_ci_high", "p_student", "p_published_test"]
+    ]
 
 
 def multiple_testing(p_values: dict) -> pd.DataFrame:
@@ -104,20 +118,29 @@ def mixed_model(yearly: pd.DataFrame, reference_year: int, alpha: float) -> tupl
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit = smf.mixedlm("log_ratio ~ t * ms", d, groups=d["patient_id"], re_formula="~t").fit(
-            reml=True, method=["lbfgs"])
+            reml=True, method=["lbfgs"]
+        )
     cov = fit.cov_params()
     rows = []
     for dx, terms in (("SCI", ["t"]), ("MS", ["t", "t:ms"])):
         est = sum(fit.params[t] for t in terms)
         se = np.sqrt(sum(cov.loc[a, b] for a in terms for b in terms))
         z = sps.norm.ppf(1 - alpha / 2)
-        rows.append({"diagnosis": dx, "yearly change %": 100 * np.expm1(est),
-                     "CI low": 100 * np.expm1(est - z * se), "CI high": 100 * np.expm1(est + z * se),
-                     "% at 7 y (model)": 100 * np.exp(est * (7 - reference_year)),
-                     "% at 10 y (model)": 100 * np.exp(est * (10 - reference_year))})
+        rows.append(
+            {
+                "diagnosis": dx,
+                "yearly change %": 100 * np.expm1(est),
+                "CI low": 100 * np.expm1(est - z * se),
+                "CI high": 100 * np.expm1(est + z * se),
+                "% at 7 y (model)": 100 * np.exp(est * (7 - reference_year)),
+                "% at 10 y (model)": 100 * np.exp(est * (10 - reference_year)),
+            }
+        )
     table = pd.DataFrame(rows)
     table["MS vs SCI slope p"] = fit.pvalues["t:ms"]
     msgs = sorted({str(w.message) for w in caught})
-    note = (f"{fit.nobs:.0f} yearly doses of {d['patient_id'].nunique()} patients; converged: "
-            f"{'yes' if fit.converged else 'no'}" + (f"; statsmodels notes: {'; '.join(msgs)}" if msgs else ""))
+    note = (
+        f"{fit.nobs:.0f} yearly doses of {d['patient_id'].nunique()} patients; converged: "
+        f"{'yes' if fit.converged else 'no'}" + (f"; statsmodels notes: {'; '.join(msgs)}" if msgs else "")
+    )
     return table, note

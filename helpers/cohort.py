@@ -4,6 +4,7 @@ The rule (the data contract): the dose at year k is the last adjustment at or be
 counts at year k only if ``followup_years >= k``. The reference ("initial") dose is the dose at the
 reference year (1 by default, after titration). Everything here is vectorised over patients.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,19 +26,30 @@ def dose_at_years(patients: pd.DataFrame, doses: pd.DataFrame, years) -> pd.Data
     A patient whose follow-up is shorter than the year gets no row for it.
     """
     years = sorted({int(y) for y in years})
-    grid = patients[["patient_id", "diagnosis", "followup_years"]].merge(
-        pd.DataFrame({"year": years}), how="cross")
+    grid = patients[["patient_id", "diagnosis", "followup_years"]].merge(pd.DataFrame({"year": years}), how="cross")
     grid = grid.loc[grid["followup_years"] >= grid["year"]]
     grid = grid.assign(t=grid["year"].astype(float)).sort_values("t", kind="stable")
     right = doses.sort_values("years_since_implant", kind="stable")
-    out = pd.merge_asof(grid, right, left_on="t", right_on="years_since_implant", by="patient_id",
-                        direction="backward", allow_exact_matches=True)
+    out = pd.merge_asof(
+        grid,
+        right,
+        left_on="t",
+        right_on="years_since_implant",
+        by="patient_id",
+        direction="backward",
+        allow_exact_matches=True,
+    )
     out = out.rename(columns={"dose_ug_per_day": "dose"})[["patient_id", "diagnosis", "year", "dose"]]
     return out.sort_values(["patient_id", "year"], kind="stable").reset_index(drop=True)
 
 
-def percent_of_reference(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int = 1,
-                         time_points=published.TIME_POINTS, all_years: bool = False) -> pd.DataFrame:
+def percent_of_reference(
+    patients: pd.DataFrame,
+    doses: pd.DataFrame,
+    reference_year: int = 1,
+    time_points=published.TIME_POINTS,
+    all_years: bool = False,
+) -> pd.DataFrame:
     """Long table (patient_id, diagnosis, year, dose, dose_ref, pct): dose as % of the reference-year dose.
 
     Rows for the reference year and the time points (or every whole year with ``all_years``), for
@@ -64,8 +76,9 @@ def adjustments_per_year(patients: pd.DataFrame, doses: pd.DataFrame) -> pd.Data
     return counts
 
 
-def headline_numbers(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int = 1,
-            time_points=published.TIME_POINTS) -> dict[str, float]:
+def headline_numbers(
+    patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int = 1, time_points=published.TIME_POINTS
+) -> dict[str, float]:
     """The study's headline numbers, keyed like :data:`helpers.published.PUBLISHED`."""
     pts = analysed_patients(patients)
     sci = pts.loc[pts["diagnosis"] == "SCI"]
@@ -97,5 +110,7 @@ def require_groups(patients: pd.DataFrame) -> None:
     """The comparison needs both diagnoses among analysed patients."""
     missing = [dx for dx in DIAGNOSES if not (analysed_patients(patients)["diagnosis"] == dx).any()]
     if missing:
-        raise StudyInputError(f"patients.csv, column 'diagnosis': no analysed {' or '.join(missing)} patients; "
-                              "the study compares MS with SCI")
+        raise StudyInputError(
+            f"patients.csv, column 'diagnosis': no analysed {' or '.join(missing)} patients; "
+            "the study compares MS with SCI"
+        )

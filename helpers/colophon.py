@@ -4,6 +4,7 @@ The committed notebooks cannot carry their own git commit (committing them would
 fingerprint of what produced them instead: the same fingerprint means the same code, pins and synthetic data.
 Runs under outputs/runs/ also record the git commit (run.json, written by the runner).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,8 +17,20 @@ import pandas as pd
 
 from . import paths, published
 
-PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "pingouin", "tableone", "pandera", "matplotlib", "seaborn",
-            "papermill", "nbconvert", "jupytext")
+PACKAGES = (
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "pingouin",
+    "tableone",
+    "pandera",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "jupytext",
+)
 
 
 def versions() -> pd.DataFrame:
@@ -45,8 +58,12 @@ def fingerprint() -> str:
 
 def git_commit() -> str | None:
     try:
-        out = subprocess.run(["git", "-C", str(paths.ROOT), "describe", "--always", "--dirty", "--abbrev=12"],
-                             capture_output=True, text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "-C", str(paths.ROOT), "describe", "--always", "--dirty", "--abbrev=12"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip() or None
@@ -56,9 +73,17 @@ def table(params: dict, source: str) -> pd.DataFrame:
     from .params import changed
 
     default_run = not changed(params)
-    commit = ("the commit that contains this notebook (a committed file cannot hold its own commit hash; "
-              "the fingerprint above identifies the code)" if default_run else (git_commit() or "unknown (not a git checkout)"))
-    rows = [("paper", f"{published.CITATION} doi:{published.DOI}"), ("data", source),
-            ("code fingerprint", fingerprint()), ("git commit", commit)]
+    commit = (
+        "the commit that contains this notebook (a committed file cannot hold its own commit hash; "
+        "the fingerprint above identifies the code)"
+        if default_run
+        else (git_commit() or "unknown (not a git checkout)")
+    )
+    rows = [
+        ("paper", f"{published.CITATION} doi:{published.DOI}"),
+        ("data", source),
+        ("code fingerprint", fingerprint()),
+        ("git commit", commit),
+    ]
     rows += [(f"parameter {k}", repr(v)) for k, v in params.items()]
     return pd.DataFrame(rows, columns=["item", "value"])

@@ -1,4 +1,5 @@
 """The two diagnoses the study compares: their order in every table and figure, names and colours (once)."""
+
 from __future__ import annotations
 
 DIAGNOSES = ("MS", "SCI")  # the order of every table, figure and test (MS first, as the paper)

@@ -4,6 +4,7 @@ Synthetic data need none of this. With a clinic's data (``data_dir`` set) the no
 only: a count below ``min_cell_count`` becomes "<N" in every table and in the flow diagram, and plots of
 individual patients are replaced by group summaries unless ``show_individuals`` is set.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,6 +34,7 @@ def mask_counts(df: pd.DataFrame, columns, min_count: int) -> pd.DataFrame:
 
 def mask_count_cells(table: pd.DataFrame, min_count: int) -> pd.DataFrame:
     """Mask every text cell that is a count ("3" or "3 (12.5)") below ``min_count``; percentages go too."""
+
     def one(cell):
         m = _COUNT_CELL.match(str(cell).strip())
         if m and 0 < int(m.group(1)) < min_count:

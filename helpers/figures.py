@@ -3,6 +3,7 @@
 Colours are Okabe-Ito (colour-blind safe) and a diagnosis has the same colour everywhere. Saved PNG and SVG
 carry no date or software stamp, so the same data give the same bytes.
 """
+
 from __future__ import annotations
 
 import sys
@@ -31,13 +32,15 @@ DPI = 150
 def setup() -> None:
     """Theme, deterministic SVG ids, and PNG-only inline figures (nbval compares no images; PNG is stable)."""
     sns.set_theme(context="notebook", style="whitegrid", font_scale=1.0)
-    matplotlib.rcParams.update({
-        "figure.dpi": 100,
-        "savefig.dpi": DPI,
-        "axes.titleweight": "bold",
-        "axes.titlesize": 12,
-        "figure.constrained_layout.use": True,
-    })
+    matplotlib.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "savefig.dpi": DPI,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 12,
+            "figure.constrained_layout.use": True,
+        }
+    )
     try:  # only inside a notebook kernel
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
@@ -81,10 +84,19 @@ def _points(ax, x_centre, values, colour, rng, spread=0.12, size=36):
 
 def _boxes(ax, positions, samples, colours, width):
     """Box plots drawn by matplotlib (seaborn 0.13 still passes matplotlib's deprecated ``vert``)."""
-    bp = ax.boxplot([np.asarray(v, float) for v in samples], positions=positions, widths=width, patch_artist=True,
-                    orientation="vertical", showfliers=False, manage_ticks=False,
-                    medianprops={"color": "#222222", "linewidth": 1.2}, whiskerprops={"color": "#222222"},
-                    capprops={"color": "#222222"}, boxprops={"edgecolor": "#222222"})
+    bp = ax.boxplot(
+        [np.asarray(v, float) for v in samples],
+        positions=positions,
+        widths=width,
+        patch_artist=True,
+        orientation="vertical",
+        showfliers=False,
+        manage_ticks=False,
+        medianprops={"color": "#222222", "linewidth": 1.2},
+        whiskerprops={"color": "#222222"},
+        capprops={"color": "#222222"},
+        boxprops={"edgecolor": "#222222"},
+    )
     for patch, colour in zip(bp["boxes"], colours):
         patch.set_facecolor(colour)
         patch.set_alpha(0.35)
@@ -111,13 +123,26 @@ def flow_diagram(counts: dict):
     ax.axis("off")
 
     def box(x, y, w, h, text, colour="#FFFFFF", edge=GREY, bold=False):
-        ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.6,rounding_size=1.5",
-                                    linewidth=1.3, edgecolor=edge, facecolor=colour))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - w / 2, y - h / 2),
+                w,
+                h,
+                boxstyle="round,pad=0.6,rounding_size=1.5",
+                linewidth=1.3,
+                edgecolor=edge,
+                facecolor=colour,
+            )
+        )
         ax.text(x, y, text, ha="center", va="center", fontsize=10, fontweight="bold" if bold else "normal")
 
     def arrow(x0, y0, x1, y1):
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                    arrowprops=dict(arrowstyle="-|>", color=GREY, lw=1.3, shrinkA=0, shrinkB=0))
+        ax.annotate(
+            "",
+            xy=(x1, y1),
+            xytext=(x0, y0),
+            arrowprops=dict(arrowstyle="-|>", color=GREY, lw=1.3, shrinkA=0, shrinkB=0),
+        )
 
     reasons = "\n".join(f"{r}: {n}" for r, n in counts["reasons"].items())
     box(38, 92, 56, 8, f"ITB pump, treated at least 7 years\nscreened: {n_text(counts['screened'], True)}", bold=True)
@@ -129,8 +154,16 @@ def flow_diagram(counts: dict):
     y_levels = (24, 10)[: len(counts["time_points"])]
     for x, dx in ((20, "MS"), (56, "SCI")):
         arrow(38, 53.5, x, 42.5)
-        box(x, 38, 28, 8, f"{dx}: {n_text(counts[dx.lower()], True)}", colour=PALETTE[dx] + "22", edge=PALETTE[dx],
-            bold=True)
+        box(
+            x,
+            38,
+            28,
+            8,
+            f"{dx}: {n_text(counts[dx.lower()], True)}",
+            colour=PALETTE[dx] + "22",
+            edge=PALETTE[dx],
+            bold=True,
+        )
         top = 33.5
         for y, k in zip(y_levels, counts["time_points"]):
             arrow(x, top, x, y + 4.5)
@@ -140,16 +173,22 @@ def flow_diagram(counts: dict):
     return fig
 
 
-def reference_dose(pct_long: pd.DataFrame, reference_year: int, log_scale: bool = True, show_points: bool = True,
-                   count=int):
+def reference_dose(
+    pct_long: pd.DataFrame, reference_year: int, log_scale: bool = True, show_points: bool = True, count=int
+):
     """Dose at the reference year by diagnosis: box plot with every patient as a point (log dose axis)."""
     ref = pct_long.loc[pct_long["year"] == reference_year].copy()
     ref["diagnosis"] = ref["diagnosis"].astype(object)  # seaborn 0.13 + pandas 3 str hue pitfall
     labels = group_labels(ref, count=count)
     fig, ax = plt.subplots(figsize=(6.2, 4.6))
     order = list(DIAGNOSES)
-    _boxes(ax, range(len(order)), [ref.loc[ref["diagnosis"] == dx, "dose_ref"] for dx in order],
-           [PALETTE[dx] for dx in order], 0.5)
+    _boxes(
+        ax,
+        range(len(order)),
+        [ref.loc[ref["diagnosis"] == dx, "dose_ref"] for dx in order],
+        [PALETTE[dx] for dx in order],
+        0.5,
+    )
     if show_points:
         rng = np.random.default_rng(0)
         for i, dx in enumerate(order):
@@ -173,8 +212,20 @@ def adjustments(counts: pd.DataFrame):
     c = counts.copy()
     c["diagnosis"] = c["diagnosis"].astype(object)
     bins = np.arange(c["n"].min() - 0.5, c["n"].max() + 1.5) if len(c) else 10
-    sns.histplot(data=c, x="n", hue="diagnosis", hue_order=list(DIAGNOSES), palette=PALETTE, bins=bins,
-                 multiple="dodge", shrink=0.8, stat="percent", common_norm=False, alpha=0.9, ax=ax)
+    sns.histplot(
+        data=c,
+        x="n",
+        hue="diagnosis",
+        hue_order=list(DIAGNOSES),
+        palette=PALETTE,
+        bins=bins,
+        multiple="dodge",
+        shrink=0.8,
+        stat="percent",
+        common_norm=False,
+        alpha=0.9,
+        ax=ax,
+    )
     sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title="", frameon=False)
     ax.set_xlabel("Dose adjustments in a year of treatment")
     ax.set_ylabel("Patient-years (%)")
@@ -182,8 +233,15 @@ def adjustments(counts: pd.DataFrame):
     return fig
 
 
-def trajectories(yearly: pd.DataFrame, summary: pd.DataFrame, reference_year: int, time_points,
-                 show_individuals: bool = True, alpha: float = 0.05, count=int):
+def trajectories(
+    yearly: pd.DataFrame,
+    summary: pd.DataFrame,
+    reference_year: int,
+    time_points,
+    show_individuals: bool = True,
+    alpha: float = 0.05,
+    count=int,
+):
     """% of the reference dose over the years: thin lines per patient, the group mean with its CI on top."""
     fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.6), sharey=True, sharex=True)
     top = np.nanpercentile(yearly["pct"], 99) if len(yearly) else 200
@@ -195,18 +253,39 @@ def trajectories(yearly: pd.DataFrame, summary: pd.DataFrame, reference_year: in
                 ax.plot(line["year"], line["pct"], color=colour, alpha=0.25, lw=0.8)
         # the mean is drawn only up to the last time point and while at least 5 patients are followed
         s = summary.loc[(summary["diagnosis"] == dx) & (summary["year"] <= max(time_points)) & (summary["n"] >= 5)]
-        ax.fill_between(s["year"], s["ci_low"], s["ci_high"], color=colour, alpha=0.2, lw=0,
-                        label=f"{100 * (1 - alpha):g}% CI of the mean")
+        ax.fill_between(
+            s["year"],
+            s["ci_low"],
+            s["ci_high"],
+            color=colour,
+            alpha=0.2,
+            lw=0,
+            label=f"{100 * (1 - alpha):g}% CI of the mean",
+        )
         ax.plot(s["year"], s["mean"], color=colour, lw=2.5, marker="o", ms=4, label="mean")
         if s.empty:
-            ax.text(0.5, 0.5, "fewer than 5 patients at every year:\nno mean shown", transform=ax.transAxes,
-                    ha="center", va="center", color=GREY)
+            ax.text(
+                0.5,
+                0.5,
+                "fewer than 5 patients at every year:\nno mean shown",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                color=GREY,
+            )
         for k in time_points:
             row = s.loc[s["year"] == k]
             if len(row):
-                ax.annotate(f"{row['mean'].iloc[0]:.0f}%\n({n_text(count(int(row['n'].iloc[0])))})", (k, row["mean"].iloc[0]),
-                            xytext=(0, 12), textcoords="offset points", ha="center", fontsize=9, color=colour,
-                            fontweight="bold")
+                ax.annotate(
+                    f"{row['mean'].iloc[0]:.0f}%\n({n_text(count(int(row['n'].iloc[0])))})",
+                    (k, row["mean"].iloc[0]),
+                    xytext=(0, 12),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=9,
+                    color=colour,
+                    fontweight="bold",
+                )
         ax.axhline(100, color=GREY, lw=1, ls="--")
         ax.set_title(_label(dx, d["patient_id"].nunique(), count), loc="left", color=colour)
         ax.set_xlabel("Years since implant")
@@ -214,13 +293,18 @@ def trajectories(yearly: pd.DataFrame, summary: pd.DataFrame, reference_year: in
         ax.set_xlim(reference_year - 0.5, max(yearly["year"].max(), max(time_points)) + 0.5)
         ax.legend(loc="upper left", frameon=False, fontsize=9)
     axes[0].set_ylabel(f"Dose, % of the {reference_year}-year dose")
-    fig.suptitle("Dose over time relative to the dose after titration"
-                 + ("" if show_individuals else " (group means only)"), x=0.01, ha="left", fontweight="bold")
+    fig.suptitle(
+        "Dose over time relative to the dose after titration" + ("" if show_individuals else " (group means only)"),
+        x=0.01,
+        ha="left",
+        fontweight="bold",
+    )
     return fig
 
 
-def time_point_distributions(pct_long: pd.DataFrame, time_points, reference_year: int, show_points: bool = True,
-                             count=int):
+def time_point_distributions(
+    pct_long: pd.DataFrame, time_points, reference_year: int, show_points: bool = True, count=int
+):
     """% of the reference dose at each time point by diagnosis: boxes with every patient as a point."""
     d = pct_long.loc[pct_long["year"].isin(time_points)].copy()
     d["diagnosis"] = d["diagnosis"].astype(object)
@@ -230,8 +314,13 @@ def time_point_distributions(pct_long: pd.DataFrame, time_points, reference_year
     fig, ax = plt.subplots(figsize=(7.2, 4.6))
     offsets = dict(zip(DIAGNOSES, (-0.15, 0.15)))  # two boxes side by side at each time point
     for dx in DIAGNOSES:
-        _boxes(ax, [i + offsets[dx] for i in range(len(time_points))],
-               [d.loc[(d["year"] == k) & (d["diagnosis"] == dx), "pct"] for k in time_points], [PALETTE[dx]] * len(time_points), 0.28)
+        _boxes(
+            ax,
+            [i + offsets[dx] for i in range(len(time_points))],
+            [d.loc[(d["year"] == k) & (d["diagnosis"] == dx), "pct"] for k in time_points],
+            [PALETTE[dx]] * len(time_points),
+            0.28,
+        )
     if show_points:
         rng = np.random.default_rng(0)
         for i, k in enumerate(time_points):
@@ -239,13 +328,20 @@ def time_point_distributions(pct_long: pd.DataFrame, time_points, reference_year
                 vals = d.loc[(d["year"] == k) & (d["diagnosis"] == dx), "pct"]
                 _points(ax, i + offsets[dx], vals, PALETTE[dx], rng, spread=0.06, size=30)
     ax.axhline(100, color=GREY, lw=1, ls="--")
-    ax.set_xticks(range(len(order)), [f"{k} years\n" + ", ".join(f"{dx} {n_text(count(n.get((k, dx), 0)))}" for dx in DIAGNOSES)
-                                      for k in time_points])
+    ax.set_xticks(
+        range(len(order)),
+        [
+            f"{k} years\n" + ", ".join(f"{dx} {n_text(count(n.get((k, dx), 0)))}" for dx in DIAGNOSES)
+            for k in time_points
+        ],
+    )
     ax.set_xlabel("")
     ax.set_ylabel(f"Dose, % of the {reference_year}-year dose")
     ax.set_title("Dose at each time point relative to the dose after titration", loc="left")
     ax.set_xlim(-0.5, len(time_points) - 0.5)
-    handles = [matplotlib.patches.Patch(facecolor=c, alpha=0.6, edgecolor="#222222", label=dx) for dx, c in PALETTE.items()]
+    handles = [
+        matplotlib.patches.Patch(facecolor=c, alpha=0.6, edgecolor="#222222", label=dx) for dx, c in PALETTE.items()
+    ]
     ax.legend(handles=handles, frameon=False, loc="upper left")
     return fig
 
@@ -260,8 +356,14 @@ def power_curves(grid: pd.DataFrame, paper_n: int, paper_difference: float, alph
         ax.plot(g["n_total"], g["power"], marker="o", ms=3, color=c, label=f"{diff:g} points")
     ax.axhline(0.8, color=GREY, lw=1, ls=":")
     ax.axvline(paper_n, color=GREY, lw=1, ls="--")
-    ax.annotate(f"the paper: n={paper_n},\ndifference {paper_difference:.0f} points", (paper_n, 0.05),
-                xytext=(6, 0), textcoords="offset points", fontsize=9, color=GREY)
+    ax.annotate(
+        f"the paper: n={paper_n},\ndifference {paper_difference:.0f} points",
+        (paper_n, 0.05),
+        xytext=(6, 0),
+        textcoords="offset points",
+        fontsize=9,
+        color=GREY,
+    )
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("Patients analysed (MS and SCI together)")
     ax.set_ylabel(f"Power (Student t, alpha = {alpha:g})")

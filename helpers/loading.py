@@ -1,4 +1,5 @@
 """Where the cohort comes from: a clinic's chart data (validated) or the synthetic cohort."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +9,9 @@ import pandas as pd
 from . import paths, schema, synthetic
 
 
-def load(data_dir=None, synthetic_mode="calibrated", seed=2019, synthetic_overrides=None
-         ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+def load(
+    data_dir=None, synthetic_mode="calibrated", seed=2019, synthetic_overrides=None
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """(patients, doses, source) for the notebooks' cohort parameters.
 
     ``data_dir`` given: that folder's two files, validated against the data contract.

@@ -4,6 +4,7 @@ Each notebook's ``parameters`` cell declares the ones it uses, with these defaul
 runner checks a parameters file against this table before any notebook runs; a notebook run alone with
 papermill checks its own values with :func:`resolve`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,8 +32,11 @@ class Param:
         say = f"{where} '{self.name}'"
         k = self.kind
         if k == "path":
-            return [] if value is None or (isinstance(value, str) and value.strip()) else [
-                f"{say}: expected a folder path or null, got {value!r}"]
+            return (
+                []
+                if value is None or (isinstance(value, str) and value.strip())
+                else [f"{say}: expected a folder path or null, got {value!r}"]
+            )
         if k == "mapping":
             if not isinstance(value, dict):
                 return [f"{say}: expected a mapping of names to values, got {value!r}"]
@@ -46,12 +50,18 @@ class Param:
                 return [f"{say}: expected a list of whole numbers, got {value!r}"]
             bad = [v for v in value if not self.low <= v <= self.high]
             if bad or len(set(value)) != len(value) or value != sorted(value):
-                return [f"{say}: expected distinct years in increasing order from {self.low:g} to {self.high:g}, got {value!r}"]
+                return [
+                    f"{say}: expected distinct years in increasing order from {self.low:g} to {self.high:g}, got {value!r}"
+                ]
             return []
         if k == "bool":
             return [] if isinstance(value, bool) else [f"{say}: expected true or false, got {value!r}"]
         if k == "str":
-            return [] if value in self.choices else [f"{say}: expected one of {', '.join(map(repr, self.choices))}, got {value!r}"]
+            return (
+                []
+                if value in self.choices
+                else [f"{say}: expected one of {', '.join(map(repr, self.choices))}, got {value!r}"]
+            )
         ok_type = _is_int(value) if k == "int" else (isinstance(value, (int, float)) and not isinstance(value, bool))
         what = "a whole number" if k == "int" else "a number"
         if not ok_type:
@@ -66,10 +76,17 @@ def _is_int(v) -> bool:
 
 
 PARAMS: tuple[Param, ...] = (
-    Param("data_dir", None, "path", "folder with patients.csv and doses.csv (your chart data); null: the synthetic cohort"),
+    Param(
+        "data_dir", None, "path", "folder with patients.csv and doses.csv (your chart data); null: the synthetic cohort"
+    ),
     Param("output_dir", None, "path", "folder for figures and tables; null: outputs/ (see helpers/study.py)"),
-    Param("synthetic_mode", "calibrated", "str", "synthetic cohort: 'calibrated' to the paper, or 'simulation' (random)",
-          choices=("calibrated", "simulation")),
+    Param(
+        "synthetic_mode",
+        "calibrated",
+        "str",
+        "synthetic cohort: 'calibrated' to the paper, or 'simulation' (random)",
+        choices=("calibrated", "simulation"),
+    ),
     Param("seed", 2019, "int", "seed of the synthetic cohort's generator", 0, 2**32 - 1),
     Param("synthetic", {}, "mapping", "assumptions of the synthetic cohort to change (see data/synthetic/README.md)"),
     Param("reference_year", 1, "int", "the 'initial' dose is the dose at this year after implant", 1, 5),
@@ -99,8 +116,10 @@ def check(values: dict, where: str = "parameter") -> list[str]:
     if not lines:
         merged = {**DEFAULTS, **values}
         if any(k <= merged["reference_year"] for k in merged["time_points"]):
-            lines.append(f"{where} 'time_points': every time point must come after reference_year "
-                         f"({merged['reference_year']}), got {merged['time_points']!r}")
+            lines.append(
+                f"{where} 'time_points': every time point must come after reference_year "
+                f"({merged['reference_year']}), got {merged['time_points']!r}"
+            )
         try:
             synthetic.make_spec(merged["synthetic_mode"], merged["seed"], merged["synthetic"])
         except StudyInputError as err:

@@ -1,4 +1,5 @@
 """Where things are. The only module that knows the project's layout (paths from ``__file__``)."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """How a table reaches the reader: saved as CSV with fixed formatting, shown as a styled HTML table."""
+
 from __future__ import annotations
 
 import re
@@ -18,10 +19,21 @@ def save(df: pd.DataFrame, name: str, out: Path, index: bool = False) -> Path:
 
 
 # Column names as a reader sees them (CSV files keep the short machine names)
-DISPLAY_NAMES = {"sd": "SD", "ci_low": "CI low", "ci_high": "CI high", "dof": "df", "n_ms": "n MS", "n_sci": "n SCI",
-                 "estimate_is": "estimate in", "gm_ci_low": "CI low", "gm_ci_high": "CI high",
-                 "geometric_mean_pct": "geometric mean %", "p_student": "p, log scale",
-                 "p_published_test": "p, published test", "mean_pct_at_7y": "mean % at 7 years"}
+DISPLAY_NAMES = {
+    "sd": "SD",
+    "ci_low": "CI low",
+    "ci_high": "CI high",
+    "dof": "df",
+    "n_ms": "n MS",
+    "n_sci": "n SCI",
+    "estimate_is": "estimate in",
+    "gm_ci_low": "CI low",
+    "gm_ci_high": "CI high",
+    "geometric_mean_pct": "geometric mean %",
+    "p_student": "p, log scale",
+    "p_published_test": "p, published test",
+    "mean_pct_at_7y": "mean % at 7 years",
+}
 
 
 def _display_name(column) -> str:
@@ -41,10 +53,12 @@ def show(df: pd.DataFrame, caption: str, formats: dict | None = None, index: boo
 
     uid = re.sub(r"[^a-z0-9]+", "-", caption.lower()).strip("-")[:40]
     sty = df.style.set_uuid(uid).set_caption(caption).format(formats, precision=precision, na_rep="-")
-    sty = sty.set_table_styles([
-        {"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left;"},
-        {"selector": "th.row_heading", "props": "text-align: left; font-weight: normal;"},
-    ])
+    sty = sty.set_table_styles(
+        [
+            {"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left;"},
+            {"selector": "th.row_heading", "props": "text-align: left; font-weight: normal;"},
+        ]
+    )
     text_cols = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]) and c not in formats]
     if text_cols:  # words read better left-aligned; numbers stay right-aligned
         sty = sty.set_properties(subset=text_cols, **{"text-align": "left"})

@@ -6,6 +6,7 @@ doi:10.5535/arm.2019.43.5.555
 
 Everything the study reports as "published" is read from here; nothing else types these values.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """The paper beside this run: each published number, the value computed here, and whether they match."""
+
 from __future__ import annotations
 
 import math
@@ -23,10 +24,12 @@ def compare(results: dict[str, float], count=None) -> pd.DataFrame:
         shown = p.fmt(got) if ok else "-"
         if ok and count and p.unit == "patients":
             shown = str(count(int(got)))
-        rows.append({
-            "quantity": p.label + (f" ({p.unit})" if p.unit and p.unit != "patients" else ""),
-            "published": p.fmt(p.value),
-            "reproduced": shown,
-            "matches": bool(ok and shown == p.fmt(p.value)),
-        })
+        rows.append(
+            {
+                "quantity": p.label + (f" ({p.unit})" if p.unit and p.unit != "patients" else ""),
+                "published": p.fmt(p.value),
+                "reproduced": shown,
+                "matches": bool(ok and shown == p.fmt(p.value)),
+            }
+        )
     return pd.DataFrame(rows)

@@ -5,6 +5,7 @@ adjustments beyond follow-up ...) are checked after them. Every problem becomes 
 the line of the CSV file (the header is line 1), the column and the rule, so a clinic can fix its export.
 The data dictionary in ``data/synthetic/README.md`` documents the same rules for people.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,8 +21,18 @@ MAX_FOLLOWUP = 60.0
 MAX_LINES_SHOWN = 25  # a file full of one mistake should not print thousands of lines
 
 TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no")
-PATIENT_COLUMNS = ("patient_id", "diagnosis", "excluded", "exclusion_reason", "followup_years", "sex",
-                   "age_at_implant", "years_since_onset", "sci_level", "ais_grade")
+PATIENT_COLUMNS = (
+    "patient_id",
+    "diagnosis",
+    "excluded",
+    "exclusion_reason",
+    "followup_years",
+    "sex",
+    "age_at_implant",
+    "years_since_onset",
+    "sci_level",
+    "ais_grade",
+)
 DOSE_COLUMNS = ("patient_id", "years_since_implant", "dose_ug_per_day")
 
 
@@ -31,18 +42,29 @@ def _isin(values, what):
 
 PATIENTS = pa.DataFrameSchema(
     {
-        "patient_id": pa.Column(str, pa.Check.str_length(min_value=1, error="must not be empty"),
-                                unique=True, nullable=False, report_duplicates="exclude_first"),
+        "patient_id": pa.Column(
+            str,
+            pa.Check.str_length(min_value=1, error="must not be empty"),
+            unique=True,
+            nullable=False,
+            report_duplicates="exclude_first",
+        ),
         "diagnosis": pa.Column(str, _isin(("MS", "SCI"), ""), nullable=False),
         "excluded": pa.Column(str, _isin(TRUE + FALSE, " (excluded from the analysis?)"), nullable=False),
         "exclusion_reason": pa.Column(str, _isin(published.EXCLUSION_REASONS, " or empty"), nullable=True),
-        "followup_years": pa.Column(float, pa.Check.in_range(0, MAX_FOLLOWUP, error=f"must be from 0 to {MAX_FOLLOWUP:g} years"),
-                                    coerce=True, nullable=False),
+        "followup_years": pa.Column(
+            float,
+            pa.Check.in_range(0, MAX_FOLLOWUP, error=f"must be from 0 to {MAX_FOLLOWUP:g} years"),
+            coerce=True,
+            nullable=False,
+        ),
         "sex": pa.Column(str, _isin(("F", "M"), " or empty"), nullable=True),
-        "age_at_implant": pa.Column(float, pa.Check.in_range(0, 100, error="must be from 0 to 100 years"),
-                                    coerce=True, nullable=True),
-        "years_since_onset": pa.Column(float, pa.Check.in_range(0, 80, error="must be from 0 to 80 years"),
-                                       coerce=True, nullable=True),
+        "age_at_implant": pa.Column(
+            float, pa.Check.in_range(0, 100, error="must be from 0 to 100 years"), coerce=True, nullable=True
+        ),
+        "years_since_onset": pa.Column(
+            float, pa.Check.in_range(0, 80, error="must be from 0 to 80 years"), coerce=True, nullable=True
+        ),
         "sci_level": pa.Column(str, _isin(("cervical", "thoracic"), " or empty"), nullable=True),
         "ais_grade": pa.Column(str, _isin(tuple("ABCD"), " or empty"), nullable=True),
     },
@@ -53,10 +75,18 @@ PATIENTS = pa.DataFrameSchema(
 DOSES = pa.DataFrameSchema(
     {
         "patient_id": pa.Column(str, pa.Check.str_length(min_value=1, error="must not be empty"), nullable=False),
-        "years_since_implant": pa.Column(float, pa.Check.ge(0, error="must be 0 or more years"), coerce=True, nullable=False),
-        "dose_ug_per_day": pa.Column(float, [pa.Check.gt(0, error="must be above 0 µg/24 h"),
-                                             pa.Check.le(MAX_DOSE, error=f"is implausible above {MAX_DOSE:g} µg/24 h (unit error?)")],
-                                     coerce=True, nullable=False),
+        "years_since_implant": pa.Column(
+            float, pa.Check.ge(0, error="must be 0 or more years"), coerce=True, nullable=False
+        ),
+        "dose_ug_per_day": pa.Column(
+            float,
+            [
+                pa.Check.gt(0, error="must be above 0 µg/24 h"),
+                pa.Check.le(MAX_DOSE, error=f"is implausible above {MAX_DOSE:g} µg/24 h (unit error?)"),
+            ],
+            coerce=True,
+            nullable=False,
+        ),
     },
     strict=False,
     name="doses.csv",
@@ -104,7 +134,9 @@ def _read_csv(path: Path, columns) -> pd.DataFrame:
     df.columns = [str(c).strip() for c in df.columns]
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise StudyInputError([f"{name}, column '{c}': missing (the file has: {', '.join(df.columns)})" for c in missing])
+        raise StudyInputError(
+            [f"{name}, column '{c}': missing (the file has: {', '.join(df.columns)})" for c in missing]
+        )
     if df.empty:
         raise StudyInputError(f"{name}: has a header but no data rows")
     return df
@@ -123,7 +155,11 @@ def _schema_lines(schema: pa.DataFrameSchema, df: pd.DataFrame):
         fc = err.failure_cases.sort_values("index", kind="stable", na_position="first")
         for row in fc.itertuples(index=False):
             col, check, case, idx = row.column, str(row.check), row.failure_case, row.index
-            where = f"{schema.name}, line {_line(idx)}, column '{col}'" if pd.notna(idx) else f"{schema.name}, column '{col}'"
+            where = (
+                f"{schema.name}, line {_line(idx)}, column '{col}'"
+                if pd.notna(idx)
+                else f"{schema.name}, column '{col}'"
+            )
             if check.startswith("coerce_dtype"):
                 rule = "must be a number"
             elif check == "not_nullable":
@@ -175,30 +211,44 @@ def _cross_checks(p: pd.DataFrame, d: pd.DataFrame) -> list[str]:
     excluded = p["excluded"].str.lower().isin(TRUE)
     reason = p["exclusion_reason"]
     for i in p.index[excluded & reason.isna()]:
-        lines.append(f"patients.csv, line {_line(i)}, column 'exclusion_reason': excluded patient "
-                     f"{p.at[i, 'patient_id']} needs a reason ({' or '.join(published.EXCLUSION_REASONS)})")
+        lines.append(
+            f"patients.csv, line {_line(i)}, column 'exclusion_reason': excluded patient "
+            f"{p.at[i, 'patient_id']} needs a reason ({' or '.join(published.EXCLUSION_REASONS)})"
+        )
     for i in p.index[~excluded & reason.notna()]:
-        lines.append(f"patients.csv, line {_line(i)}, column 'exclusion_reason': patient {p.at[i, 'patient_id']} "
-                     f"is not excluded but has a reason; set excluded to true or clear the reason")
+        lines.append(
+            f"patients.csv, line {_line(i)}, column 'exclusion_reason': patient {p.at[i, 'patient_id']} "
+            f"is not excluded but has a reason; set excluded to true or clear the reason"
+        )
     for i in p.index[(p["diagnosis"] == "MS") & (p["sci_level"].notna() | p["ais_grade"].notna())]:
-        lines.append(f"patients.csv, line {_line(i)}, columns 'sci_level'/'ais_grade': MS patient "
-                     f"{p.at[i, 'patient_id']} has a spinal cord injury level or AIS grade")
+        lines.append(
+            f"patients.csv, line {_line(i)}, columns 'sci_level'/'ais_grade': MS patient "
+            f"{p.at[i, 'patient_id']} has a spinal cord injury level or AIS grade"
+        )
     known = set(p["patient_id"])
     unknown = ~d["patient_id"].isin(known)
     for i in d.index[unknown]:
-        lines.append(f"doses.csv, line {_line(i)}, column 'patient_id': {d.at[i, 'patient_id']!r} is not in patients.csv")
+        lines.append(
+            f"doses.csv, line {_line(i)}, column 'patient_id': {d.at[i, 'patient_id']!r} is not in patients.csv"
+        )
     fu = d["patient_id"].map(p.drop_duplicates("patient_id").set_index("patient_id")["followup_years"])
     for i in d.index[fu.notna() & (d["years_since_implant"] > fu)]:
-        lines.append(f"doses.csv, line {_line(i)}, column 'years_since_implant': {d.at[i, 'years_since_implant']:g} "
-                     f"is beyond the follow-up of patient {d.at[i, 'patient_id']} ({fu[i]:g} years)")
+        lines.append(
+            f"doses.csv, line {_line(i)}, column 'years_since_implant': {d.at[i, 'years_since_implant']:g} "
+            f"is beyond the follow-up of patient {d.at[i, 'patient_id']} ({fu[i]:g} years)"
+        )
     prev = d.groupby("patient_id", sort=False)["years_since_implant"].shift()
     for i in d.index[prev.notna() & (d["years_since_implant"] <= prev)]:
-        lines.append(f"doses.csv, line {_line(i)}, column 'years_since_implant': adjustments of patient "
-                     f"{d.at[i, 'patient_id']} out of order ({d.at[i, 'years_since_implant']:g} after {prev[i]:g}); "
-                     "list each patient's adjustments in time order, one per time")
+        lines.append(
+            f"doses.csv, line {_line(i)}, column 'years_since_implant': adjustments of patient "
+            f"{d.at[i, 'patient_id']} out of order ({d.at[i, 'years_since_implant']:g} after {prev[i]:g}); "
+            "list each patient's adjustments in time order, one per time"
+        )
     with_doses = set(d["patient_id"])
     for i in p.index[~excluded & ~p["patient_id"].isin(with_doses)]:
-        lines.append(f"patients.csv, line {_line(i)}: patient {p.at[i, 'patient_id']} is analysed but has no rows in doses.csv")
+        lines.append(
+            f"patients.csv, line {_line(i)}: patient {p.at[i, 'patient_id']} is analysed but has no rows in doses.csv"
+        )
     return lines
 
 

@@ -2,6 +2,7 @@
 
 Tests use pingouin (the study's statistics library); the unit tests check them against scipy.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -48,22 +49,54 @@ def compare_groups(df: pd.DataFrame, value: str, alpha: float = 0.05, group: str
     base = {"n_ms": len(a), "n_sci": len(b)}
     if len(a) < 2 or len(b) < 2:
         empty = dict.fromkeys(("statistic", "dof", "p", "estimate", "ci_low", "ci_high"), np.nan)
-        return pd.DataFrame([{"test": t, **base, **empty} for t in ("Student t", "Welch t", "Mann-Whitney U", "Hedges' g")])
+        return pd.DataFrame(
+            [{"test": t, **base, **empty} for t in ("Student t", "Welch t", "Mann-Whitney U", "Hedges' g")]
+        )
     conf = 1 - alpha
     for name, corr in (("Student t", False), ("Welch t", True)):
         with np.errstate(over="ignore"):  # pingouin's Bayes factor overflows for very large cohorts; unused here
             r = pg.ttest(a, b, correction=corr, confidence=conf).iloc[0]
         lo, hi = r.filter(regex="^CI").iloc[0]  # pingouin names it CI95, CI99 ... after the confidence
-        rows.append({"test": name, **base, "statistic": r["T"], "dof": r["dof"], "p": r["p_val"],
-                     "estimate": a.mean() - b.mean(), "ci_low": lo, "ci_high": hi})
+        rows.append(
+            {
+                "test": name,
+                **base,
+                "statistic": r["T"],
+                "dof": r["dof"],
+                "p": r["p_val"],
+                "estimate": a.mean() - b.mean(),
+                "ci_low": lo,
+                "ci_high": hi,
+            }
+        )
     # scipy rather than pingouin.mwu: pingouin builds an n_ms x n_sci matrix for its CLES, which does not fit
     # in memory for a 100,000-patient simulation. CLES = U / (n_ms * n_sci): P(MS > SCI), ties counting half.
     u = sps.mannwhitneyu(a, b, alternative="two-sided")
-    rows.append({"test": "Mann-Whitney U", **base, "statistic": u.statistic, "dof": np.nan, "p": u.pvalue,
-                 "estimate": u.statistic / (len(a) * len(b)), "ci_low": np.nan, "ci_high": np.nan})
+    rows.append(
+        {
+            "test": "Mann-Whitney U",
+            **base,
+            "statistic": u.statistic,
+            "dof": np.nan,
+            "p": u.pvalue,
+            "estimate": u.statistic / (len(a) * len(b)),
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+        }
+    )
     g, (lo, hi) = hedges_g(a, b, alpha)
-    rows.append({"test": "Hedges' g", **base, "statistic": np.nan, "dof": np.nan, "p": np.nan,
-                 "estimate": g, "ci_low": lo, "ci_high": hi})
+    rows.append(
+        {
+            "test": "Hedges' g",
+            **base,
+            "statistic": np.nan,
+            "dof": np.nan,
+            "p": np.nan,
+            "estimate": g,
+            "ci_low": lo,
+            "ci_high": hi,
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -101,16 +134,26 @@ def simulate_power(n_ms, n_sci, ms_mean, sci_mean, ms_sd, sci_sd, alpha=0.05, re
     return float((ttest_p_matrix(a, b) < alpha).mean())
 
 
-def power_grid(sizes, differences, sci_mean, ms_sd, sci_sd, alpha=0.05, reps=2000, seed=0,
-               ms_share: float = published.value("n_ms") / published.value("n_analysed")) -> pd.DataFrame:
+def power_grid(
+    sizes,
+    differences,
+    sci_mean,
+    ms_sd,
+    sci_sd,
+    alpha=0.05,
+    reps=2000,
+    seed=0,
+    ms_share: float = published.value("n_ms") / published.value("n_analysed"),
+) -> pd.DataFrame:
     """Power over total cohort size x difference in mean % (MS - SCI); all replicates of a cell in one array op."""
     rows = []
     for i, n in enumerate(sizes):
         n_ms = max(2, round(n * ms_share))
         n_sci = max(2, n - n_ms)
         for j, diff in enumerate(differences):
-            power = simulate_power(n_ms, n_sci, sci_mean + diff, sci_mean, ms_sd, sci_sd, alpha, reps,
-                                   seed=seed + 1000 * i + j)
+            power = simulate_power(
+                n_ms, n_sci, sci_mean + diff, sci_mean, ms_sd, sci_sd, alpha, reps, seed=seed + 1000 * i + j
+            )
             rows.append({"n_total": n, "n_ms": n_ms, "n_sci": n_sci, "difference": diff, "power": power})
     return pd.DataFrame(rows)
 

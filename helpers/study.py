@@ -1,4 +1,5 @@
 """What every notebook does first: check its parameters, load the cohort, know where outputs go."""
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,10 @@ class Study:
         if not self.chart_data:
             return ""
         shown = "shown" if self.show_individuals else "not shown (set show_individuals: true to allow)"
-        return (f"Chart data: counts below {self.params['min_cell_count']} are shown as '<{self.params['min_cell_count']}'; "
-                f"individual patients are {shown}.")
+        return (
+            f"Chart data: counts below {self.params['min_cell_count']} are shown as '<{self.params['min_cell_count']}'; "
+            f"individual patients are {shown}."
+        )
 
     def masked(self, df, *columns):
         """``df`` with small counts in ``columns`` masked for chart data (unchanged for synthetic data)."""
@@ -65,8 +68,10 @@ class Study:
 
     def describe(self) -> str:
         p = self.params
-        text = (f"Data: {self.source}. Reference year {p['reference_year']}; time points "
-                f"{', '.join(map(str, p['time_points']))} years; alpha {p['alpha']:g}.")
+        text = (
+            f"Data: {self.source}. Reference year {p['reference_year']}; time points "
+            f"{', '.join(map(str, p['time_points']))} years; alpha {p['alpha']:g}."
+        )
         return f"{text}\n{self.privacy_note()}" if self.chart_data else text
 
 

@@ -1,4 +1,5 @@
 """The study's tables: data in, DataFrame out (how they are worded, saved and shown lives elsewhere)."""
+
 from __future__ import annotations
 
 import warnings
@@ -33,12 +34,22 @@ def table_one(patients: pd.DataFrame, min_count: int | None = None) -> pd.DataFr
         # tableone 0.9.6 on pandas 3.1 warns about its own use of a deprecated pandas call (see PITFALLS)
         warnings.simplefilter("ignore", category=getattr(pd.errors, "Pandas4Warning", FutureWarning))
         warnings.simplefilter("ignore", category=FutureWarning)
-        t = TableOne(pts, columns=list(TABLE1_LABELS), categorical=["sex", "sci_level", "ais_grade"],
-                     nonnormal=["years_since_onset", "followup_years"], groupby="diagnosis", missing=False,
-                     overall=True, decimals=1, rename=TABLE1_LABELS,
-                     order={"sci_level": ["cervical", "thoracic", NOT_APPLICABLE],
-                            "ais_grade": ["A", "B", "C", "D", NOT_APPLICABLE],
-                            "diagnosis": list(DIAGNOSES)})
+        t = TableOne(
+            pts,
+            columns=list(TABLE1_LABELS),
+            categorical=["sex", "sci_level", "ais_grade"],
+            nonnormal=["years_since_onset", "followup_years"],
+            groupby="diagnosis",
+            missing=False,
+            overall=True,
+            decimals=1,
+            rename=TABLE1_LABELS,
+            order={
+                "sci_level": ["cervical", "thoracic", NOT_APPLICABLE],
+                "ais_grade": ["A", "B", "C", "D", NOT_APPLICABLE],
+                "diagnosis": list(DIAGNOSES),
+            },
+        )
     table = t.tableone.copy()
     table.columns = [c[1] for c in table.columns]
     table.index = [f"{a}: {b}" if b else a for a, b in table.index]
@@ -53,8 +64,9 @@ def sci_breakdown(patients: pd.DataFrame) -> pd.DataFrame:
     sci = cohort.analysed_patients(patients)
     sci = sci.loc[sci["diagnosis"] == "SCI"]
     grade = sci["ais_grade"].map(lambda g: "AIS A" if g == "A" else ("AIS B-D" if g in ("B", "C", "D") else "unknown"))
-    tab = pd.crosstab(sci["sci_level"].astype(object).fillna("unknown"), grade.astype(object), margins=True,
-                      margins_name="all")
+    tab = pd.crosstab(
+        sci["sci_level"].astype(object).fillna("unknown"), grade.astype(object), margins=True, margins_name="all"
+    )
     tab.index.name, tab.columns.name = "SCI level", None
     return tab
 
@@ -76,14 +88,22 @@ def flow_counts(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int
 
 def flow_numbers(flow: pd.DataFrame, time_points, count=int) -> dict:
     """The flow table as the numbers the flow diagram shows; ``count`` may mask small counts."""
+
     def get(stage, group="all"):
         return count(int(flow.loc[(flow["stage"] == stage) & (flow["group"] == group), "n"].sum()))
 
     shown = sorted({time_points[0], time_points[-1]})
-    out = {"screened": get("screened"), "excluded": get("excluded"), "analysed": get("analysed"),
-           "reasons": {s.removeprefix("excluded: "): count(int(n)) for s, n in zip(flow["stage"], flow["n"])
-                       if s.startswith("excluded: ")},
-           "time_points": shown}
+    out = {
+        "screened": get("screened"),
+        "excluded": get("excluded"),
+        "analysed": get("analysed"),
+        "reasons": {
+            s.removeprefix("excluded: "): count(int(n))
+            for s, n in zip(flow["stage"], flow["n"])
+            if s.startswith("excluded: ")
+        },
+        "time_points": shown,
+    }
     for dx in DIAGNOSES:
         out[dx.lower()] = get("analysed", dx)
         for k in shown:
@@ -106,7 +126,9 @@ def adjustments_summary(counts: pd.DataFrame) -> pd.DataFrame:
     parts = [counts.assign(group="all")] + [counts.loc[counts["diagnosis"] == dx].assign(group=dx) for dx in DIAGNOSES]
     d = pd.concat(parts)
     out = d.groupby("group", sort=False)["n"].agg(patient_years="count", median="median", min="min", max="max")
-    within = d.assign(within=d["n"].between(*published.ADJUSTMENTS_PER_YEAR)).groupby("group", sort=False)["within"].mean()
+    within = (
+        d.assign(within=d["n"].between(*published.ADJUSTMENTS_PER_YEAR)).groupby("group", sort=False)["within"].mean()
+    )
     lo, hi = published.ADJUSTMENTS_PER_YEAR
     out[f"within {lo}-{hi} (%)"] = (100 * within).round(1)
     return out.reset_index()
@@ -116,12 +138,20 @@ def group_tests(pct_long: pd.DataFrame, time_points, alpha: float) -> pd.DataFra
     """MS vs SCI at each time point: Student t (as published), Welch t, Mann-Whitney U, Hedges' g."""
     from . import stats
 
-    parts = [stats.compare_groups(pct_long.loc[pct_long["year"] == k], "pct", alpha).assign(year=k) for k in time_points]
+    parts = [
+        stats.compare_groups(pct_long.loc[pct_long["year"] == k], "pct", alpha).assign(year=k) for k in time_points
+    ]
     out = pd.concat(parts, ignore_index=True)
-    meaning = {"Student t": "MS - SCI, % points", "Welch t": "MS - SCI, % points",
-               "Mann-Whitney U": "P(MS > SCI)", "Hedges' g": "SDs"}
+    meaning = {
+        "Student t": "MS - SCI, % points",
+        "Welch t": "MS - SCI, % points",
+        "Mann-Whitney U": "P(MS > SCI)",
+        "Hedges' g": "SDs",
+    }
     out["estimate_is"] = out["test"].map(meaning)
-    return out[["year", "test", "n_ms", "n_sci", "statistic", "dof", "p", "estimate", "ci_low", "ci_high", "estimate_is"]]
+    return out[
+        ["year", "test", "n_ms", "n_sci", "statistic", "dof", "p", "estimate", "ci_low", "ci_high", "estimate_is"]
+    ]
 
 
 def group_summary(pct_long: pd.DataFrame, time_points, alpha: float) -> pd.DataFrame:

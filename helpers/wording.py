@@ -1,4 +1,5 @@
 """Results in words: the sentences notebooks show beside a table (Markdown), and p-values as text."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,7 +21,8 @@ def tests_in_words(tests: pd.DataFrame, alpha: float) -> str:
             f"{'above' if st['estimate'] >= 0 else 'below'} the SCI mean ({ci} {st['ci_low']:.0f} to {st['ci_high']:.0f}); "
             f"Student p = {p_format(st['p'])}, Welch p = {p_format(we['p'])}, Mann-Whitney p = {p_format(mw['p'])}; "
             f"Hedges' g = {g['estimate']:.2f} ({ci} {g['ci_low']:.2f} to {g['ci_high']:.2f}). "
-            f"{_agree(st, we, mw, alpha)}")
+            f"{_agree(st, we, mw, alpha)}"
+        )
     return "\n".join(lines)
 
 

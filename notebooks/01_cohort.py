@@ -49,11 +49,13 @@ print(S.describe())
 # ## Table 1: the analysed patients by diagnosis
 
 # %% tags=[]
-S.text("The paper analysed {n_analysed} patients: {n_ms} with MS and {n_sci} with SCI ({n_sci_cervical} cervical "
-       "and {n_sci_thoracic} thoracic injuries; {n_sci_ais_a} complete, AIS A, and {n_sci_ais_bd} incomplete, "
-       "AIS B-D). The synthetic cohort has exactly these counts. The split of AIS B-D into B, C and D, and the "
-       "rows for sex, age, time since injury or diagnosis and follow-up are **assumptions of the synthetic "
-       "data**: the paper does not report them. With your own chart data, they are your patients' values.")
+S.text(
+    "The paper analysed {n_analysed} patients: {n_ms} with MS and {n_sci} with SCI ({n_sci_cervical} cervical "
+    "and {n_sci_thoracic} thoracic injuries; {n_sci_ais_a} complete, AIS A, and {n_sci_ais_bd} incomplete, "
+    "AIS B-D). The synthetic cohort has exactly these counts. The split of AIS B-D into B, C and D, and the "
+    "rows for sex, age, time since injury or diagnosis and follow-up are **assumptions of the synthetic "
+    "data**: the paper does not report them. With your own chart data, they are your patients' values."
+)
 
 # %% tags=[]
 table1 = tables.table_one(S.patients, min_count=S.min_count)

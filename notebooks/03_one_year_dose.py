@@ -41,8 +41,10 @@ from helpers import cohort, figures, presentation, study, tables
 S = study.start(globals())
 print(S.describe())
 pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_points=[])
-S.text("Published: after 1 year a median dose of **{dose_ref_median} µg/24 h (range {dose_ref_min}-{dose_ref_max})**; "
-       "the dose adjusted about 4-10 times a year.")
+S.text(
+    "Published: after 1 year a median dose of **{dose_ref_median} µg/24 h (range {dose_ref_min}-{dose_ref_max})**; "
+    "the dose adjusted about 4-10 times a year."
+)
 
 # %% [markdown] tags=[]
 # ## Median and range
@@ -50,8 +52,11 @@ S.text("Published: after 1 year a median dose of **{dose_ref_median} µg/24 h (r
 # %% tags=[]
 ref = S.masked(tables.median_range(pct, reference_year), "n")
 presentation.save(ref, "03_reference_dose_median_range", S.out)
-presentation.show(ref, f"Dose at {reference_year} year(s) after implant, µg/24 h",
-            formats={"median": "{:.0f}", "min": "{:.0f}", "max": "{:.0f}"})
+presentation.show(
+    ref,
+    f"Dose at {reference_year} year(s) after implant, µg/24 h",
+    formats={"median": "{:.0f}", "min": "{:.0f}", "max": "{:.0f}"},
+)
 
 # %% [markdown] tags=[]
 # ## Every patient's dose

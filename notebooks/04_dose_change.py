@@ -43,10 +43,12 @@ print(S.describe())
 pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_points)
 yearly = cohort.percent_of_reference(S.patients, S.doses, reference_year, all_years=True)
 yearly = yearly.loc[yearly["year"] >= reference_year]
-S.text("Published: MS **{ms_pct_7y}%** at 7 years (n={ms_n_7y}) and **{ms_pct_10y}%** at 10 years (n={ms_n_10y}); "
-       "SCI **{sci_pct_7y}%** and **{sci_pct_10y}%**; MS vs SCI, t-test, p={p_7y} and p={p_10y}. In words: the MS dose "
-       "kept rising, the SCI dose rose little."
-       + ("" if S.chart_data else " Synthetic cohort: MS spread {sd_ratio_ms_to_sci:g} times the SCI spread (assumed)."))
+S.text(
+    "Published: MS **{ms_pct_7y}%** at 7 years (n={ms_n_7y}) and **{ms_pct_10y}%** at 10 years (n={ms_n_10y}); "
+    "SCI **{sci_pct_7y}%** and **{sci_pct_10y}%**; MS vs SCI, t-test, p={p_7y} and p={p_10y}. In words: the MS dose "
+    "kept rising, the SCI dose rose little."
+    + ("" if S.chart_data else " Synthetic cohort: MS spread {sd_ratio_ms_to_sci:g} times the SCI spread (assumed).")
+)
 
 # %% [markdown]
 # ## Group means with confidence intervals
@@ -54,9 +56,20 @@ S.text("Published: MS **{ms_pct_7y}%** at 7 years (n={ms_n_7y}) and **{ms_pct_10
 # %%
 summary = S.masked(tables.group_summary(pct, time_points, alpha), "n")
 presentation.save(summary, "04_percent_of_reference_by_group", S.out)
-presentation.show(summary, f"Dose as % of the {reference_year}-year dose: mean, SD and {100 * (1 - alpha):g}% CI",
-            formats={"n": "{:.0f}", "mean": "{:.0f}", "sd": "{:.0f}", "ci_low": "{:.0f}", "ci_high": "{:.0f}",
-                     "median": "{:.0f}", "min": "{:.0f}", "max": "{:.0f}"})
+presentation.show(
+    summary,
+    f"Dose as % of the {reference_year}-year dose: mean, SD and {100 * (1 - alpha):g}% CI",
+    formats={
+        "n": "{:.0f}",
+        "mean": "{:.0f}",
+        "sd": "{:.0f}",
+        "ci_low": "{:.0f}",
+        "ci_high": "{:.0f}",
+        "median": "{:.0f}",
+        "min": "{:.0f}",
+        "max": "{:.0f}",
+    },
+)
 
 # %% [markdown]
 # ## Every patient's course
@@ -67,16 +80,18 @@ presentation.show(summary, f"Dose as % of the {reference_year}-year dose: mean, 
 
 # %%
 by_year = stats.summary(yearly, "pct", by=("diagnosis", "year"), alpha=alpha)
-fig = figures.trajectories(yearly, by_year, reference_year, time_points, show_individuals=S.show_individuals,
-                           alpha=alpha, count=S.shown_count)
+fig = figures.trajectories(
+    yearly, by_year, reference_year, time_points, show_individuals=S.show_individuals, alpha=alpha, count=S.shown_count
+)
 figures.save(fig, "04_trajectories_percent_of_reference", S.out)
 
 # %% [markdown]
 # ## The distributions at each time point
 
 # %%
-fig = figures.time_point_distributions(pct, time_points, reference_year, show_points=S.show_individuals,
-                                       count=S.shown_count)
+fig = figures.time_point_distributions(
+    pct, time_points, reference_year, show_points=S.show_individuals, count=S.shown_count
+)
 figures.save(fig, "04_percent_at_time_points", S.out)
 
 # %% [markdown]
@@ -92,9 +107,20 @@ figures.save(fig, "04_percent_at_time_points", S.out)
 # %%
 tests = S.masked(tables.group_tests(pct, time_points, alpha), "n_ms", "n_sci")
 presentation.save(tests, "04_group_tests", S.out)
-presentation.show(tests, f"MS vs SCI at each time point ({100 * (1 - alpha):g}% CIs)",
-            formats={"statistic": "{:.2f}", "dof": "{:.1f}", "p": wording.p_format, "estimate": "{:.2f}",
-                     "ci_low": "{:.2f}", "ci_high": "{:.2f}", "n_ms": "{:.0f}", "n_sci": "{:.0f}"})
+presentation.show(
+    tests,
+    f"MS vs SCI at each time point ({100 * (1 - alpha):g}% CIs)",
+    formats={
+        "statistic": "{:.2f}",
+        "dof": "{:.1f}",
+        "p": wording.p_format,
+        "estimate": "{:.2f}",
+        "ci_low": "{:.2f}",
+        "ci_high": "{:.2f}",
+        "n_ms": "{:.0f}",
+        "n_sci": "{:.0f}",
+    },
+)
 
 # %%
 from IPython.display import Markdown

@@ -51,8 +51,10 @@ presentation.save(repro, "reproduction", S.out)
 print(f"{int(repro['matches'].sum())} of {len(repro)} published numbers reproduced at the paper's precision.")
 
 # %% tags=[]
-presentation.show(repro.assign(matches=repro["matches"].map({True: "yes", False: "no"})),
-            "Published (Skoog & Hedman 2019) and reproduced")
+presentation.show(
+    repro.assign(matches=repro["matches"].map({True: "yes", False: "no"})),
+    "Published (Skoog & Hedman 2019) and reproduced",
+)
 
 # %% [markdown] tags=[]
 # ## What "reproduced" means here

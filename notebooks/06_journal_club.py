@@ -49,7 +49,9 @@ S = study.start(globals())
 print(S.describe())
 pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_points)
 yearly = cohort.percent_of_reference(S.patients, S.doses, reference_year, all_years=True)
-pct_fmt = dict.fromkeys(("mean", "mean_analysed", "mean_all_screened", "difference", "MS mean %", "SCI mean %"), "{:.0f}")
+pct_fmt = dict.fromkeys(
+    ("mean", "mean_analysed", "mean_all_screened", "difference", "MS mean %", "SCI mean %"), "{:.0f}"
+)
 
 # %% [markdown] tags=[]
 # ## 1. Selection: who is in the analysis
@@ -62,7 +64,9 @@ pct_fmt = dict.fromkeys(("mean", "mean_analysed", "mean_all_screened", "differen
 # The excluded patients' charts are in the data: what if they had been kept?
 
 # %% tags=[]
-sel = S.masked(appraisal.selection_effect(S.patients, S.doses, reference_year, time_points), "n_analysed", "n_all_screened")
+sel = S.masked(
+    appraisal.selection_effect(S.patients, S.doses, reference_year, time_points), "n_analysed", "n_all_screened"
+)
 presentation.show(sel, "Mean % of the reference dose: analysed vs everyone screened", formats=pct_fmt)
 
 # %% [markdown] tags=[]
@@ -75,8 +79,11 @@ presentation.show(sel, "Mean % of the reference dose: analysed vs everyone scree
 
 # %% tags=[]
 comp = S.masked(appraisal.completers(pct, time_points), "n")
-presentation.show(comp, f"% at {time_points[0]} years, by whether the patient was followed to {time_points[-1]} years",
-            formats={c: "{:.0f}" for c in comp.columns if c.startswith("mean")})
+presentation.show(
+    comp,
+    f"% at {time_points[0]} years, by whether the patient was followed to {time_points[-1]} years",
+    formats={c: "{:.0f}" for c in comp.columns if c.startswith("mean")},
+)
 
 # %% [markdown] tags=[]
 # ## 3. The reference dose
@@ -100,8 +107,11 @@ presentation.show(sens, "Headline results by reference year", formats={**pct_fmt
 
 # %% tags=[]
 rm = S.masked(appraisal.ratio_measures(pct, time_points), "n")
-presentation.show(rm, "Four summaries of the dose change (% of the reference dose)",
-            formats={c: "{:.0f}" for c in rm.columns if c.endswith("%")})
+presentation.show(
+    rm,
+    "Four summaries of the dose change (% of the reference dose)",
+    formats={c: "{:.0f}" for c in rm.columns if c.endswith("%")},
+)
 
 # %% [markdown] tags=[]
 # A **log-ratio analysis** compares the geometric means with a t-test on log(dose / reference dose). It
@@ -110,9 +120,17 @@ presentation.show(rm, "Four summaries of the dose change (% of the reference dos
 
 # %% tags=[]
 lr = S.masked(appraisal.log_ratio_tests(pct, time_points, alpha), "n")
-presentation.show(lr, f"Geometric mean % with {100 * (1 - alpha):g}% CI, and MS vs SCI p on the log scale",
-            formats={"geometric_mean_pct": "{:.0f}", "gm_ci_low": "{:.0f}", "gm_ci_high": "{:.0f}",
-                     "p_student": wording.p_format, "p_published_test": wording.p_format})
+presentation.show(
+    lr,
+    f"Geometric mean % with {100 * (1 - alpha):g}% CI, and MS vs SCI p on the log scale",
+    formats={
+        "geometric_mean_pct": "{:.0f}",
+        "gm_ci_low": "{:.0f}",
+        "gm_ci_high": "{:.0f}",
+        "p_student": wording.p_format,
+        "p_published_test": wording.p_format,
+    },
+)
 
 # %% [markdown] tags=[]
 # ## 5. Several time points, and a model that uses every year
@@ -123,7 +141,9 @@ presentation.show(lr, f"Geometric mean % with {100 * (1 - alpha):g}% CI, and MS 
 # %% tags=[]
 res = cohort.headline_numbers(S.patients, S.doses, reference_year, time_points)
 mt = appraisal.multiple_testing({f"MS vs SCI at {k} years": res[f"p_{k}y"] for k in time_points})
-presentation.show(mt, "Adjusting for two time points", formats=dict.fromkeys(("p", "p Holm", "p Bonferroni"), wording.p_format))
+presentation.show(
+    mt, "Adjusting for two time points", formats=dict.fromkeys(("p", "p Holm", "p Bonferroni"), wording.p_format)
+)
 
 # %% [markdown] tags=[]
 # Two snapshots also throw most of the chart away. A **linear mixed model** uses every yearly dose of every
@@ -135,9 +155,18 @@ presentation.show(mt, "Adjusting for two time points", formats=dict.fromkeys(("p
 # %% tags=[]
 mm, note = appraisal.mixed_model(yearly, reference_year, alpha)
 print(note)
-presentation.show(mm, f"Mixed model: yearly dose change by diagnosis ({100 * (1 - alpha):g}% CI)",
-            formats={"yearly change %": "{:.1f}", "CI low": "{:.1f}", "CI high": "{:.1f}",
-                     "% at 7 y (model)": "{:.0f}", "% at 10 y (model)": "{:.0f}", "MS vs SCI slope p": wording.p_format})
+presentation.show(
+    mm,
+    f"Mixed model: yearly dose change by diagnosis ({100 * (1 - alpha):g}% CI)",
+    formats={
+        "yearly change %": "{:.1f}",
+        "CI low": "{:.1f}",
+        "CI high": "{:.1f}",
+        "% at 7 y (model)": "{:.0f}",
+        "% at 10 y (model)": "{:.0f}",
+        "MS vs SCI slope p": wording.p_format,
+    },
+)
 
 # %% [markdown] tags=[]
 # ## 6. Power: how likely was a study this size to find the difference?
@@ -152,17 +181,28 @@ first = pct.loc[pct["year"] == time_points[0]]
 g = first.groupby("diagnosis", observed=True)["pct"]
 sd, mean = g.std(), g.mean()
 observed_diff = mean["MS"] - mean["SCI"]
-grid = stats.power_grid(sizes=[10, 20, 30, 41, 60, 80, 120], differences=[15, 30, round(observed_diff), 60],
-                        sci_mean=mean["SCI"], ms_sd=sd["MS"], sci_sd=sd["SCI"], alpha=alpha, reps=power_reps,
-                        seed=seed)
-fig = figures.power_curves(grid, paper_n=len(cohort.analysed_patients(S.patients)), paper_difference=observed_diff, alpha=alpha)
+grid = stats.power_grid(
+    sizes=[10, 20, 30, 41, 60, 80, 120],
+    differences=[15, 30, round(observed_diff), 60],
+    sci_mean=mean["SCI"],
+    ms_sd=sd["MS"],
+    sci_sd=sd["SCI"],
+    alpha=alpha,
+    reps=power_reps,
+    seed=seed,
+)
+fig = figures.power_curves(
+    grid, paper_n=len(cohort.analysed_patients(S.patients)), paper_difference=observed_diff, alpha=alpha
+)
 figures.save(fig, "06_power_curves", S.out)
 
 # %% tags=[]
 here = grid.loc[(grid["n_total"] == 41) & (grid["difference"] == round(observed_diff)), "power"]
-Markdown(f"With {len(cohort.analysed_patients(S.patients))} patients and a true difference of {observed_diff:.0f} points "
-         f"at {time_points[0]} years (SDs {sd['MS']:.0f} and {sd['SCI']:.0f}), a study like this one finds it "
-         f"in about **{100 * here.iloc[0]:.0f}%** of repetitions. A difference half that size would usually be missed.")
+Markdown(
+    f"With {len(cohort.analysed_patients(S.patients))} patients and a true difference of {observed_diff:.0f} points "
+    f"at {time_points[0]} years (SDs {sd['MS']:.0f} and {sd['SCI']:.0f}), a study like this one finds it "
+    f"in about **{100 * here.iloc[0]:.0f}%** of repetitions. A difference half that size would usually be missed."
+)
 
 # %% [markdown] tags=[]
 # ## Exercises

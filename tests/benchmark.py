@@ -8,6 +8,7 @@ on a slow machine, and pytest does not collect this file).
 3. The Monte Carlo power simulation, vectorised over replicates, against a per-replicate loop calling
    pingouin.                                                         -> speed-up (target >= 50x)
 """
+
 from __future__ import annotations
 
 import sys
@@ -53,8 +54,15 @@ def study_vs_floor(tmp: Path) -> tuple[float, float]:
         nbformat.write(nb, nbs[-1])
     start = time.perf_counter()
     for nb in nbs:
-        pm.execute_notebook(str(nb), str(nb), cwd=str(paths.NOTEBOOKS), kernel_name="python3", progress_bar=False,
-                            log_output=False, kernel_manager_class=run._quiet_kernel_manager())
+        pm.execute_notebook(
+            str(nb),
+            str(nb),
+            cwd=str(paths.NOTEBOOKS),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            kernel_manager_class=run._quiet_kernel_manager(),
+        )
     return t_study, time.perf_counter() - start
 
 
@@ -85,12 +93,16 @@ def scaling() -> list[tuple[int, float, float]]:
 
     rows = []
     for n in (10_000, 100_000):
-        out = subprocess.run([sys.executable, __file__, "--one-size", str(n)], capture_output=True, text=True,
-                             check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, __file__, "--one-size", str(n)], capture_output=True, text=True, check=True
+        ).stdout.split()
         t, peak, n_rows = float(out[0]), int(out[1]), int(out[2])
         rows.append((n, t, peak))
-        print(f"  {n:>7,} patients ({n_rows:,} dose rows): analysis {t:.2f} s, peak memory of the analysis "
-              f"{peak / 2**20:.0f} MiB", flush=True)
+        print(
+            f"  {n:>7,} patients ({n_rows:,} dose rows): analysis {t:.2f} s, peak memory of the analysis "
+            f"{peak / 2**20:.0f} MiB",
+            flush=True,
+        )
     return rows
 
 
@@ -112,8 +124,7 @@ def main() -> int:
 
     print("2. analysis on simulated cohorts", flush=True)
     (n1, t1, m1), (n2, t2, m2) = scaling()
-    print(f"scaling ratio: {t2 / t1:.1f}  (time at {n2:,} / time at {n1:,}; 10 = linear); "
-          f"memory ratio: {m2 / m1:.1f}")
+    print(f"scaling ratio: {t2 / t1:.1f}  (time at {n2:,} / time at {n1:,}; 10 = linear); memory ratio: {m2 / m1:.1f}")
 
     print("3. Monte Carlo power simulation", flush=True)
     per_loop, per_vec = monte_carlo()

@@ -1,4 +1,5 @@
 """Fixtures: small data sets written to temporary folders, and one full study run shared by the end-to-end tests."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,14 +19,22 @@ def tree_digest(folder: Path) -> dict[str, str]:
     folder = Path(folder)
     if not folder.exists():
         return {}
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def run_study(*args, timeout=900):
     """``python -m helpers.build.run ARGS`` in a subprocess; returns the CompletedProcess."""
-    return subprocess.run([PY, "-m", "helpers.build.run", *map(str, args)], cwd=paths.ROOT, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [PY, "-m", "helpers.build.run", *map(str, args)],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
 """The journal-club analyses against independent computations."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -52,8 +53,11 @@ def test_multiple_testing_holm_and_bonferroni_by_hand():
 
 
 def test_mixed_model_recovers_the_simulated_yearly_change():
-    spec = synthetic.make_spec("simulation", 4, {"n_ms": 300, "n_sci": 300, "ms_annual_change_pct": 8.0,
-                                                 "sci_annual_change_pct": 2.0, "n_excluded": 0})
+    spec = synthetic.make_spec(
+        "simulation",
+        4,
+        {"n_ms": 300, "n_sci": 300, "ms_annual_change_pct": 8.0, "sci_annual_change_pct": 2.0, "n_excluded": 0},
+    )
     patients, doses = synthetic.generate(spec)
     yearly = cohort.percent_of_reference(patients, doses, 1, all_years=True)
     yearly = yearly.loc[yearly["year"].between(1, 10)]

@@ -1,4 +1,5 @@
 """The data contract's rule for the dose at year k, checked on small hand-made charts."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,16 +9,23 @@ from helpers import cohort
 
 @pytest.fixture
 def tiny():
-    patients = pd.DataFrame({
-        "patient_id": ["A", "B", "C", "X"], "diagnosis": ["MS", "SCI", "MS", "SCI"],
-        "excluded": [False, False, False, True], "followup_years": [10.5, 7.2, 9.9, 12.0],
-        "sci_level": ["", "cervical", "", "thoracic"], "ais_grade": ["", "A", "", "B"],
-    })
-    doses = pd.DataFrame({
-        "patient_id": ["A", "A", "A", "A", "B", "B", "B", "C", "C", "X"],
-        "years_since_implant": [0.0, 0.6, 1.0, 6.5, 0.0, 0.9, 7.0, 0.0, 1.2, 0.0],
-        "dose_ug_per_day": [50.0, 100.0, 200.0, 300.0, 80.0, 160.0, 120.0, 40.0, 90.0, 10.0],
-    })
+    patients = pd.DataFrame(
+        {
+            "patient_id": ["A", "B", "C", "X"],
+            "diagnosis": ["MS", "SCI", "MS", "SCI"],
+            "excluded": [False, False, False, True],
+            "followup_years": [10.5, 7.2, 9.9, 12.0],
+            "sci_level": ["", "cervical", "", "thoracic"],
+            "ais_grade": ["", "A", "", "B"],
+        }
+    )
+    doses = pd.DataFrame(
+        {
+            "patient_id": ["A", "A", "A", "A", "B", "B", "B", "C", "C", "X"],
+            "years_since_implant": [0.0, 0.6, 1.0, 6.5, 0.0, 0.9, 7.0, 0.0, 1.2, 0.0],
+            "dose_ug_per_day": [50.0, 100.0, 200.0, 300.0, 80.0, 160.0, 120.0, 40.0, 90.0, 10.0],
+        }
+    )
     return patients, doses
 
 

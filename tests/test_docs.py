@@ -1,4 +1,5 @@
 """Documentation that must not drift from the code."""
+
 import dataclasses
 import re
 
@@ -30,7 +31,7 @@ def test_data_dictionary_names_every_column_and_every_assumption_with_its_defaul
 
 def test_readme_opens_with_the_two_commands_and_documents_every_parameter():
     text = (ROOT / "README.md").read_text()
-    first_block = text[text.index("```"):text.index("```", text.index("```") + 3)]
+    first_block = text[text.index("```") : text.index("```", text.index("```") + 3)]
     assert "make study" in first_block and "make test" in first_block
     for p in params.PARAMS:
         assert f"`{p.name}`" in text, f"README does not document parameter {p.name}"

@@ -1,4 +1,5 @@
 """The pinned environment: pip and conda users get the same packages."""
+
 import re
 from pathlib import Path
 
@@ -44,6 +45,7 @@ def test_direct_dependencies_are_in_the_lock():
 def test_installed_versions_match_the_pins():
     from importlib import metadata
 
-    wrong = {name: (pin, metadata.version(name)) for name, pin in requirements().items()
-             if metadata.version(name) != pin}
+    wrong = {
+        name: (pin, metadata.version(name)) for name, pin in requirements().items() if metadata.version(name) != pin
+    }
     assert not wrong, f"installed versions differ from requirements.txt (make rebuilds .venv): {wrong}"

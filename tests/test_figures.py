@@ -1,4 +1,5 @@
 """Figures show what they should (checked on the matplotlib objects) and save as stable PNG and SVG."""
+
 import hashlib
 
 import matplotlib
@@ -29,15 +30,32 @@ def test_flow_diagram_shows_every_count(synthetic_frames):
     flow = tables.flow_counts(*synthetic_frames, 1, [7, 10])
     fig = figures.flow_diagram(tables.flow_numbers(flow, [7, 10]))
     text = "\n".join(_texts(fig))
-    for fragment in ("screened: n = 49", "Excluded: n = 8", "catheter or pump failure: 5", "Analysed: n = 41",
-                     "MS: n = 22", "SCI: n = 19", "followed to 10 years\nn = 18", "followed to 10 years\nn = 15"):
+    for fragment in (
+        "screened: n = 49",
+        "Excluded: n = 8",
+        "catheter or pump failure: 5",
+        "Analysed: n = 41",
+        "MS: n = 22",
+        "SCI: n = 19",
+        "followed to 10 years\nn = 18",
+        "followed to 10 years\nn = 15",
+    ):
         assert fragment in text, fragment
     plt.close(fig)
 
 
 def test_flow_diagram_shows_masked_counts():
-    numbers = {"screened": 12, "excluded": "<5", "analysed": 10, "reasons": {"catheter or pump failure": "<5"},
-               "time_points": [7], "ms": 6, "sci": "<5", "ms_7y": 6, "sci_7y": "<5"}
+    numbers = {
+        "screened": 12,
+        "excluded": "<5",
+        "analysed": 10,
+        "reasons": {"catheter or pump failure": "<5"},
+        "time_points": [7],
+        "ms": 6,
+        "sci": "<5",
+        "ms_7y": 6,
+        "sci_7y": "<5",
+    }
     text = "\n".join(_texts(figures.flow_diagram(numbers)))
     assert "SCI: n < 5" in text and "Excluded: n < 5" in text
     plt.close("all")
@@ -50,7 +68,9 @@ def test_trajectories_one_line_per_patient_and_the_same_colour_per_diagnosis(yea
     assert ms_ax.get_title(loc="left") == "MS (n=22)" and sci_ax.get_title(loc="left") == "SCI (n=19)"
     # 22 patient lines + the mean line (+ the 100% reference line)
     assert len([ln for ln in ms_ax.get_lines() if ln.get_alpha() == 0.25]) == 22
-    assert {to_hex(ln.get_color()) for ln in ms_ax.get_lines() if ln.get_alpha() == 0.25} == {figures.PALETTE["MS"].lower()}
+    assert {to_hex(ln.get_color()) for ln in ms_ax.get_lines() if ln.get_alpha() == 0.25} == {
+        figures.PALETTE["MS"].lower()
+    }
     assert ms_ax.get_ylabel() == "Dose, % of the 1-year dose" and sci_ax.get_xlabel() == "Years since implant"
     mean_line = next(ln for ln in ms_ax.get_lines() if ln.get_linewidth() == 2.5)
     assert max(mean_line.get_xdata()) == 10  # the mean stops at the last time point
@@ -92,7 +112,10 @@ def test_saved_figures_exist_and_are_byte_stable(tmp_path, pct):
         assert png.stat().st_size > 10_000 and svg.read_text().startswith("<?xml")
         digests.append((hashlib.sha256(png.read_bytes()).hexdigest(), hashlib.sha256(svg.read_bytes()).hexdigest()))
         image = matplotlib.image.imread(png)
-        assert image.shape[1] == int(6.2 * figures.DPI) and np.unique(image.reshape(-1, image.shape[-1]), axis=0).shape[0] > 50
+        assert (
+            image.shape[1] == int(6.2 * figures.DPI)
+            and np.unique(image.reshape(-1, image.shape[-1]), axis=0).shape[0] > 50
+        )
     assert digests[0] == digests[1]
 
 

@@ -1,5 +1,6 @@
 """Parameters: one table of names, types and ranges; notebooks declare them with the same defaults; bad
 parameter files are refused with one line naming the parameter, before any notebook runs."""
+
 import pytest
 
 from helpers import params, paths
@@ -42,8 +43,10 @@ BAD = {
     "bool for int": ("seed: true\n", "parameter 'seed': expected a whole number"),
     "float for int": ("reference_year: 1.5\n", "parameter 'reference_year': expected a whole number from 1 to 5"),
     "time points": ("time_points: [10, 7]\n", "parameter 'time_points': expected distinct years in increasing order"),
-    "time point before reference": ("reference_year: 3\ntime_points: [2, 7]\n",
-                                    "every time point must come after reference_year (3)"),
+    "time point before reference": (
+        "reference_year: 3\ntime_points: [2, 7]\n",
+        "every time point must come after reference_year (3)",
+    ),
     "mode": ("synthetic_mode: random\n", "parameter 'synthetic_mode': expected one of 'calibrated', 'simulation'"),
     "synthetic key": ("synthetic:\n  n_pateints: 3\n", "parameter 'synthetic': unknown key 'n_pateints'"),
     "calibrated structure": ("synthetic:\n  n_ms: 40\n", "synthetic.n_ms': the calibrated cohort has the published 22"),

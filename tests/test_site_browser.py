@@ -1,5 +1,6 @@
 """The rendered study in a real browser (Debian's Chromium driven by Playwright): every page opens without
 console errors, every image loads, every link resolves, the main figures render, and the index fits a phone."""
+
 import os
 import shutil
 from pathlib import Path
@@ -8,8 +9,15 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # pages whose main content is a figure, and how many figures each must show
 FIGURE_PAGES = {"index": 2, "02_exclusions": 1, "03_one_year_dose": 2, "04_dose_change": 2, "06_journal_club": 1}
 
@@ -36,7 +44,9 @@ def _check_page(browser, path: Path, viewport=(1280, 900)):
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
     page.goto(path.as_uri(), wait_until="load")
-    images = page.eval_on_selector_all("img", "els => els.map(e => [e.currentSrc.slice(0, 60), e.complete, e.naturalWidth])")
+    images = page.eval_on_selector_all(
+        "img", "els => els.map(e => [e.currentSrc.slice(0, 60), e.complete, e.naturalWidth])"
+    )
     broken = [src for src, complete, width in images if not complete or width == 0]
     links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
     missing = []
@@ -81,7 +91,8 @@ def test_runs_index_links_every_run(browser, tmp_path):
         (runs / name / "html").mkdir(parents=True)
         (runs / name / "html" / "index.html").write_text("<!DOCTYPE html><title>x</title>")
         (runs / name / "html" / "run.json").write_text(
-            f'{{"name": "{name}", "parameters": {{"alpha": 0.01, "data_dir": "/secret/clinic"}}}}')
+            f'{{"name": "{name}", "parameters": {{"alpha": 0.01, "data_dir": "/secret/clinic"}}}}'
+        )
     site.runs_index(runs)
     text = (runs / "index.html").read_text()
     assert "/secret/clinic" not in text and "(chart data)" in text

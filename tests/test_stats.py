@@ -1,4 +1,5 @@
 """Each statistic in helpers.stats against an independent computation with scipy/numpy."""
+
 import numpy as np
 import pandas as pd
 import pytest

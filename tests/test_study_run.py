@@ -1,4 +1,5 @@
 """End to end: the runner builds the whole study; results are byte-stable; failures leave outputs alone."""
+
 import json
 import os
 import signal
@@ -17,8 +18,11 @@ from .conftest import PY, run_study, tree_digest
 
 def test_default_run_gives_byte_identical_notebooks_figures_and_tables(default_run):
     """What `make study` writes equals what is committed: a rerun leaves git status clean."""
-    for part, committed in (("notebooks", paths.NOTEBOOKS), ("figures", paths.OUTPUTS / "figures"),
-                            ("tables", paths.OUTPUTS / "tables")):
+    for part, committed in (
+        ("notebooks", paths.NOTEBOOKS),
+        ("figures", paths.OUTPUTS / "figures"),
+        ("tables", paths.OUTPUTS / "tables"),
+    ):
         built = tree_digest(default_run / part)
         mine = {k: v for k, v in tree_digest(committed).items() if k.endswith((".ipynb", ".png", ".svg", ".csv"))}
         assert built == mine, f"{part}/ differs from the committed files: run `make study` and commit"
@@ -81,8 +85,11 @@ def test_each_params_example_runs(example, example_runs):
     assert (out / "html" / "index.html").exists() and len(list((out / "notebooks").glob("*.ipynb"))) == 6
     rec = json.loads((out / "html" / "run.json").read_text())
     assert "git_commit" in rec and rec["name"] == example
-    injected = [c for c in nbformat.read(out / "notebooks" / "05_reproduction.ipynb", as_version=4).cells
-                if "injected-parameters" in c.metadata.get("tags", [])]
+    injected = [
+        c
+        for c in nbformat.read(out / "notebooks" / "05_reproduction.ipynb", as_version=4).cells
+        if "injected-parameters" in c.metadata.get("tags", [])
+    ]
     assert len(injected) == 1
 
 
@@ -98,25 +105,43 @@ def test_a_simulated_cohort_is_not_calibrated(example_runs):
 def _failing_notebook(folder: Path, source: str) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("y = 2"), nbformat.v4.new_code_cell(source)]
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("y = 2"),
+        nbformat.v4.new_code_cell(source),
+    ]
     path = folder / "01_broken.ipynb"
     nbformat.write(nb, path)
     return path
 
 
-@pytest.mark.parametrize("source, code, message", [
-    ("1 / 0", run.EXIT_FAILED, "notebook 01_broken.ipynb failed in cell 3: ZeroDivisionError: division by zero"),
-    ("from helpers.errors import StudyInputError\nraise StudyInputError('doses.csv: something')", run.EXIT_BAD_INPUT,
-     "failed in cell 3: StudyInputError: doses.csv: something"),
-    ("import os\nos._exit(1)", run.EXIT_FAILED, "notebook 01_broken.ipynb failed in DeadKernelError"),
-])
+@pytest.mark.parametrize(
+    "source, code, message",
+    [
+        ("1 / 0", run.EXIT_FAILED, "notebook 01_broken.ipynb failed in cell 3: ZeroDivisionError: division by zero"),
+        (
+            "from helpers.errors import StudyInputError\nraise StudyInputError('doses.csv: something')",
+            run.EXIT_BAD_INPUT,
+            "failed in cell 3: StudyInputError: doses.csv: something",
+        ),
+        ("import os\nos._exit(1)", run.EXIT_FAILED, "notebook 01_broken.ipynb failed in DeadKernelError"),
+    ],
+)
 def test_a_failing_notebook_stops_the_run_names_the_cell_and_keeps_the_outputs(tmp_path, capsys, source, code, message):
     out = tmp_path / "out"
     out.mkdir()
     (out / "previous.txt").write_text("good outputs")
-    plan = {"values": {}, "named": True, "name": "t", "target": out, "failed": tmp_path / "failed",
-            "notebooks": [_failing_notebook(tmp_path, source)], "in_place": False, "params_file": None, "html": False}
+    plan = {
+        "values": {},
+        "named": True,
+        "name": "t",
+        "target": out,
+        "failed": tmp_path / "failed",
+        "notebooks": [_failing_notebook(tmp_path, source)],
+        "in_place": False,
+        "params_file": None,
+        "html": False,
+    }
     assert run.execute(plan) == code
     err = capsys.readouterr().err
     assert message in err and "previous outputs are unchanged" in err
@@ -130,8 +155,13 @@ def test_ctrl_c_leaves_previous_outputs_and_names_the_notebook(tmp_path):
     out.mkdir()
     (out / "previous.txt").write_text("good outputs")
     before = tree_digest(out)
-    proc = subprocess.Popen([PY, "-m", "helpers.build.run", "--out", str(out)], cwd=paths.ROOT, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [PY, "-m", "helpers.build.run", "--out", str(out)],
+        cwd=paths.ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.time() + 60
     while not list(tmp_path.glob(".build-*/notebooks/*.ipynb")) and time.time() < deadline:
         time.sleep(0.2)  # wait until the first notebook is being written
@@ -157,9 +187,25 @@ def test_an_output_folder_that_cannot_be_written_is_refused_first(tmp_path):
 @pytest.mark.parametrize("notebook", [p.name for p in paths.study_notebooks()])
 def test_each_notebook_runs_alone_with_papermill_and_another_seed(notebook, tmp_path):
     out_nb = tmp_path / notebook
-    proc = subprocess.run([PY, "-m", "papermill", f"notebooks/{notebook}", str(out_nb), "-p", "seed", "7",
-                           "-p", "output_dir", str(tmp_path / "outputs")],  # plain papermill, from the project folder
-                          cwd=paths.ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            PY,
+            "-m",
+            "papermill",
+            f"notebooks/{notebook}",
+            str(out_nb),
+            "-p",
+            "seed",
+            "7",
+            "-p",
+            "output_dir",
+            str(tmp_path / "outputs"),
+        ],  # plain papermill, from the project folder
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "calibrated to the paper (seed 7)" in out_nb.read_text()
     if notebook.startswith("04"):
@@ -167,12 +213,22 @@ def test_each_notebook_runs_alone_with_papermill_and_another_seed(notebook, tmp_
 
 
 def test_run_and_chart_data_paths_are_git_ignored():
-    ignored = ["outputs/runs/clinic/html/index.html", "outputs/failed/default/01_cohort.ipynb",
-               "data/clinic/patients.csv", "data/patients.csv", "outputs/html/index.html", "outputs/.build-x/a"]
+    ignored = [
+        "outputs/runs/clinic/html/index.html",
+        "outputs/failed/default/01_cohort.ipynb",
+        "data/clinic/patients.csv",
+        "data/patients.csv",
+        "outputs/html/index.html",
+        "outputs/.build-x/a",
+    ]
     proc = subprocess.run(["git", "check-ignore", *ignored], cwd=paths.ROOT, capture_output=True, text=True)
     assert proc.stdout.split() == ignored
-    tracked = subprocess.run(["git", "check-ignore", "data/synthetic/patients.csv", "outputs/tables/reproduction.csv"],
-                             cwd=paths.ROOT, capture_output=True, text=True)
+    tracked = subprocess.run(
+        ["git", "check-ignore", "data/synthetic/patients.csv", "outputs/tables/reproduction.csv"],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert tracked.stdout == ""
 
 
@@ -192,8 +248,11 @@ def chart_run(tmp_path_factory):
 
 
 def _all_text(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8", errors="replace")
-            for p in folder.rglob("*") if p.is_file() and p.suffix in (".html", ".ipynb", ".csv", ".json", ".svg")}
+    return {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".ipynb", ".csv", ".json", ".svg")
+    }
 
 
 def test_chart_data_outputs_hold_no_patient_identifier(chart_run):

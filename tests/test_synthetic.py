@@ -4,6 +4,7 @@ The reproduction check here is independent of helpers.cohort/helpers.stats: plai
 following the data contract's rule (dose at year k = last adjustment at or before k; counted only if
 follow-up >= k), one patient at a time.
 """
+
 import filecmp
 
 import numpy as np
@@ -17,21 +18,31 @@ from helpers.errors import StudyInputError
 
 def independent_results(patients: pd.DataFrame, doses: pd.DataFrame) -> dict:
     pts = patients.loc[patients["excluded"].astype(str).str.lower() == "false"]
-    res = {"n_screened": len(patients), "n_excluded": len(patients) - len(pts), "n_analysed": len(pts),
-           "n_ms": int((pts["diagnosis"] == "MS").sum())}
+    res = {
+        "n_screened": len(patients),
+        "n_excluded": len(patients) - len(pts),
+        "n_analysed": len(pts),
+        "n_ms": int((pts["diagnosis"] == "MS").sum()),
+    }
     sci = pts.loc[pts["diagnosis"] == "SCI"]
-    res |= {"n_sci": len(sci), "n_sci_cervical": int((sci["sci_level"] == "cervical").sum()),
-            "n_sci_thoracic": int((sci["sci_level"] == "thoracic").sum()),
-            "n_sci_ais_a": int((sci["ais_grade"] == "A").sum()),
-            "n_sci_ais_bd": int(sci["ais_grade"].isin(["B", "C", "D"]).sum())}
+    res |= {
+        "n_sci": len(sci),
+        "n_sci_cervical": int((sci["sci_level"] == "cervical").sum()),
+        "n_sci_thoracic": int((sci["sci_level"] == "thoracic").sum()),
+        "n_sci_ais_a": int((sci["ais_grade"] == "A").sum()),
+        "n_sci_ais_bd": int(sci["ais_grade"].isin(["B", "C", "D"]).sum()),
+    }
 
     def dose_at(pid, k):
         rows = doses.loc[(doses["patient_id"] == pid) & (doses["years_since_implant"] <= k)]
         return rows.sort_values("years_since_implant")["dose_ug_per_day"].iloc[-1]
 
     ref = {pid: dose_at(pid, 1) for pid in pts["patient_id"]}
-    res |= {"dose_ref_median": np.median(list(ref.values())), "dose_ref_min": min(ref.values()),
-            "dose_ref_max": max(ref.values())}
+    res |= {
+        "dose_ref_median": np.median(list(ref.values())),
+        "dose_ref_min": min(ref.values()),
+        "dose_ref_max": max(ref.values()),
+    }
     for k in (7, 10):
         groups = {}
         for dx in ("MS", "SCI"):
@@ -50,8 +61,10 @@ def assert_reproduces_paper(res: dict):
 
 @pytest.fixture(scope="module")
 def committed():
-    return (pd.read_csv(paths.SYNTHETIC_DATA / "patients.csv", keep_default_na=False),
-            pd.read_csv(paths.SYNTHETIC_DATA / "doses.csv"))
+    return (
+        pd.read_csv(paths.SYNTHETIC_DATA / "patients.csv", keep_default_na=False),
+        pd.read_csv(paths.SYNTHETIC_DATA / "doses.csv"),
+    )
 
 
 def test_committed_csvs_reproduce_every_published_number_independently(committed):
@@ -137,12 +150,15 @@ def test_median_range_map_is_monotone_and_exact():
     assert (np.argsort(raw) == np.argsort(mapped)).all()
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"n_ms": 30}, "synthetic.n_ms': the calibrated cohort has the published 22"),
-    ({"nonsense": 1}, "unknown key 'nonsense'"),
-    ({"sci_n_10y": 25}, "synthetic.sci_n_10y': expected a whole number from 2 to 19"),
-    ({"sd_ratio_ms_to_sci": "big"}, "sd_ratio_ms_to_sci': expected a number"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"n_ms": 30}, "synthetic.n_ms': the calibrated cohort has the published 22"),
+        ({"nonsense": 1}, "unknown key 'nonsense'"),
+        ({"sci_n_10y": 25}, "synthetic.sci_n_10y': expected a whole number from 2 to 19"),
+        ({"sd_ratio_ms_to_sci": "big"}, "sd_ratio_ms_to_sci': expected a number"),
+    ],
+)
 def test_bad_synthetic_parameters_are_refused_with_their_name(overrides, message):
     with pytest.raises(StudyInputError) as err:
         synthetic.make_spec("calibrated", 2019, overrides)

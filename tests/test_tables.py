@@ -1,4 +1,5 @@
 """Tables, the reproduction report and disclosure control."""
+
 import pandas as pd
 
 from helpers import cohort, disclosure, published, reproduction, tables
@@ -73,8 +74,9 @@ def test_colophon_records_the_commit_for_runs_and_explains_its_absence_for_the_d
     assert default["git commit"].startswith("the commit that contains this notebook")
     assert len(default["code fingerprint"]) == 12
     run = colophon.table({**params.DEFAULTS, "seed": 3}, "synthetic").set_index("item")["value"]
-    head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.ROOT, capture_output=True,
-                          text=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True
+    ).stdout.strip()
     assert run["git commit"].startswith(head)
     versions = colophon.versions().set_index("package")["version"]
     assert versions["pandas"] == "3.1.1" and versions["python"].count(".") == 1

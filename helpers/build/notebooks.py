@@ -1,4 +1,5 @@
 """Executed-notebook hygiene: what a notebook declares, and stripping what changes from run to run."""
+
 from __future__ import annotations
 
 import ast
@@ -16,8 +17,13 @@ def declared_parameters(path: Path) -> dict:
     for cell in nb.cells:
         if "parameters" in cell.metadata.get("tags", []):
             tree = ast.parse(cell.source)
-            return {t.id: ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
-                    for t in node.targets if isinstance(t, ast.Name)}
+            return {
+                t.id: ast.literal_eval(node.value)
+                for node in tree.body
+                if isinstance(node, ast.Assign)
+                for t in node.targets
+                if isinstance(t, ast.Name)
+            }
     return {}
 
 
@@ -32,7 +38,9 @@ def strip_volatile(nb):
         for key in VOLATILE_CELL_KEYS:
             cell.metadata.pop(key, None)
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.get("name") == "stderr" and _kernel_noise(o.get("text", "")))]
+            cell.outputs = [
+                o for o in cell.outputs if not (o.get("name") == "stderr" and _kernel_noise(o.get("text", "")))
+            ]
     return nb
 
 

@@ -9,6 +9,7 @@ Everything is checked before any notebook runs (parameters, data, the output fol
 line per fault and exit code 2. The run is built in a temporary folder and moved into place only when
 every notebook succeeded, so a failure or Ctrl-C leaves the previous outputs as they were.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,10 @@ def _plan(args) -> dict:
     """Check every input and decide where the run goes; raises StudyInputError naming each problem."""
     values = params.load_file(args.params) if args.params else {}
     if "output_dir" in values:
-        raise StudyInputError(f"{args.params}: parameter 'output_dir': the runner decides where a run goes "
-                              "(outputs/runs/NAME/); use --name NAME instead")
+        raise StudyInputError(
+            f"{args.params}: parameter 'output_dir': the runner decides where a run goes "
+            "(outputs/runs/NAME/); use --name NAME instead"
+        )
     if args.data:
         values["data_dir"] = str(Path(args.data).resolve())
     if values.get("data_dir"):
@@ -71,19 +74,30 @@ def _plan(args) -> dict:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise StudyInputError(f"output folder {_rel(folder)}: cannot be created ({err.strerror}); "
-                                  "previous outputs are unchanged") from None
+            raise StudyInputError(
+                f"output folder {_rel(folder)}: cannot be created ({err.strerror}); previous outputs are unchanged"
+            ) from None
         try:  # a real write, not os.access: root passes os.access even where writing fails
             tempfile.TemporaryFile(dir=folder).close()
         except OSError as err:
-            raise StudyInputError(f"output folder {_rel(folder)}: not writable ({err.strerror}); "
-                                  "previous outputs are unchanged") from None
+            raise StudyInputError(
+                f"output folder {_rel(folder)}: not writable ({err.strerror}); previous outputs are unchanged"
+            ) from None
     nbs = paths.study_notebooks()
     if not nbs:
         raise StudyInputError(f"{paths.NOTEBOOKS}: no notebooks named NN_topic.ipynb")
     failed = (paths.FAILED / (name or "default")) if not args.out else target.with_name(target.name + "-failed")
-    return {"values": values, "named": named, "name": name, "target": target, "notebooks": nbs, "failed": failed,
-            "in_place": not named and not args.out, "params_file": args.params, "html": not args.no_html}
+    return {
+        "values": values,
+        "named": named,
+        "name": name,
+        "target": target,
+        "notebooks": nbs,
+        "failed": failed,
+        "in_place": not named and not args.out,
+        "params_file": args.params,
+        "html": not args.no_html,
+    }
 
 
 def _existing(path: Path) -> Path:
@@ -128,8 +142,10 @@ def execute(plan: dict) -> int:
         print(f"\ninterrupted{where}; previous outputs are unchanged", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as err:
-        print(f"error: could not write the outputs ({err.strerror}: {err.filename}); previous outputs are unchanged",
-              file=sys.stderr)
+        print(
+            f"error: could not write the outputs ({err.strerror}: {err.filename}); previous outputs are unchanged",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     finally:
         for key, value in previous_env.items():
@@ -164,9 +180,16 @@ def _execute_one(pm, plan, nb_path: Path, out_nb: Path):
     declared = notebooks.declared_parameters(nb_path)
     inject = {k: v for k, v in plan["values"].items() if k in declared}
     try:
-        pm.execute_notebook(str(nb_path), str(out_nb), parameters=inject or None, cwd=str(paths.NOTEBOOKS),
-                            kernel_name="python3", progress_bar=False, log_output=False,
-                            kernel_manager_class=_quiet_kernel_manager())
+        pm.execute_notebook(
+            str(nb_path),
+            str(out_nb),
+            parameters=inject or None,
+            cwd=str(paths.NOTEBOOKS),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            kernel_manager_class=_quiet_kernel_manager(),
+        )
     except pm.PapermillExecutionError as err:
         return f"cell {err.exec_count}: {err.ename}: {err.evalue}", err.ename == "StudyInputError"
     except Exception as err:  # a dead kernel, a timeout: still this notebook's failure

@@ -5,6 +5,7 @@ the full one. ``html/index.html`` presents the question, the flow, the headline 
 table, links to every page, figure and table, and how the run was made. Pages load nothing from the
 internet and link figures relatively, so a folder of outputs opens from the file system anywhere.
 """
+
 from __future__ import annotations
 
 import csv
@@ -61,7 +62,8 @@ def build(build: Path, plan: dict) -> None:
                 "other": (f"{stem}.full.html", "Show the code") if reader else (f"{stem}.html", "Hide the code"),
             }
             body, _ = exporters[reader].from_notebook_node(
-                nb, resources={"metadata": {"name": titles[i]}, "study_nav": nav})
+                nb, resources={"metadata": {"name": titles[i]}, "study_nav": nav}
+            )
             # links between notebooks ("Next: 02_exclusions.ipynb") point to the matching page here
             body = NOTEBOOK_LINK.sub(lambda m, sfx=suffix: f'href="{m.group(1)}{sfx}{m.group(2) or ""}"', body)
             (out / name).write_text(body, encoding="utf-8")
@@ -73,8 +75,11 @@ def build(build: Path, plan: dict) -> None:
 
 def _run_record(plan: dict) -> dict:
     """What made this run; the git commit only for runs outside the repository's tracked outputs."""
-    rec = {"parameters": {**params.DEFAULTS, **plan["values"]}, "code_fingerprint": colophon.fingerprint(),
-           "name": plan["name"] or "default"}
+    rec = {
+        "parameters": {**params.DEFAULTS, **plan["values"]},
+        "code_fingerprint": colophon.fingerprint(),
+        "name": plan["name"] or "default",
+    }
     if plan["named"]:
         rec["git_commit"] = colophon.git_commit()
     return rec
@@ -110,28 +115,50 @@ def index_page(build: Path, pages, plan: dict, record: dict) -> str:
     tests = [r for r in _read_csv(tables_dir / "04_group_tests.csv") if r["test"] in ("Student t", "Welch t")]
     matched = sum(r["matches"] == "True" for r in repro)
     chart = bool(values.get("data_dir"))
-    source = ("your chart data (aggregates only; small counts masked)" if chart else
-              "a synthetic cohort " + ("calibrated to the paper's published numbers" if values["synthetic_mode"] == "calibrated"
-                                       else "simulated from the same model, not calibrated") + f" (seed {values['seed']})")
+    source = (
+        "your chart data (aggregates only; small counts masked)"
+        if chart
+        else "a synthetic cohort "
+        + (
+            "calibrated to the paper's published numbers"
+            if values["synthetic_mode"] == "calibrated"
+            else "simulated from the same model, not calibrated"
+        )
+        + f" (seed {values['seed']})"
+    )
     headline = "".join(
         f"<li><b>{esc(r['diagnosis'])}, {esc(r['year'])} years</b> (n={esc(r['n'])}): mean "
         f"{_num(r['mean'])}% of the {values['reference_year']}-year dose "
-        f"({100 * (1 - values['alpha']):g}% CI {_num(r['ci_low'])} to {_num(r['ci_high'])})</li>" for r in summary)
+        f"({100 * (1 - values['alpha']):g}% CI {_num(r['ci_low'])} to {_num(r['ci_high'])})</li>"
+        for r in summary
+    )
     test_lines = "".join(
         f"<li>{esc(r['year'])} years, {esc(r['test'])}: MS &minus; SCI = {_num(r['estimate'])} points, "
-        f"p = {_num(r['p'], '{:.3f}')}</li>" for r in tests)
+        f"p = {_num(r['p'], '{:.3f}')}</li>"
+        for r in tests
+    )
     repro_rows = [{**r, "matches": "✓ yes" if r["matches"] == "True" else "✗ no"} for r in repro]
-    page_links = "".join(f'<li><a href="{s}.html">{esc(t)}</a> · <a href="{s}.full.html">with code</a></li>'
-                         for s, t in pages)
+    page_links = "".join(
+        f'<li><a href="{s}.html">{esc(t)}</a> · <a href="{s}.full.html">with code</a></li>' for s, t in pages
+    )
     figs = sorted(figures_dir.glob("*.png"))
-    fig_links = "".join(f'<li><a href="../figures/{f.name}">{f.stem}</a> (<a href="../figures/{f.stem}.svg">SVG</a>)</li>'
-                        for f in figs)
+    fig_links = "".join(
+        f'<li><a href="../figures/{f.name}">{f.stem}</a> (<a href="../figures/{f.stem}.svg">SVG</a>)</li>' for f in figs
+    )
     tab_links = "".join(f'<li><a href="../tables/{t.name}">{t.name}</a></li>' for t in sorted(tables_dir.glob("*.csv")))
-    param_rows = [{"parameter": k, "value": json.dumps(v) if not isinstance(v, str) else v,
-                   "note": "" if v == params.DEFAULTS[k] else "changed"} for k, v in values.items() if k != "output_dir"]
+    param_rows = [
+        {
+            "parameter": k,
+            "value": json.dumps(v) if not isinstance(v, str) else v,
+            "note": "" if v == params.DEFAULTS[k] else "changed",
+        }
+        for k, v in values.items()
+        if k != "output_dir"
+    ]
     if chart:
         param_rows = [r for r in param_rows if r["parameter"] != "data_dir"] + [
-            {"parameter": "data_dir", "value": "(your data folder)", "note": "changed"}]
+            {"parameter": "data_dir", "value": "(your data folder)", "note": "changed"}
+        ]
     versions = [{"package": p, "version": v} for p, v in colophon.versions().itertuples(index=False)]
     commit = f"<li>git commit: <code>{esc(str(record['git_commit']))}</code></li>" if "git_commit" in record else ""
     flow = figures_dir / "02_flow_diagram.png"
@@ -175,12 +202,12 @@ The paper reviewed the charts of patients treated for at least 7 years and compa
 10 years with their own dose after the first year of titration.</p>
 
 <h2>Who was studied</h2>
-{f'<img src="../figures/{flow.name}" alt="Flow diagram from screened to analysed patients">' if flow.exists() else ''}
+{f'<img src="../figures/{flow.name}" alt="Flow diagram from screened to analysed patients">' if flow.exists() else ""}
 
 <h2>Headline results</h2>
 <ul>{headline}</ul>
 <ul>{test_lines}</ul>
-{f'<img src="../figures/{traj.name}" alt="Dose over time as % of the 1-year dose, by diagnosis">' if traj.exists() else ''}
+{f'<img src="../figures/{traj.name}" alt="Dose over time as % of the 1-year dose, by diagnosis">' if traj.exists() else ""}
 
 <h2>The paper beside this run</h2>
 <p>{matched} of {len(repro)} published numbers reproduced at the paper's precision.</p>
@@ -196,9 +223,9 @@ The paper reviewed the charts of patients treated for at least 7 years and compa
 <h2>How this run was made</h2>
 <ul>
 <li>Data: {esc(source)}</li>
-<li>Code fingerprint (code, notebooks, pins, synthetic data): <code>{record['code_fingerprint']}</code></li>
+<li>Code fingerprint (code, notebooks, pins, synthetic data): <code>{record["code_fingerprint"]}</code></li>
 {commit}
-<li>Rerun: <code>make study</code>{'' if not plan['named'] else ' with the parameters below (<code>make study PARAMS=...</code>)'}</li>
+<li>Rerun: <code>make study</code>{"" if not plan["named"] else " with the parameters below (<code>make study PARAMS=...</code>)"}</li>
 </ul>
 <div class="cols">
 <div>{_table(param_rows, ["parameter", "value", "note"], ["Parameter", "Value", ""])}</div>
@@ -218,16 +245,20 @@ def runs_index(runs: Path) -> None:
         changed = params.changed(rec["parameters"])
         if changed.get("data_dir"):
             changed["data_dir"] = "(chart data)"
-        rows.append(f'<tr><td><a href="{rec_path.parent.parent.name}/html/index.html">{html.escape(rec["name"])}</a></td>'
-                    f"<td><code>{html.escape(json.dumps(changed))}</code></td></tr>")
-    (runs / "index.html").write_text(f"""<!DOCTYPE html>
+        rows.append(
+            f'<tr><td><a href="{rec_path.parent.parent.name}/html/index.html">{html.escape(rec["name"])}</a></td>'
+            f"<td><code>{html.escape(json.dumps(changed))}</code></td></tr>"
+        )
+    (runs / "index.html").write_text(
+        f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Runs of the ITB study</title>
 <style>body {{ font: 16px/1.5 system-ui, sans-serif; max-width: 960px; margin: 0 auto; padding: 16px; }}
 table {{ border-collapse: collapse; }} td, th {{ border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; }}</style>
 </head><body><h1>Runs of the ITB study</h1>
 <p><a href="../html/index.html">The default study</a> · runs made with <code>make study PARAMS=...</code> or <code>--data</code>:</p>
-<table><thead><tr><th>Run</th><th>Parameters changed from the defaults</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
+<table><thead><tr><th>Run</th><th>Parameters changed from the defaults</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
 </body></html>
-""", encoding="utf-8")
-
+""",
+        encoding="utf-8",
+    )

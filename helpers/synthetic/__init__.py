@@ -14,10 +14,21 @@ patient-specific factor per year (log-linear, with small year-to-year wobble); 4
 spread over the year; follow-up of at least 7 years. Everything the paper does not give is a field of
 :class:`SyntheticSpec`, stated in ``data/synthetic/README.md``.
 """
+
 from .calibration import calibrate_two_groups, map_to_median_range
 from .files import write_csvs
 from .generator import MAX_PLAUSIBLE_DOSE, generate
 from .spec import ASSUMPTIONS, FIELDS, SyntheticSpec, check_spec, make_spec
 
-__all__ = ["ASSUMPTIONS", "FIELDS", "MAX_PLAUSIBLE_DOSE", "SyntheticSpec", "calibrate_two_groups", "check_spec",
-           "generate", "make_spec", "map_to_median_range", "write_csvs"]
+__all__ = [
+    "ASSUMPTIONS",
+    "FIELDS",
+    "MAX_PLAUSIBLE_DOSE",
+    "SyntheticSpec",
+    "calibrate_two_groups",
+    "check_spec",
+    "generate",
+    "make_spec",
+    "map_to_median_range",
+    "write_csvs",
+]

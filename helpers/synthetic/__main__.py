@@ -1,4 +1,5 @@
 """``python -m helpers.synthetic [--check]``: (re)write data/synthetic/ from the seeded generator."""
+
 from __future__ import annotations
 
 from .. import paths
@@ -22,10 +23,15 @@ def main(argv=None) -> int:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         write_csvs(patients, doses, tmp)
-        stale = [n for n in ("patients.csv", "doses.csv")
-                 if not filecmp.cmp(f"{tmp}/{n}", paths.SYNTHETIC_DATA / n, shallow=False)]
+        stale = [
+            n
+            for n in ("patients.csv", "doses.csv")
+            if not filecmp.cmp(f"{tmp}/{n}", paths.SYNTHETIC_DATA / n, shallow=False)
+        ]
     if stale:
-        print(f"data/synthetic/: {', '.join(stale)} differ from the generator's output; run python -m helpers.synthetic")
+        print(
+            f"data/synthetic/: {', '.join(stale)} differ from the generator's output; run python -m helpers.synthetic"
+        )
         return 1
     return 0
 

@@ -1,4 +1,5 @@
 """Calibration maths: exact rescaling of drawn values onto published summaries (no hand-typed rows)."""
+
 from __future__ import annotations
 
 import numpy as np

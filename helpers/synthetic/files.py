@@ -1,4 +1,5 @@
 """The synthetic cohort as files: fixed number formats, so the same cohort gives the same bytes."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -5,6 +5,7 @@ patient-specific factor per year (log-linear, with small year-to-year wobble); 4
 spread over the year; follow-up of at least 7 years. Calibrated mode then solves the draw onto the
 published aggregates (:mod:`.calibration`) and keeps it only if it reproduces every published number.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,12 +35,15 @@ def generate(spec: SyntheticSpec | None = None) -> tuple[pd.DataFrame, pd.DataFr
 
 def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
     n_ex, n = spec.n_excluded, spec.n_analysed + spec.n_excluded
-    diagnosis = np.array(["MS"] * spec.n_ms + ["SCI"] * spec.n_sci
-                         + ["MS"] * spec.n_excluded_ms + ["SCI"] * (n_ex - spec.n_excluded_ms), dtype=object)
+    diagnosis = np.array(
+        ["MS"] * spec.n_ms + ["SCI"] * spec.n_sci + ["MS"] * spec.n_excluded_ms + ["SCI"] * (n_ex - spec.n_excluded_ms),
+        dtype=object,
+    )
     excluded = np.arange(n) >= spec.n_analysed
     reason = np.full(n, "", dtype=object)
-    reason[spec.n_analysed:] = [published.EXCLUSION_REASONS[0]] * spec.n_excluded_pump_failure + [
-        published.EXCLUSION_REASONS[1]] * (n_ex - spec.n_excluded_pump_failure)
+    reason[spec.n_analysed :] = [published.EXCLUSION_REASONS[0]] * spec.n_excluded_pump_failure + [
+        published.EXCLUSION_REASONS[1]
+    ] * (n_ex - spec.n_excluded_pump_failure)
 
     # Follow-up: everyone >= 7 years (inclusion); the published 18 of 22 MS, and sci_n_10y of 19 SCI, reach 10.
     is_ms, is_sci = diagnosis == "MS", diagnosis == "SCI"
@@ -47,10 +51,12 @@ def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
     if spec.mode == "calibrated":
         n_ms10 = int(published.value("ms_n_10y"))
         reach10[np.flatnonzero(is_ms & ~excluded)[rng.permutation(spec.n_ms)[:n_ms10]]] = True
-        reach10[np.flatnonzero(is_sci & ~excluded)[rng.permutation(spec.n_sci)[:spec.sci_n_10y]]] = True
+        reach10[np.flatnonzero(is_sci & ~excluded)[rng.permutation(spec.n_sci)[: spec.sci_n_10y]]] = True
         reach10[excluded] = rng.random(n_ex) < 0.75
     else:
-        share = np.where(is_ms, published.value("ms_n_10y") / published.value("n_ms"), spec.sci_n_10y / FIELDS["n_sci"].default)
+        share = np.where(
+            is_ms, published.value("ms_n_10y") / published.value("n_ms"), spec.sci_n_10y / FIELDS["n_sci"].default
+        )
         reach10 = rng.random(n) < share
     followup = np.where(reach10, rng.uniform(10.0, spec.max_followup_years, n), rng.uniform(7.0, 9.95, n))
     followup = np.floor(followup * 10) / 10
@@ -58,20 +64,28 @@ def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
     # Descriptive columns (assumptions, see the data dictionary)
     female = rng.random(n) < np.where(is_ms, spec.ms_female_share, spec.sci_female_share)
     age = np.clip(np.round(rng.normal(np.where(is_ms, spec.ms_age_mean, spec.sci_age_mean), spec.age_sd)), 18, 80)
-    onset = np.round(np.exp(rng.normal(np.log(np.where(is_ms, spec.ms_years_since_onset, spec.sci_years_since_onset)), 0.5)), 1)
+    onset = np.round(
+        np.exp(rng.normal(np.log(np.where(is_ms, spec.ms_years_since_onset, spec.sci_years_since_onset)), 0.5)), 1
+    )
     level = np.full(n, "", dtype=object)
     ais = np.full(n, "", dtype=object)
     if spec.mode == "calibrated":
         # exact published breakdown for the 19 analysed; excluded SCI drawn in the same proportions
-        lv = ["cervical"] * int(published.value("n_sci_cervical")) + ["thoracic"] * int(published.value("n_sci_thoracic"))
-        gr = ["A"] * int(published.value("n_sci_ais_a")) + [g for g, k in zip("BCD", spec.sci_ais_bcd) for _ in range(k)]
+        lv = ["cervical"] * int(published.value("n_sci_cervical")) + ["thoracic"] * int(
+            published.value("n_sci_thoracic")
+        )
+        gr = ["A"] * int(published.value("n_sci_ais_a")) + [
+            g for g, k in zip("BCD", spec.sci_ais_bcd) for _ in range(k)
+        ]
         sci_idx = np.flatnonzero(is_sci & ~excluded)
         level[sci_idx] = rng.permutation(np.array(lv, dtype=object))
         ais[sci_idx] = rng.permutation(np.array(gr, dtype=object))
         rest = np.flatnonzero(is_sci & excluded)
     else:
         rest = np.flatnonzero(is_sci)
-    p_level = np.array([published.value("n_sci_cervical"), published.value("n_sci_thoracic")]) / published.value("n_sci")
+    p_level = np.array([published.value("n_sci_cervical"), published.value("n_sci_thoracic")]) / published.value(
+        "n_sci"
+    )
     p_ais = np.array([published.value("n_sci_ais_a"), *spec.sci_ais_bcd], float)
     level[rest] = rng.choice(np.array(["cervical", "thoracic"], dtype=object), len(rest), p=p_level)
     ais[rest] = rng.choice(np.array(list("ABCD"), dtype=object), len(rest), p=p_ais / p_ais.sum())
@@ -79,18 +93,20 @@ def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
     # Shuffle the chart order so ids say nothing about group or exclusion.
     order = rng.permutation(n)
     width = max(3, len(str(n)))
-    return pd.DataFrame({
-        "patient_id": [f"P{i + 1:0{width}d}" for i in range(n)],
-        "diagnosis": diagnosis[order],
-        "excluded": excluded[order],
-        "exclusion_reason": reason[order],
-        "followup_years": followup[order],
-        "sex": np.where(female, "F", "M")[order],
-        "age_at_implant": age[order].astype(int),
-        "years_since_onset": onset[order],
-        "sci_level": level[order],
-        "ais_grade": ais[order],
-    })
+    return pd.DataFrame(
+        {
+            "patient_id": [f"P{i + 1:0{width}d}" for i in range(n)],
+            "diagnosis": diagnosis[order],
+            "excluded": excluded[order],
+            "exclusion_reason": reason[order],
+            "followup_years": followup[order],
+            "sex": np.where(female, "F", "M")[order],
+            "age_at_implant": age[order].astype(int),
+            "years_since_onset": onset[order],
+            "sci_level": level[order],
+            "ais_grade": ais[order],
+        }
+    )
 
 
 def _draw_anchors(spec: SyntheticSpec, patients: pd.DataFrame, rng):
@@ -106,15 +122,23 @@ def _draw_anchors(spec: SyntheticSpec, patients: pd.DataFrame, rng):
     d_ref = np.exp(rng.normal(np.log(published.value("dose_ref_median")), spec.dose_ref_log_sd, n))
     if spec.mode == "calibrated":
         a = np.flatnonzero(analysed)
-        d_ref[a] = map_to_median_range(d_ref[a], published.value("dose_ref_median"),
-                                       published.value("dose_ref_min"), published.value("dose_ref_max"))
+        d_ref[a] = map_to_median_range(
+            d_ref[a],
+            published.value("dose_ref_median"),
+            published.value("dose_ref_min"),
+            published.value("dose_ref_max"),
+        )
         for k, log_k in ((7, log7), (10, log10)):
             ms = np.flatnonzero(analysed & is_ms & (fu >= k))
             sci = np.flatnonzero(analysed & ~is_ms & (fu >= k))
             pct_ms, pct_sci = calibrate_two_groups(
-                100 * np.exp(log_k[ms]), 100 * np.exp(log_k[sci]),
-                published.value(f"ms_pct_{k}y"), published.value(f"sci_pct_{k}y"),
-                published.value(f"p_{k}y"), spec.sd_ratio_ms_to_sci)
+                100 * np.exp(log_k[ms]),
+                100 * np.exp(log_k[sci]),
+                published.value(f"ms_pct_{k}y"),
+                published.value(f"sci_pct_{k}y"),
+                published.value(f"p_{k}y"),
+                spec.sd_ratio_ms_to_sci,
+            )
             with np.errstate(invalid="ignore"):
                 log_k[ms], log_k[sci] = np.log(pct_ms / 100), np.log(pct_sci / 100)
     d_ref = np.round(d_ref, 1)
@@ -138,8 +162,9 @@ def _year_path(log_anchor, fu, years, rng):
     have10 = ~np.isnan(l10)
     l10f = np.where(have10, l10, l7 * 9 / 6)  # without a 10-year value the 7-year trend continues
     slope_late = l10f / 9
-    path = np.where(k <= 7, l7 * (k - 1) / 6,
-                    np.where(k <= 10, l7 + (l10f - l7) * (k - 7) / 3, l10f + slope_late * (k - 10)))
+    path = np.where(
+        k <= 7, l7 * (k - 1) / 6, np.where(k <= 10, l7 + (l10f - l7) * (k - 7) / 3, l10f + slope_late * (k - 10))
+    )
     wobble = rng.normal(0, 0.05, (n, len(years)))
     wobble[:, [1, 7, 10]] = 0.0  # the reference year and the anchors are exact
     path = path + wobble
@@ -177,10 +202,20 @@ def _draw_adjustments(spec: SyntheticSpec, patients, d_ref, log_anchor, rng) -> 
     dose = np.round(d_ref[row_patient] * np.exp(log_dose), 1)
     keep = t <= fu[row_patient]
 
-    start = pd.DataFrame({"patient_id": patients["patient_id"].to_numpy(), "years_since_implant": 0.0,
-                          "dose_ug_per_day": np.round(d_ref * np.exp(path[:, 0]), 1)})
-    rows = pd.DataFrame({"patient_id": patients["patient_id"].to_numpy()[row_patient[keep]],
-                         "years_since_implant": t[keep], "dose_ug_per_day": dose[keep]})
+    start = pd.DataFrame(
+        {
+            "patient_id": patients["patient_id"].to_numpy(),
+            "years_since_implant": 0.0,
+            "dose_ug_per_day": np.round(d_ref * np.exp(path[:, 0]), 1),
+        }
+    )
+    rows = pd.DataFrame(
+        {
+            "patient_id": patients["patient_id"].to_numpy()[row_patient[keep]],
+            "years_since_implant": t[keep],
+            "dose_ug_per_day": dose[keep],
+        }
+    )
     doses = pd.concat([start, rows], ignore_index=True)
     # a floor and a ceiling as a clinic would keep them (simulated paths can wander past both)
     doses["dose_ug_per_day"] = doses["dose_ug_per_day"].clip(lower=5.0, upper=MAX_PLAUSIBLE_DOSE)

@@ -4,6 +4,7 @@
 parameters (``synthetic_mode``, ``seed``, ``synthetic``) and checks it. The data dictionary
 (``data/synthetic/README.md``) states each field for people; a test keeps the two in step.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -52,9 +53,19 @@ class SyntheticSpec:
 
 FIELDS = {f.name: f for f in dataclasses.fields(SyntheticSpec)}
 ASSUMPTIONS = (
-    "sci_n_10y", "n_excluded_ms", "n_excluded_pump_failure", "sd_ratio_ms_to_sci", "ms_female_share",
-    "sci_female_share", "ms_age_mean", "sci_age_mean", "age_sd", "ms_years_since_onset",
-    "sci_years_since_onset", "max_followup_years", "sci_ais_bcd",
+    "sci_n_10y",
+    "n_excluded_ms",
+    "n_excluded_pump_failure",
+    "sd_ratio_ms_to_sci",
+    "ms_female_share",
+    "sci_female_share",
+    "ms_age_mean",
+    "sci_age_mean",
+    "age_sd",
+    "ms_years_since_onset",
+    "sci_years_since_onset",
+    "max_followup_years",
+    "sci_ais_bcd",
 )
 _STRUCTURE = ("n_ms", "n_sci", "n_excluded")
 
@@ -65,7 +76,9 @@ def make_spec(mode: str = "calibrated", seed: int = 2019, overrides: dict | None
     problems = []
     for key in overrides:
         if key not in FIELDS or key in ("mode", "seed"):
-            problems.append(f"parameter 'synthetic': unknown key {key!r} (known: {', '.join(sorted(set(FIELDS) - {'mode', 'seed'}))})")
+            problems.append(
+                f"parameter 'synthetic': unknown key {key!r} (known: {', '.join(sorted(set(FIELDS) - {'mode', 'seed'}))})"
+            )
     if problems:
         raise StudyInputError(problems)
     n_ex = overrides.get("n_excluded")
@@ -87,27 +100,51 @@ def check_spec(spec: SyntheticSpec) -> None:
     if spec.mode == "calibrated":
         for name in _STRUCTURE:
             if getattr(spec, name) != FIELDS[name].default:
-                p.append(f"parameter 'synthetic.{name}': the calibrated cohort has the published "
-                         f"{FIELDS[name].default}; change it with synthetic_mode: simulation")
-    ints = {"n_ms": (2, 1_000_000), "n_sci": (2, 1_000_000), "n_excluded": (0, 1_000_000),
-            "sci_n_10y": (2, FIELDS["n_sci"].default), "n_excluded_ms": (0, spec.n_excluded),
-            "n_excluded_pump_failure": (0, spec.n_excluded)}
+                p.append(
+                    f"parameter 'synthetic.{name}': the calibrated cohort has the published "
+                    f"{FIELDS[name].default}; change it with synthetic_mode: simulation"
+                )
+    ints = {
+        "n_ms": (2, 1_000_000),
+        "n_sci": (2, 1_000_000),
+        "n_excluded": (0, 1_000_000),
+        "sci_n_10y": (2, FIELDS["n_sci"].default),
+        "n_excluded_ms": (0, spec.n_excluded),
+        "n_excluded_pump_failure": (0, spec.n_excluded),
+    }
     for name, (lo, hi) in ints.items():
         v = getattr(spec, name)
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
             p.append(f"parameter 'synthetic.{name}': expected a whole number from {lo} to {hi}, got {v!r}")
-    reals = {"sd_ratio_ms_to_sci": (0.25, 4), "ms_annual_change_pct": (-20, 50), "sci_annual_change_pct": (-20, 50),
-             "slope_sd": (0, 0.5), "dose_ref_log_sd": (0.05, 2), "ms_female_share": (0, 1), "sci_female_share": (0, 1),
-             "ms_age_mean": (18, 80), "sci_age_mean": (18, 80), "age_sd": (0, 30), "ms_years_since_onset": (0.5, 50),
-             "sci_years_since_onset": (0.5, 50), "max_followup_years": (10.5, 40)}
+    reals = {
+        "sd_ratio_ms_to_sci": (0.25, 4),
+        "ms_annual_change_pct": (-20, 50),
+        "sci_annual_change_pct": (-20, 50),
+        "slope_sd": (0, 0.5),
+        "dose_ref_log_sd": (0.05, 2),
+        "ms_female_share": (0, 1),
+        "sci_female_share": (0, 1),
+        "ms_age_mean": (18, 80),
+        "sci_age_mean": (18, 80),
+        "age_sd": (0, 30),
+        "ms_years_since_onset": (0.5, 50),
+        "sci_years_since_onset": (0.5, 50),
+        "max_followup_years": (10.5, 40),
+    }
     for name, (lo, hi) in reals.items():
         v = getattr(spec, name)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
             p.append(f"parameter 'synthetic.{name}': expected a number from {lo} to {hi}, got {v!r}")
     ais = spec.sci_ais_bcd
-    if not (isinstance(ais, tuple) and len(ais) == 3 and all(isinstance(a, int) and a >= 0 for a in ais)
-            and (spec.mode == "simulation" or sum(ais) == published.value("n_sci_ais_bd"))):
-        p.append(f"parameter 'synthetic.sci_ais_bcd': expected three counts (B, C, D) adding up to "
-                 f"{published.value('n_sci_ais_bd'):.0f}, got {ais!r}")
+    if not (
+        isinstance(ais, tuple)
+        and len(ais) == 3
+        and all(isinstance(a, int) and a >= 0 for a in ais)
+        and (spec.mode == "simulation" or sum(ais) == published.value("n_sci_ais_bd"))
+    ):
+        p.append(
+            f"parameter 'synthetic.sci_ais_bcd': expected three counts (B, C, D) adding up to "
+            f"{published.value('n_sci_ais_bd'):.0f}, got {ais!r}"
+        )
     if p:
         raise StudyInputError(p)
