@@ -23,24 +23,39 @@ def analysed_patients(patients: pd.DataFrame) -> pd.DataFrame:
 def dose_at_years(patients: pd.DataFrame, doses: pd.DataFrame, years) -> pd.DataFrame:
     """Long table (patient_id, diagnosis, year, dose): the last adjustment at or before each year.
 
-    A patient whose follow-up is shorter than the year gets no row for it.
+    A patient whose follow-up is shorter than the year gets no row for it. Rows come by patient_id, then year.
+    Linear in the dose rows when they come grouped per patient in time order, as the data contract
+    describes them (a chart export usually does); otherwise they are sorted first.
     """
-    years = sorted({int(y) for y in years})
-    grid = patients[["patient_id", "diagnosis", "followup_years"]].merge(pd.DataFrame({"year": years}), how="cross")
-    grid = grid.loc[grid["followup_years"] >= grid["year"]]
-    grid = grid.assign(t=grid["year"].astype(float)).sort_values("t", kind="stable")
-    right = doses.sort_values("years_since_implant", kind="stable")
-    out = pd.merge_asof(
-        grid,
-        right,
-        left_on="t",
-        right_on="years_since_implant",
-        by="patient_id",
-        direction="backward",
-        allow_exact_matches=True,
+    years = np.array(sorted({int(y) for y in years}), dtype=float)
+    pid = doses["patient_id"].to_numpy(dtype=object)
+    t = doses["years_since_implant"].to_numpy(float)
+    dose = doses["dose_ug_per_day"].to_numpy(float)
+    new = np.ones(len(pid), dtype=bool)
+    new[1:] = pid[1:] != pid[:-1]  # a patient's first row (comparing neighbours: no hashing of every row)
+    codes, ids = np.cumsum(new) - 1, pd.Index(pid[new])
+    if not (ids.is_unique and (np.diff(t)[~new[1:]] >= 0).all()):
+        codes, ids = pd.factorize(pid)  # not grouped per patient in time order: sort (n log n)
+        order = np.lexsort((t, codes))
+        codes, t, dose, ids = codes[order], t[order], dose[order], pd.Index(ids)
+    # key = patient code * span + time: one sorted axis (span beyond every time and year)
+    span = np.ceil(max(t.max() if len(t) else 0.0, years.max() if len(years) else 0.0)) + 2
+    key = codes * span + t
+    pts = patients[["patient_id", "diagnosis", "followup_years"]].sort_values("patient_id", kind="stable")
+    code = ids.get_indexer(pts["patient_id"])
+    fu = pts["followup_years"].to_numpy(float)
+    p_idx, y_idx = np.nonzero(fu[:, None] >= years[None, :])  # patients followed to each year, by patient
+    row = np.searchsorted(key, code[p_idx] * span + years[y_idx], side="right") - 1
+    found = (code[p_idx] >= 0) & (row >= 0)
+    found[found] &= codes[row[found]] == code[p_idx][found]  # the row belongs to this patient
+    return pd.DataFrame(
+        {
+            "patient_id": pts["patient_id"].to_numpy()[p_idx],
+            "diagnosis": pts["diagnosis"].to_numpy()[p_idx],
+            "year": years[y_idx].astype(int),
+            "dose": np.where(found, dose[np.where(found, row, 0)], np.nan),
+        }
     )
-    out = out.rename(columns={"dose_ug_per_day": "dose"})[["patient_id", "diagnosis", "year", "dose"]]
-    return out.sort_values(["patient_id", "year"], kind="stable").reset_index(drop=True)
 
 
 def percent_of_reference(

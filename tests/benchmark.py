@@ -1,16 +1,22 @@
 """`make bench`: speed as ratios against floors measured in the same run (not a test: nothing here can fail
-on a slow machine, and pytest does not collect this file).
+on a slow machine, and pytest does not collect this file). `python tests/benchmark.py 1 3` runs parts 1 and 3.
 
-1. The whole default study (6 notebooks + HTML) against a floor: 6 notebooks that only start a kernel and
-   import the study's libraries, executed the same way.            -> study/floor ratio (target <= 1.5)
+1. The whole default study (6 notebooks + HTML, notebooks side by side) against a floor: 6 notebooks that
+   only start a kernel and import the study's libraries, one after another.   -> study/floor (target <= 0.8)
 2. The analysis (dose at year k, % of the reference dose, group statistics) on 10,000 and 100,000
-   simulated patients: time and peak memory.                         -> scaling ratio (10 = linear)
+   simulated patients: time and peak memory.                -> scaling ratio (10 = linear; target <= 11)
 3. The Monte Carlo power simulation, vectorised over replicates, against a per-replicate loop calling
-   pingouin.                                                         -> speed-up (target >= 50x)
+   pingouin.                                                                  -> speed-up (target >= 50x)
+4. The test gate (`make test`) against its floor: every notebook executed once, one after another, as
+   `pytest --nbval-lax notebooks` does.                                 -> test/floor (target <= 4)
+5. Installing the pins into a new venv: `make venv` (uv) against plain `pip install -r requirements.txt`,
+   both with empty caches (a new machine).                              -> uv/pip (target <= 0.5)
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,7 +27,7 @@ import nbformat
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from helpers import cohort, paths, stats, synthetic
-from helpers.build import run
+from helpers.build import execute, run
 
 FLOOR_IMPORTS = """\
 import numpy, pandas, scipy.stats, matplotlib.pyplot, seaborn, pingouin, statsmodels.formula.api, tableone
@@ -53,16 +59,17 @@ def study_vs_floor(tmp: Path) -> tuple[float, float]:
         nbs.append(floor_dir / nb_path.name)
         nbformat.write(nb, nbs[-1])
     start = time.perf_counter()
-    for nb in nbs:
-        pm.execute_notebook(
-            str(nb),
-            str(nb),
-            cwd=str(paths.NOTEBOOKS),
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-            kernel_manager_class=run._quiet_kernel_manager(),
-        )
+    with tempfile.TemporaryDirectory(prefix="itb-k-") as ipc:
+        for nb in nbs:
+            pm.execute_notebook(
+                str(nb),
+                str(nb),
+                cwd=str(paths.NOTEBOOKS),
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
+                kernel_manager_class=execute.kernel_manager_class(ipc),
+            )
     return t_study, time.perf_counter() - start
 
 
@@ -89,8 +96,6 @@ def _one_size(n: int) -> None:
 
 
 def scaling() -> list[tuple[int, float, float]]:
-    import subprocess
-
     rows = []
     for n in (10_000, 100_000):
         out = subprocess.run(
@@ -115,21 +120,68 @@ def monte_carlo() -> tuple[float, float]:
     return t_loop / loop_reps, t_vec / vec_reps
 
 
-def main() -> int:
-    print("1. whole default study vs floor (6 kernels importing the study's libraries)", flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        t_study, t_floor = study_vs_floor(Path(tmp))
-    print(f"  study: {t_study:.1f} s (6 notebooks + HTML pages); floor: {t_floor:.1f} s")
-    print(f"study/floor ratio: {t_study / t_floor:.2f}  (target <= 1.5)", flush=True)
+def _command(cmd: list[str], **kw) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=paths.ROOT, capture_output=True, text=True, **kw)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    return time.perf_counter() - start
 
-    print("2. analysis on simulated cohorts", flush=True)
-    (n1, t1, m1), (n2, t2, m2) = scaling()
-    print(f"scaling ratio: {t2 / t1:.1f}  (time at {n2:,} / time at {n1:,}; 10 = linear); memory ratio: {m2 / m1:.1f}")
 
-    print("3. Monte Carlo power simulation", flush=True)
-    per_loop, per_vec = monte_carlo()
-    print(f"  per replicate: pingouin loop {per_loop * 1e3:.2f} ms, vectorised {per_vec * 1e6:.2f} µs")
-    print(f"Monte Carlo speed-up: {per_loop / per_vec:.0f}x  (target >= 50x)")
+def test_gate_vs_floor() -> tuple[float, float]:
+    """`make test` (the same command, on the built .venv) and its floor, one after the other."""
+    pytest = [sys.executable, "-m", "pytest", "-q"]
+    sanitize = ["--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+    t_floor = _command([*pytest, "-p", "no:xdist", "notebooks", "--nbval-lax", "--nbval-current-env"])
+    make_test = ["-n", "auto", "--dist", "loadgroup", "tests", "notebooks", "--nbval", "--nbval-current-env"]
+    t_gate = _command([*pytest, *make_test, *sanitize], env={**os.environ, "CI": ""})
+    return t_gate, t_floor
+
+
+def install_uv_vs_pip(tmp: Path) -> tuple[float, float]:
+    """A new venv from requirements.txt, each tool with its own empty cache (a new machine)."""
+    py = sys.executable if sys.prefix == sys.base_prefix else os.path.join(sys.base_prefix, "bin", "python3")
+    uv = paths.ROOT / ".venv" / "bin" / "uv"
+    env = {**os.environ, "UV_CACHE_DIR": str(tmp / "uv-cache"), "PIP_CACHE_DIR": str(tmp / "pip-cache")}
+    t_uv = _command([py, "-m", "venv", str(tmp / "uv")], env=env)
+    t_uv += _command(
+        [str(uv), "pip", "sync", "-q", "--python", str(tmp / "uv" / "bin" / "python"), "requirements.txt"], env=env
+    )
+    t_pip = _command([py, "-m", "venv", str(tmp / "pip")], env=env)
+    t_pip += _command([str(tmp / "pip" / "bin" / "pip"), "install", "-q", "-r", "requirements.txt"], env=env)
+    return t_uv, t_pip
+
+
+def main(parts=("1", "2", "3", "4", "5")) -> int:
+    if "1" in parts:
+        print("1. whole default study vs floor (6 kernels importing the study's libraries)", flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            t_study, t_floor = study_vs_floor(Path(tmp))
+        print(
+            f"  study: {t_study:.1f} s (6 notebooks, {run.workers()} at a time, + HTML pages); floor: {t_floor:.1f} s"
+        )
+        print(f"study/floor ratio: {t_study / t_floor:.2f}  (target <= 0.8)", flush=True)
+    if "2" in parts:
+        print("2. analysis on simulated cohorts", flush=True)
+        (n1, t1, m1), (n2, t2, m2) = scaling()
+        print(f"scaling ratio: {t2 / t1:.1f}  (time at {n2:,} / time at {n1:,}; 10 = linear; target <= 11); "
+              f"memory ratio: {m2 / m1:.1f}", flush=True)  # fmt: skip
+    if "3" in parts:
+        print("3. Monte Carlo power simulation", flush=True)
+        per_loop, per_vec = monte_carlo()
+        print(f"  per replicate: pingouin loop {per_loop * 1e3:.2f} ms, vectorised {per_vec * 1e6:.2f} µs")
+        print(f"Monte Carlo speed-up: {per_loop / per_vec:.0f}x  (target >= 50x)", flush=True)
+    if "4" in parts:
+        print("4. test gate vs floor (every notebook executed once, one after another)", flush=True)
+        t_gate, t_floor = test_gate_vs_floor()
+        print(f"  make test: {t_gate:.0f} s; floor (pytest --nbval-lax notebooks): {t_floor:.0f} s")
+        print(f"test/floor ratio: {t_gate / t_floor:.2f}  (target <= 4)", flush=True)
+    if "5" in parts:
+        print("5. installing the pins into a new venv, empty caches", flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            t_uv, t_pip = install_uv_vs_pip(Path(tmp))
+        print(f"  uv: {t_uv:.0f} s; pip: {t_pip:.0f} s")
+        print(f"uv/pip ratio: {t_uv / t_pip:.2f}  (target <= 0.5)", flush=True)
     return 0
 
 
@@ -137,4 +189,4 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--one-size"]:
         _one_size(int(sys.argv[2]))
     else:
-        raise SystemExit(main())
+        raise SystemExit(main(tuple(sys.argv[1:]) or ("1", "2", "3", "4", "5")))

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import paths, synthetic
+from helpers import cohort, paths, synthetic
 
 PY = sys.executable
+TCP_KERNELS = "tcp-kernels"  # xdist group of tests whose kernels use TCP ports, as nbval's (../conftest.py)
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -50,10 +53,33 @@ def data_dir(tmp_path, synthetic_frames):
     return folder
 
 
+def _shared(tmp_path_factory, name: str, build) -> Path:
+    """A folder made once per test session by ``build(folder)``, whichever xdist worker asks first; the
+    others wait for it (a lock file beside it) and reuse it. Without xdist, simply built once."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the workers of this session
+    folder, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            build(folder)
+            done.write_text("ok")
+    return folder
+
+
+def _build_default(folder: Path) -> None:
+    proc = run_study("--out", folder)
+    assert proc.returncode == 0, proc.stderr
+
+
 @pytest.fixture(scope="session")
 def default_run(tmp_path_factory):
     """The whole default study built once into a temporary folder (as `make study` would, but elsewhere)."""
-    out = tmp_path_factory.mktemp("study") / "default"
-    proc = run_study("--out", out)
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return _shared(tmp_path_factory, "default-study", _build_default)
+
+
+@pytest.fixture(scope="module")
+def pct(synthetic_frames):
+    """Dose as % of the 1-year dose at 7 and 10 years, for the calibrated cohort."""
+    return cohort.percent_of_reference(*synthetic_frames, 1, [7, 10])

@@ -8,11 +8,6 @@ from scipy import stats as sps
 from helpers import appraisal, cohort, synthetic
 
 
-@pytest.fixture(scope="module")
-def pct(synthetic_frames):
-    return cohort.percent_of_reference(*synthetic_frames, 1, [7, 10])
-
-
 def test_selection_effect_counts_the_excluded_too(synthetic_frames):
     sel = appraisal.selection_effect(*synthetic_frames, 1, [7]).set_index("diagnosis")
     patients = synthetic_frames[0]

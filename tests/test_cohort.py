@@ -72,3 +72,18 @@ def test_vectorised_rule_matches_a_plain_loop_on_the_synthetic_cohort(synthetic_
         for k in (1, 4, 7, 10):
             if fu >= k:
                 assert fast[(pid, k)] == mine.loc[mine["years_since_implant"] <= k, "dose_ug_per_day"].iloc[-1]
+
+
+def test_dose_rows_in_any_order_give_the_same_result(synthetic_frames):
+    """Grouped per patient in time order (the fast path) or shuffled (sorted first): the same table."""
+    patients, doses = synthetic_frames
+    years = range(13)
+    grouped = cohort.dose_at_years(patients, doses, years)
+    shuffled = cohort.dose_at_years(patients, doses.sample(frac=1, random_state=3), years)
+    interleaved = cohort.dose_at_years(patients, doses.sort_values("years_since_implant", kind="stable"), years)
+    pd.testing.assert_frame_equal(grouped, shuffled)
+    pd.testing.assert_frame_equal(grouped, interleaved)
+    assert (
+        grouped["dose"].notna().all()
+        and len(grouped) == (patients["followup_years"].to_numpy()[:, None] >= list(years)).sum()
+    )

@@ -12,11 +12,6 @@ from helpers import cohort, figures, stats, tables
 
 
 @pytest.fixture(scope="module")
-def pct(synthetic_frames):
-    return cohort.percent_of_reference(*synthetic_frames, 1, [7, 10])
-
-
-@pytest.fixture(scope="module")
 def yearly(synthetic_frames):
     y = cohort.percent_of_reference(*synthetic_frames, 1, all_years=True)
     return y.loc[y["year"] >= 1]

@@ -12,18 +12,24 @@ VOLATILE_CELL_KEYS = ("papermill", "execution", "collapsed", "scrolled")
 
 
 def declared_parameters(path: Path) -> dict:
-    """Names and default values in the cell tagged ``parameters`` (read without running anything)."""
+    """Names and default values in the cell tagged ``parameters`` (read without running anything).
+
+    A value that is not a plain literal (``seed = 5 + 6``) is returned as its source text, so it never
+    equals a default."""
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if "parameters" in cell.metadata.get("tags", []):
-            tree = ast.parse(cell.source)
-            return {
-                t.id: ast.literal_eval(node.value)
-                for node in tree.body
-                if isinstance(node, ast.Assign)
-                for t in node.targets
-                if isinstance(t, ast.Name)
-            }
+            out = {}
+            for node in ast.parse(cell.source).body:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+                    continue
+                try:
+                    value = ast.literal_eval(node.value)
+                except ValueError:
+                    value = ast.get_source_segment(cell.source, node.value)
+                out.update({t.id: value for t in targets if isinstance(t, ast.Name)})
+            return out
     return {}
 
 

@@ -13,11 +13,14 @@ every notebook succeeded, so a failure or Ctrl-C leaves the previous outputs as 
 from __future__ import annotations
 
 import argparse
-import functools
+import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -86,6 +89,7 @@ def _plan(args) -> dict:
     nbs = paths.study_notebooks()
     if not nbs:
         raise StudyInputError(f"{paths.NOTEBOOKS}: no notebooks named NN_topic.ipynb")
+    edited_defaults(nbs)
     failed = (paths.FAILED / (name or "default")) if not args.out else target.with_name(target.name + "-failed")
     return {
         "values": values,
@@ -100,45 +104,65 @@ def _plan(args) -> dict:
     }
 
 
+def edited_defaults(nbs) -> None:
+    """Refuse notebooks whose parameters cell no longer holds the study's defaults (an edit saved in JupyterLab,
+    say): the committed study would silently become another one. Values belong in a parameters file."""
+    lines = []
+    for nb in nbs:
+        for name, value in notebooks.declared_parameters(nb).items():
+            if name in params.DEFAULTS and value != params.DEFAULTS[name]:
+                lines.append(
+                    f"{_rel(nb)}: parameter {name!r} is {value!r} in the parameters cell, but the study's default "
+                    f"is {params.DEFAULTS[name]!r}; restore it (git checkout {_rel(nb)}) and set other values "
+                    "in a parameters file (make study PARAMS=...) or experiment in make lab"
+                )
+    if lines:
+        raise StudyInputError(lines)
+
+
 def _existing(path: Path) -> Path:
     while not path.exists():
         path = path.parent
     return path
 
 
+# What a notebook reads that another notebook writes. Today each notebook reads only the data, so all run
+# side by side; a notebook listed here starts only after the ones it needs have finished.
+NEEDS: dict[str, tuple[str, ...]] = {}
+
+
+def workers() -> int:
+    """How many notebooks run at once: one per core (a kernel keeps one core busy)."""
+    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
+
+
 def execute(plan: dict) -> int:
-    import papermill as pm
     from tqdm.auto import tqdm
 
     target: Path = plan["target"]
     build_parent = _existing(target.parent if plan["named"] or not plan["in_place"] else target)
     build = Path(tempfile.mkdtemp(prefix=".build-", dir=build_parent))
     (build / "notebooks").mkdir()
-    previous_env = {k: os.environ.get(k) for k in (paths.OUTPUT_ENV, "PYTHONPATH")}
-    os.environ[paths.OUTPUT_ENV] = str(build)  # the kernels write figures/tables here (see paths.output_dir)
-    # kernels import helpers whatever environment runs the study (.venv has a .pth file; conda may not)
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(paths.ROOT), previous_env["PYTHONPATH"]]))
-    current = None
+    env = {**os.environ, paths.OUTPUT_ENV: str(build)}  # the kernels write figures/tables here (paths.output_dir)
+    # kernels import helpers even where the package is not installed (a conda environment without postBuild)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(paths.ROOT), os.environ.get("PYTHONPATH")]))
+    running: dict[str, subprocess.Popen] = {}
     try:
-        with tqdm(plan["notebooks"], desc="study", unit="notebook", file=sys.stderr) as bar:
-            for nb_path in bar:
-                current = nb_path
-                bar.set_postfix_str(nb_path.name)
-                failure = _execute_one(pm, plan, nb_path, build / "notebooks" / nb_path.name)
-                if failure:
-                    bar.close()
-                    return _failed(plan, nb_path, build / "notebooks" / nb_path.name, *failure)
-        current = None
+        with tqdm(total=len(plan["notebooks"]), desc="study", unit="notebook", file=sys.stderr) as bar:
+            failure = _run_side_by_side(plan, build, env, running, bar)
+        if failure:
+            return _failed(plan, *failure)
         if plan["html"]:
             from . import site
 
             site.build(build, plan)
         _install(plan, build)
     except KeyboardInterrupt:
-        where = ""
-        if current:
-            cell = notebooks.running_cell(build / "notebooks" / current.name)
-            where = f" in {current.name}" + (f", cell {cell}" if cell else "")
+        _stop(running, grace=5)  # Ctrl-C reached the notebook processes too: let them shut their kernels down
+        where = "".join(
+            f" in {name}" + (f", cell {cell}" if (cell := notebooks.running_cell(build / "notebooks" / name)) else "")
+            for name in sorted(running)[:1]
+        )
         print(f"\ninterrupted{where}; previous outputs are unchanged", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as err:
@@ -148,54 +172,85 @@ def execute(plan: dict) -> int:
         )
         return EXIT_BAD_INPUT
     finally:
-        for key, value in previous_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        _stop(running)
         shutil.rmtree(build, ignore_errors=True)
     where = "notebooks/ and outputs/" if plan["in_place"] else _rel(target)
     print(f"study done: {len(plan['notebooks'])} notebooks; results in {where}", file=sys.stderr)
     return EXIT_OK
 
 
-@functools.cache
-def _quiet_kernel_manager():
-    """Kernels whose own log (not the notebook's output) does not reach the terminal: no TCP warning at start,
-    no traceback when Ctrl-C stops a cell. Everything a cell prints still goes into the notebook."""
-    import subprocess
+def _run_side_by_side(plan: dict, build: Path, env: dict, running: dict, bar):
+    """Execute the notebooks, up to :func:`workers` at a time, each in its own process (helpers.build.execute).
 
-    from jupyter_client.manager import AsyncKernelManager
+    Returns None when all succeeded, else (notebook, executed copy, what failed, is it bad input) for the first
+    failing notebook in reading order; the others still running are stopped."""
+    waiting = list(plan["notebooks"])
+    done: set[str] = set()
+    failures = {}
+    while (waiting or running) and not failures:
+        ready = [nb for nb in waiting if set(NEEDS.get(nb.stem, ())) <= done]
+        while ready and len(running) < workers():
+            nb = ready.pop(0)
+            waiting.remove(nb)
+            running[nb.name] = _start(plan, nb, build / "notebooks" / nb.name, env)
+        finished = _wait_any(running)
+        proc = running.pop(finished)
+        result = _result(proc)
+        nb = next(p for p in plan["notebooks"] if p.name == finished)
+        if result["ok"]:
+            done.add(nb.stem)
+            bar.update(1)
+            bar.set_postfix_str(finished)
+        else:
+            failures[nb] = (build / "notebooks" / finished, result["what"], result.get("bad_input", False))
+    _stop(running)
+    if failures:
+        first = min(failures, key=plan["notebooks"].index)
+        return (first, *failures[first])
+    return None
 
-    class QuietKernelManager(AsyncKernelManager):
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            kw["stderr"] = subprocess.DEVNULL
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
 
-    return QuietKernelManager
-
-
-def _execute_one(pm, plan, nb_path: Path, out_nb: Path):
-    """Execute one notebook into the build; None on success, else (what failed, is it bad input)."""
+def _start(plan: dict, nb_path: Path, out_nb: Path, env: dict) -> subprocess.Popen:
     declared = notebooks.declared_parameters(nb_path)
     inject = {k: v for k, v in plan["values"].items() if k in declared}
+    cmd = [sys.executable, "-m", "helpers.build.execute", str(nb_path), str(out_nb), "--cwd", str(nb_path.parent)]
+    cmd += ["--parameters", json.dumps(inject)]
+    return subprocess.Popen(cmd, cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_any(running: dict) -> str:
+    """The name of a notebook whose process has ended (waits for the first)."""
+    while True:
+        for name, proc in running.items():
+            if proc.poll() is not None:
+                return name
+        time.sleep(0.05)
+
+
+def _result(proc: subprocess.Popen) -> dict:
+    out, err = proc.communicate()
+    lines = out.strip().splitlines()
     try:
-        pm.execute_notebook(
-            str(nb_path),
-            str(out_nb),
-            parameters=inject or None,
-            cwd=str(paths.NOTEBOOKS),
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-            kernel_manager_class=_quiet_kernel_manager(),
-        )
-    except pm.PapermillExecutionError as err:
-        return f"cell {err.exec_count}: {err.ename}: {err.evalue}", err.ename == "StudyInputError"
-    except Exception as err:  # a dead kernel, a timeout: still this notebook's failure
-        return f"{type(err).__name__}: {err}".strip(), False
-    notebooks.write(notebooks.strip_volatile(nbformat.read(out_nb, as_version=4)), out_nb)
-    return None
+        return json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        last = (err.strip().splitlines() or [f"exit code {proc.returncode}"])[-1]
+        return {"ok": False, "what": f"the notebook process ended unexpectedly ({last})", "bad_input": False}
+
+
+def _stop(running: dict, grace: float = 0) -> None:
+    """End notebook processes still running (each shuts its kernel down) and wait for them."""
+    deadline = time.monotonic() + grace
+    while grace and time.monotonic() < deadline and any(p.poll() is None for p in running.values()):
+        time.sleep(0.05)
+    for proc in running.values():
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+    for proc in running.values():
+        try:
+            proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
 
 
 def _failed(plan, nb_path: Path, out_nb: Path, what: str, bad_input: bool) -> int:

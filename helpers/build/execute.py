@@ -1,0 +1,101 @@
+"""Execute one notebook with papermill, in a process of its own: ``python -m helpers.build.execute``.
+
+The runner starts one of these per notebook, several at a time, and reads the one JSON line it prints:
+``{"ok": true}`` or ``{"ok": false, "what": "cell 3: ValueError: ...", "bad_input": false}``.
+
+Why a process each: notebooks run side by side without sharing papermill's event loop, and Ctrl-C is
+handled here quietly (the runner prints the one line a user sees; this process's stderr is discarded).
+Kernels talk over IPC sockets in a private folder instead of TCP ports: jupyter_client picks a TCP port by
+binding and releasing it, so two kernels started at the same moment could be handed the same port.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def kernel_manager_class(ipc_dir: str):
+    """A kernel manager whose kernels use IPC sockets in ``ipc_dir`` and whose own log is discarded."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class StudyKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self):
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self):
+            return os.path.join(ipc_dir, f"kernel-{id(self):x}")
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw["stderr"] = subprocess.DEVNULL  # the kernel's log, not the notebook's output
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return StudyKernelManager
+
+
+def execute(nb_path: Path, out_nb: Path, parameters: dict, cwd: Path) -> dict:
+    """Run ``nb_path`` into ``out_nb``; the result as a dict (see the module docstring)."""
+    import nbformat
+    import papermill as pm
+
+    from . import notebooks
+
+    ipc_dir = tempfile.mkdtemp(prefix="itb-k-")  # short: a socket path must stay under ~100 characters
+    try:
+        pm.execute_notebook(
+            str(nb_path),
+            str(out_nb),
+            parameters=parameters or None,
+            cwd=str(cwd),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            kernel_manager_class=kernel_manager_class(ipc_dir),
+        )
+    except pm.PapermillExecutionError as err:
+        return {
+            "ok": False,
+            "what": f"cell {err.exec_count}: {err.ename}: {err.evalue}",
+            "bad_input": err.ename == "StudyInputError",
+        }
+    except Exception as err:  # a dead kernel, a timeout: still this notebook's failure
+        return {"ok": False, "what": f"{type(err).__name__}: {err}".strip(), "bad_input": False}
+    finally:
+        shutil.rmtree(ipc_dir, ignore_errors=True)
+    notebooks.write(notebooks.strip_volatile(nbformat.read(out_nb, as_version=4)), out_nb)
+    return {"ok": True}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m helpers.build.execute", description=__doc__.split("\n\n")[0])
+    ap.add_argument("notebook", type=Path)
+    ap.add_argument("output", type=Path)
+    ap.add_argument("--cwd", type=Path, required=True)
+    ap.add_argument("--parameters", default="{}", help="JSON object of parameters to inject")
+    args = ap.parse_args(argv)
+    # Ctrl-C reaches this process with the runner's (same process group): end quietly, the runner reports it.
+    signal.signal(signal.SIGINT, lambda *_: _quiet_exit(130))
+    signal.signal(signal.SIGTERM, lambda *_: _quiet_exit(143))
+    result = execute(args.notebook, args.output, json.loads(args.parameters), args.cwd)
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+def _quiet_exit(code: int):
+    """Leave without a traceback; papermill's context managers shut the kernel down on SystemExit."""
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - stays open until the process ends
+    raise SystemExit(code)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
