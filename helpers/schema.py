@@ -14,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import published
+from .diagnoses import DIAGNOSES
 from .errors import StudyInputError
 
 MAX_DOSE = 3000.0  # µg/24 h: above any reported ITB maintenance dose; a larger value is a typo or a unit error
@@ -49,7 +50,7 @@ PATIENTS = pa.DataFrameSchema(
             nullable=False,
             report_duplicates="exclude_first",
         ),
-        "diagnosis": pa.Column(str, _isin(("MS", "SCI"), ""), nullable=False),
+        "diagnosis": pa.Column(str, _isin(DIAGNOSES, ""), nullable=False),
         "excluded": pa.Column(str, _isin(TRUE + FALSE, " (excluded from the analysis?)"), nullable=False),
         "exclusion_reason": pa.Column(str, _isin(published.EXCLUSION_REASONS, " or empty"), nullable=True),
         "followup_years": pa.Column(

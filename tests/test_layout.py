@@ -1,0 +1,132 @@
+"""The layout keeps its promises: the study's code apart from its build, no import cycle, single definitions,
+pins that install on every Python 3.11, and an old Python refused with one line."""
+
+import ast
+import subprocess
+from importlib import metadata
+
+import pytest
+from packaging.specifiers import SpecifierSet
+
+from helpers import paths, published
+
+from .test_environment import requirements
+
+STUDY_MODULES = sorted(p for p in paths.HELPERS.rglob("*.py") if paths.BUILD not in p.parents)
+
+
+def _module(path) -> str:
+    rel = path.relative_to(paths.ROOT).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join(parts)
+
+
+def _imports(path) -> set[str]:
+    """Modules of the helpers package that ``path`` imports (absolute names), at any depth of the file."""
+    here = _module(path).split(".")
+    package = here if path.name == "__init__.py" else here[:-1]
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.startswith("helpers")}
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            mod = ".".join([*base, *(node.module.split(".") if node.module else [])])
+            if not mod.startswith("helpers"):
+                continue
+            for a in node.names:  # `from . import stats` imports a module; `from .x import f` a name
+                candidate = f"{mod}.{a.name}"
+                known = {_module(p) for p in paths.HELPERS.rglob("*.py")}
+                out.add(candidate if candidate in known else mod)
+    return out
+
+
+def test_no_study_module_imports_the_build_machinery():
+    offenders = {_module(p): sorted(i for i in _imports(p) if i.startswith("helpers.build")) for p in STUDY_MODULES}
+    assert not {k: v for k, v in offenders.items() if v}
+
+
+def test_the_study_modules_import_each_other_without_a_cycle():
+    graph = {_module(p): {i for i in _imports(p) if i != _module(p)} for p in paths.HELPERS.rglob("*.py")}
+    graph = {k: {i for i in v if i in graph and not (k.startswith(i + ".") or i == k)} for k, v in graph.items()}
+    done, stack = set(), []
+
+    def visit(node):
+        if node in stack:
+            raise AssertionError(f"import cycle: {' -> '.join([*stack[stack.index(node) :], node])}")
+        if node in done:
+            return
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            visit(nxt)
+        stack.pop()
+        done.add(node)
+
+    for node in sorted(graph):
+        visit(node)
+
+
+def _literals(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Constant)]
+
+
+def test_the_diagnoses_order_is_defined_once():
+    """No other module spells out the pair ("MS", "SCI") itself: it uses helpers.diagnoses."""
+    found = []
+    for p in STUDY_MODULES:
+        if p.name == "diagnoses.py":
+            continue
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.Tuple, ast.List)) and [getattr(e, "value", None) for e in node.elts] == [
+                "MS",
+                "SCI",
+            ]:
+                found.append(f"{_module(p)}:{node.lineno}")
+    assert not found
+
+
+# the paper's distinctive values: none may be typed outside published.py (counts such as 7 or 10 are too common)
+DISTINCTIVE = {published.value(k) for k in ("dose_ref_median", "dose_ref_max", "ms_pct_7y", "ms_pct_10y",
+                                              "sci_pct_7y", "sci_pct_10y", "p_7y", "p_10y", "n_screened")}  # fmt: skip
+
+
+def test_published_numbers_are_typed_only_in_published_py():
+    found = [
+        f"{_module(p)}:{n.lineno} {n.value!r}"
+        for p in STUDY_MODULES
+        if p.name != "published.py"
+        for n in _literals(p)
+        if isinstance(n.value, (int, float)) and not isinstance(n.value, bool) and n.value in DISTINCTIVE
+    ]
+    assert not found
+
+
+def test_every_pin_installs_on_python_3_11_2():
+    """Debian 12 ships Python 3.11.2: each pinned package's Requires-Python must admit it (read from the
+    installed packages' metadata, which is what pip checks)."""
+    refused = {}
+    for name in requirements():
+        needs = metadata.metadata(name).get("Requires-Python")
+        if needs and not SpecifierSet(needs).contains("3.11.2"):
+            refused[name] = needs
+    assert not refused
+
+
+def test_an_old_python_is_refused_with_one_line(tmp_path):
+    old = tmp_path / "python3.9"
+    old.write_text("#!/bin/sh\n[ \"$1\" = --version ] && echo 'Python 3.9.18' && exit 0\nexit 1\n")
+    old.chmod(0o755)
+    proc = subprocess.run(["make", "-s", "venv", f"PYTHON={old}", f"VENV={tmp_path / 'venv'}"], cwd=paths.ROOT,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert proc.returncode != 0
+    lines = [line for line in proc.stdout.splitlines() + proc.stderr.splitlines() if line.startswith("error:")]
+    assert lines == [f"error: the study needs Python 3.11 or newer; {old} is Python 3.9.18. "
+                     "Use make venv PYTHON=/path/to/python3.11"]  # fmt: skip
+    assert not (tmp_path / "venv").exists()
+
+
+@pytest.mark.parametrize("target", ["venv", "study", "test", "lint", "format", "bench", "data", "clean-runs"])
+def test_every_make_target_is_listed_with_its_help(target):
+    listing = subprocess.run(["make", "-s", "help"], cwd=paths.ROOT, capture_output=True, text=True).stdout
+    assert f"make {target} " in listing
