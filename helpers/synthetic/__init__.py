@@ -15,9 +15,9 @@ spread over the year; follow-up of at least 7 years. Everything the paper does n
 :class:`SyntheticSpec`, stated in ``data/synthetic/README.md``.
 """
 
-from .calibration import calibrate_two_groups, map_to_median_range
+from .calibration import calibrate_two_groups, map_to_median_range, paper_scale_yearly_change
 from .files import write_csvs
-from .generator import MAX_PLAUSIBLE_DOSE, generate
+from .generator import MAX_PLAUSIBLE_DOSE, expected_percent, generate
 from .spec import ASSUMPTIONS, FIELDS, SyntheticSpec, check_spec, make_spec
 
 __all__ = [
@@ -27,8 +27,10 @@ __all__ = [
     "SyntheticSpec",
     "calibrate_two_groups",
     "check_spec",
+    "expected_percent",
     "generate",
     "make_spec",
     "map_to_median_range",
+    "paper_scale_yearly_change",
     "write_csvs",
 ]

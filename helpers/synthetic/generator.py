@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import cohort, published, reproduction
+from .. import cohort, published, reproduction, schema
 from .calibration import calibrate_two_groups, map_to_median_range
 from .spec import FIELDS, SyntheticSpec, check_spec
 
 MAX_PLAUSIBLE_DOSE = 2000.0  # µg/24 h; the generator keeps below it (the schema refuses above 3000)
+ANCHOR_NOISE_SD = {7: 0.08, 10: 0.10}  # log scale: a patient's 7- and 10-year dose around their own trend
 
 
 def generate(spec: SyntheticSpec | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -64,9 +65,7 @@ def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
     # Descriptive columns (assumptions, see the data dictionary)
     female = rng.random(n) < np.where(is_ms, spec.ms_female_share, spec.sci_female_share)
     age = np.clip(np.round(rng.normal(np.where(is_ms, spec.ms_age_mean, spec.sci_age_mean), spec.age_sd)), 18, 80)
-    onset = np.round(
-        np.exp(rng.normal(np.log(np.where(is_ms, spec.ms_years_since_onset, spec.sci_years_since_onset)), 0.5)), 1
-    )
+    onset = _draw_onset(np.where(is_ms, spec.ms_years_since_onset, spec.sci_years_since_onset), age, rng)
     level = np.full(n, "", dtype=object)
     ais = np.full(n, "", dtype=object)
     if spec.mode == "calibrated":
@@ -109,6 +108,20 @@ def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
     )
 
 
+def _draw_onset(median, age, rng):
+    """Years from onset to implant: log-normal around the median, redrawn where it would exceed the age at
+    implant or the data contract's 80 years (redraws use the generator only when needed, so a cohort with
+    none keeps its values)."""
+    log_median = np.log(median)
+    onset = np.round(np.exp(rng.normal(log_median, 0.5)), 1)
+    limit = np.minimum(age, schema.MAX_YEARS_SINCE_ONSET)
+    bad = onset > limit
+    while bad.any():
+        onset[bad] = np.round(np.exp(rng.normal(log_median[bad], 0.5)), 1)
+        bad = onset > limit
+    return onset
+
+
 def _draw_anchors(spec: SyntheticSpec, patients: pd.DataFrame, rng):
     """1-year dose and log(dose / 1-year dose) at 7 and 10 years, per patient (NaN past follow-up)."""
     n = len(patients)
@@ -117,8 +130,13 @@ def _draw_anchors(spec: SyntheticSpec, patients: pd.DataFrame, rng):
     fu = patients["followup_years"].to_numpy()
     mu = np.log1p(np.where(is_ms, spec.ms_annual_change_pct, spec.sci_annual_change_pct) / 100)
     slope = rng.normal(mu, spec.slope_sd, n)
-    log7 = 6 * slope + rng.normal(0, 0.08, n)
-    log10 = 9 * slope + rng.normal(0, 0.10, n)
+    log7 = 6 * slope + rng.normal(0, ANCHOR_NOISE_SD[7], n)
+    log10 = 9 * slope + rng.normal(0, ANCHOR_NOISE_SD[10], n)
+    # On the paper's scale: the *mean* ratio at year k is (1 + change)^(k - 1), as the yearly-change parameter
+    # says; a log-normal's mean is exp(variance / 2) above its median. (Calibrated mode rescales the analysed
+    # patients' values anyway; the excluded patients keep these draws.)
+    log7 -= log_variance(spec, 7) / 2
+    log10 -= log_variance(spec, 10) / 2
     d_ref = np.exp(rng.normal(np.log(published.value("dose_ref_median")), spec.dose_ref_log_sd, n))
     if spec.mode == "calibrated":
         a = np.flatnonzero(analysed)
@@ -144,6 +162,17 @@ def _draw_anchors(spec: SyntheticSpec, patients: pd.DataFrame, rng):
     d_ref = np.round(d_ref, 1)
     log10 = np.where(fu >= 10, log10, np.nan)
     return d_ref, np.column_stack([log7, log10])
+
+
+def log_variance(spec: SyntheticSpec, year: int) -> float:
+    """Variance of log(dose / 1-year dose) at year 7 or 10 in the model: the patient's slope and own noise."""
+    return (year - 1) ** 2 * spec.slope_sd**2 + ANCHOR_NOISE_SD[year] ** 2
+
+
+def expected_percent(spec: SyntheticSpec, diagnosis: str, year: int) -> float:
+    """Mean % of the 1-year dose at ``year`` in a simulated cohort (before doses are rounded and bounded)."""
+    change = spec.ms_annual_change_pct if diagnosis == "MS" else spec.sci_annual_change_pct
+    return 100 * (1 + change / 100) ** (year - 1)
 
 
 def _plausible(d_ref, log_anchor) -> bool:
