@@ -17,7 +17,7 @@ spread over the year; follow-up of at least 7 years. Everything the paper does n
 
 from .calibration import calibrate_two_groups, map_to_median_range, paper_scale_yearly_change
 from .files import write_csvs
-from .generator import MAX_PLAUSIBLE_DOSE, expected_percent, generate
+from .generator import MAX_PLAUSIBLE_DOSE, expected_percent, generate, typical_yearly_change
 from .spec import ASSUMPTIONS, FIELDS, SyntheticSpec, check_spec, make_spec
 
 __all__ = [
@@ -32,5 +32,6 @@ __all__ = [
     "make_spec",
     "map_to_median_range",
     "paper_scale_yearly_change",
+    "typical_yearly_change",
     "write_csvs",
 ]
