@@ -24,9 +24,11 @@
 # On the default synthetic cohort the "what the paper did" numbers equal the published ones; the
 # alternatives show what the same data say under other reasonable choices. Because the synthetic data are
 # a model, differences here illustrate *how* a choice can matter, not the size it had in the real cohort.
+# Where the calibrated cohort cannot show a bias (its excluded patients, for example, were drawn like
+# everyone else), the bias is **switched on** in a larger simulated cohort, beside the same cohort without it.
 #
-# **Plan:** 1 selection · 2 missing 10-year data · 3 the reference dose · 4 mean of ratios · 5 several time
-# points and a longitudinal model · 6 power · exercises and discussion.
+# **Plan:** 1 selection and confounding · 2 missing 10-year data · 3 the reference dose · 4 mean of ratios ·
+# 5 several time points and a longitudinal model · 6 power · exercises and discussion.
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -38,12 +40,13 @@ reference_year = 1  # the "initial" dose is the dose at this year after implant
 time_points = [7, 10]  # years at which the dose is compared with the reference
 alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 power_reps = 2000  # Monte Carlo replicates per cell of the power grid
+scenario_n = 1000  # simulated patients per group in each scenario cohort (the biases switched on)
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %% tags=[]
-from IPython.display import Markdown
+from IPython.display import Markdown, display
 
-from helpers import appraisal, cohort, figures, presentation, stats, study, wording
+from helpers import appraisal, cohort, figures, presentation, scenario_effects, stats, study, wording
 
 S = study.start(globals())
 print(S.describe())
@@ -70,6 +73,59 @@ sel = S.masked(
 presentation.show(sel, "Mean % of the reference dose: analysed vs everyone screened", formats=pct_fmt)
 
 # %% [markdown] tags=[]
+# ### Switched on in the synthetic model
+#
+# In the calibrated cohort the excluded patients were drawn like everyone else, so keeping them moves the
+# means only by chance: this cohort cannot show a selection bias. Real exclusions need not be like that.
+# The synthetic model has five labelled mechanisms (*scenarios*, off by default, each a parameter in the
+# data dictionary) that bias the paper's analysis. Below and in sections 2 and 3, each is switched on in a
+# simulated cohort of `scenario_n` patients per group, beside the *default cohort*: the same seed and the
+# same patients, without the mechanism. Each scenario shows what a bias **can** do; its size is our setting,
+# not evidence of its size in the real cohort. Intervals are 95% (or 1 - alpha) confidence intervals.
+
+# %% tags=[]
+scenario_cohorts = scenario_effects.draw_cohorts(scenario_n, seed)
+scenarios = scenario_effects.effects(scenario_cohorts, alpha)
+presentation.save(scenarios, "06_scenarios", S.out)
+scenario_words = scenario_effects.conclusions(scenarios)
+
+
+def show_scenario(name):
+    """The scenario's estimates beside the default cohort's, and what it does to the paper's conclusion."""
+    rows = scenario_effects.display(scenarios.loc[scenarios["scenario"] == name]).drop(columns="scenario")
+    display(presentation.show(rows, name), Markdown(scenario_words[name]))
+
+
+presentation.show(scenario_effects.settings(), "The five scenarios and the settings used here")
+
+# %% [markdown] tags=[]
+# **Exclusion depends on the outcome.** The paper excluded patients with a catheter or pump failure, and its
+# conclusion reads a large rise in SCI as a sign of pump failure. If a rise is what leads to the check that
+# finds (or assumes) the failure, the excluded patients are those whose dose rose most.
+
+# %% tags=[]
+show_scenario("Exclusion depends on the outcome")
+
+# %% [markdown] tags=[]
+# **Survivorship.** The chart review saw only patients still on ITB after 7 years. In this scenario the clinic
+# also implanted patients who stopped earlier (death, explant, lack of effect), more often those whose dose
+# rose faster. The model knows their dose course; a chart review never sees it.
+
+# %% tags=[]
+show_scenario("Survivorship (the whole clinic)")
+
+# %% [markdown] tags=[]
+# ### Who is compared: confounding
+#
+# Table 1 (notebook 1) shows the MS patients older and longer since onset than the SCI patients. If age or
+# time since onset go with a steeper dose rise, part of the MS-SCI difference goes with them rather than with
+# the diagnosis. A regression on log(dose / 1-year dose) with age and years since onset beside the diagnosis
+# compares patients of the same age and time since onset (it can only adjust for what was recorded).
+
+# %% tags=[]
+show_scenario("Confounding by age and time since onset")
+
+# %% [markdown] tags=[]
 # ## 2. Missing 10-year data
 #
 # Everyone was followed 7 years, but not everyone 10: the 10-year means are over fewer patients. If the
@@ -86,6 +142,15 @@ presentation.show(
 )
 
 # %% [markdown] tags=[]
+# In the calibrated cohort (and in the default simulated one) who reaches 10 years is a random draw: the
+# 10-year data are *missing completely at random*, and the two groups above differ only by chance.
+# **Switched on: informative dropout.** Patients whose dose rises faster are less often followed to 10 years
+# (the same share is followed as before).
+
+# %% tags=[]
+show_scenario("Informative dropout before 10 years")
+
+# %% [markdown] tags=[]
 # ## 3. The reference dose
 #
 # Each patient's dose is compared with their dose **after one year**, when titration is taken to be over.
@@ -96,6 +161,18 @@ presentation.show(
 ref_years = sorted({reference_year, 1, 2, 3})
 sens = appraisal.reference_year_sensitivity(S.patients, S.doses, ref_years, time_points)
 presentation.show(sens, "Headline results by reference year", formats={**pct_fmt, "Student p": wording.p_format})
+
+# %% [markdown] tags=[]
+# **Switched on: titration after year 1 and a noisy 1-year dose.** In the calibrated cohort the 1-year dose is
+# exactly on each patient's course. In this scenario the dose still rises after the first year, and the 1-year
+# dose scatters around the dose the patient settles on. Dividing by a dose that is too low, or low by chance,
+# gives a high %; and because the average of 1 / dose is above 1 / (average dose), a noisy denominator pushes
+# a mean of ratios up even when it is right on average. Three analyses of the same cohorts: the paper's mean
+# of ratios, the log-ratio comparison (ratio of geometric means) and an ANCOVA on log dose (log dose at 7
+# years ~ log 1-year dose + diagnosis, statsmodels OLS), which compares the groups at the same 1-year dose.
+
+# %% tags=[]
+show_scenario("Titration after year 1, noisy reference")
 
 # %% [markdown] tags=[]
 # ## 4. Mean of ratios, ratio of means, geometric mean

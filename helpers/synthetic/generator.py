@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import cohort, published, reproduction, schema
+from . import scenarios
 from .calibration import calibrate_two_groups, map_to_median_range
 from .spec import FIELDS, SyntheticSpec, check_spec
 
@@ -21,17 +22,34 @@ ANCHOR_NOISE_SD = {7: 0.08, 10: 0.10}  # log scale: a patient's 7- and 10-year d
 
 def generate(spec: SyntheticSpec | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(patients, doses) for the spec; deterministic for a given spec."""
+    patients, doses, _truth = draw(spec)
+    return patients, doses
+
+
+def draw(spec: SyntheticSpec | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(patients, doses, truth): the chart files and the model's own view of every patient drawn, including
+    those a scenario keeps out of the chart review (:mod:`.scenarios`); deterministic for a given spec."""
     spec = spec or SyntheticSpec()
     check_spec(spec)
     rng = np.random.default_rng(spec.seed)
     for _attempt in range(200):
         patients = _draw_patients(spec, rng)
-        d_ref, log_anchor = _draw_anchors(spec, patients, rng)
-        if spec.mode == "simulation" or _plausible(d_ref, log_anchor):
-            doses = _draw_adjustments(spec, patients, d_ref, log_anchor, rng)
-            if spec.mode == "simulation" or _reproduces_paper(patients, doses):
-                return patients, doses
+        d_ref, anchors, slope = _draw_anchors(spec, patients, rng)
+        if spec.mode == "simulation" or _plausible(d_ref, _censor(anchors, patients)):
+            # scenarios act in simulation mode only; switched off they change nothing and draw nothing
+            drawn = scenarios.apply(spec, patients, d_ref, anchors, slope, rng)
+            doses = _draw_adjustments(
+                spec, drawn.patients, drawn.d_ref, _censor(drawn.anchors, drawn.patients), rng, drawn.ref_shift
+            )
+            if spec.mode == "simulation" or _reproduces_paper(drawn.patients, doses):
+                return drawn.patients, doses, drawn.truth
     raise RuntimeError("no calibrated cohort found in 200 attempts; check the synthetic parameters")
+
+
+def _censor(anchors, patients):
+    """The 10-year log ratio only where follow-up reaches 10 years (NaN otherwise)."""
+    fu = patients["followup_years"].to_numpy()
+    return np.column_stack([anchors[:, 0], np.where(fu >= 10, anchors[:, 1], np.nan)])
 
 
 def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
@@ -123,7 +141,7 @@ def _draw_onset(median, age, rng):
 
 
 def _draw_anchors(spec: SyntheticSpec, patients: pd.DataFrame, rng):
-    """1-year dose and log(dose / 1-year dose) at 7 and 10 years, per patient (NaN past follow-up)."""
+    """1-year dose, log(dose / 1-year dose) at 7 and 10 years (also past follow-up), and the yearly slope."""
     n = len(patients)
     is_ms = (patients["diagnosis"] == "MS").to_numpy()
     analysed = ~patients["excluded"].to_numpy()
@@ -160,8 +178,7 @@ def _draw_anchors(spec: SyntheticSpec, patients: pd.DataFrame, rng):
             with np.errstate(invalid="ignore"):
                 log_k[ms], log_k[sci] = np.log(pct_ms / 100), np.log(pct_sci / 100)
     d_ref = np.round(d_ref, 1)
-    log10 = np.where(fu >= 10, log10, np.nan)
-    return d_ref, np.column_stack([log7, log10])
+    return d_ref, np.column_stack([log7, log10]), slope
 
 
 def log_variance(spec: SyntheticSpec, year: int) -> float:
@@ -211,13 +228,18 @@ def _year_path(log_anchor, fu, years, rng):
     return path
 
 
-def _draw_adjustments(spec: SyntheticSpec, patients, d_ref, log_anchor, rng) -> pd.DataFrame:
-    """One row per dose adjustment, vectorised over patients and years (no per-patient loop)."""
+def _draw_adjustments(spec: SyntheticSpec, patients, d_ref, log_anchor, rng, ref_shift=None) -> pd.DataFrame:
+    """One row per dose adjustment, vectorised over patients and years (no per-patient loop).
+
+    ``ref_shift`` (a scenario): log(charted 1-year dose / settled dose) per patient; later years follow the
+    settled dose, so the charted 1-year dose is off by that much."""
     fu = patients["followup_years"].to_numpy()
     n = len(fu)
     n_years = max(int(np.ceil(fu.max())), 10)
     years = np.arange(n_years + 1)
     path = _year_path(log_anchor, fu, years, rng)
+    if ref_shift is not None:
+        path[:, 1] += ref_shift
 
     # patient-years 1..ceil(follow-up), each with 4-10 adjustments
     last_year = np.ceil(fu).astype(int)
