@@ -232,6 +232,7 @@ def display(table: pd.DataFrame) -> pd.DataFrame:
 
     def fmt(v, lo, hi, unit):
         d = decimals[unit]
+        v, lo, hi = (round(x, d) + 0.0 for x in (v, lo, hi))  # + 0.0: no "-0.00"
         return f"{v:.{d}f} ({lo:.{d}f} to {hi:.{d}f})"
 
     return pd.DataFrame(

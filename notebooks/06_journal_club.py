@@ -28,7 +28,8 @@
 # everyone else), the bias is **switched on** in a larger simulated cohort, beside the same cohort without it.
 #
 # **Plan:** 1 selection and confounding · 2 missing 10-year data · 3 the reference dose · 4 mean of ratios ·
-# 5 several time points and a longitudinal model · 6 power · exercises and discussion.
+# 5 several time points and a longitudinal model · 6 power · 7 what the published numbers fix and leave open ·
+# exercises and discussion.
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -41,12 +42,13 @@ time_points = [7, 10]  # years at which the dose is compared with the reference
 alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 power_reps = 2000  # Monte Carlo replicates per cell of the power grid
 scenario_n = 1000  # simulated patients per group in each scenario cohort (the biases switched on)
+consistency_draws = 2000  # cohorts drawn and calibrated to the paper: what its numbers fix and leave open
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %% tags=[]
 from IPython.display import Markdown, display
 
-from helpers import appraisal, cohort, figures, presentation, scenario_effects, stats, study, wording
+from helpers import appraisal, cohort, consistency, figures, presentation, scenario_effects, stats, study, wording
 
 S = study.start(globals())
 print(S.describe())
@@ -79,8 +81,8 @@ presentation.show(sel, "Mean % of the reference dose: analysed vs everyone scree
 # means only by chance: this cohort cannot show a selection bias. Real exclusions need not be like that.
 # The synthetic model has five labelled mechanisms (*scenarios*, off by default, each a parameter in the
 # data dictionary) that bias the paper's analysis. Below and in sections 2 and 3, each is switched on in a
-# simulated cohort of `scenario_n` patients per group, beside the *default cohort*: the same seed and the
-# same patients, without the mechanism. Each scenario shows what a bias **can** do; its size is our setting,
+# simulated cohort (parameter `scenario_n` patients per group), beside the *default cohort*: the same seed
+# and the same patients, without the mechanism. Each scenario shows what a bias **can** do; its size is our setting,
 # not evidence of its size in the real cohort. Intervals are 95% (or 1 - alpha) confidence intervals.
 
 # %% tags=[]
@@ -96,7 +98,9 @@ def show_scenario(name):
     display(presentation.show(rows, name), Markdown(scenario_words[name]))
 
 
-presentation.show(scenario_effects.settings(), "The five scenarios and the settings used here")
+presentation.show(
+    scenario_effects.settings(), f"The five scenarios and the settings used here ({scenario_n} patients per group)"
+)
 
 # %% [markdown] tags=[]
 # **Exclusion depends on the outcome.** The paper excluded patients with a catheter or pump failure, and its
@@ -280,6 +284,62 @@ Markdown(
     f"at {time_points[0]} years (SDs {sd['MS']:.0f} and {sd['SCI']:.0f}), a study like this one finds it "
     f"in about **{100 * here.iloc[0]:.0f}%** of repetitions. A difference half that size would usually be missed."
 )
+
+# %% [markdown] tags=[]
+# ## 7. What the published numbers fix, and what they leave open
+#
+# The synthetic cohort reproduces the paper's 20 numbers because it was solved to. Many other cohorts would
+# reproduce them too: the paper reports no standard deviations, no SCI count at 10 years and nothing on the
+# shape of the distributions, and each choice for them gives another cohort. Below, cohorts of the paper's
+# size are drawn over seeds and over these unpublished assumptions, each solved onto the published means and
+# Student p-values exactly as the study's own cohort is; those in which every patient's dose stays plausible
+# (35-450% of the 1-year dose, at most 2000 µg/24 h) are kept. This follows the idea of SPRITE (Heathers et
+# al. 2018): reconstruct the samples consistent with reported summaries, and see what they have in common.
+# A quantity with no range over them is **fixed by the paper**; any other is **set by our assumptions**, and
+# its value on the synthetic cohort (here or in notebook 4) says nothing about the real patients.
+
+# %% tags=[]
+consistent = consistency.draw_cohorts(consistency_draws, seed)
+fixed = consistency.ranges(consistent)
+presentation.save(fixed, "06_consistent_cohorts", S.out)
+presentation.show(
+    consistency.assumptions(),
+    f"Unpublished assumptions varied over {consistency_draws} drawn cohorts (each drawn uniformly over its range)",
+    formats={"from": "{:g}", "to": "{:g}"},
+)
+
+# %% tags=[]
+presentation.show(
+    consistency.display(fixed),
+    f"Range over the {fixed['n_cohorts'].iloc[0]} cohorts consistent with the paper (of {consistency_draws} drawn)",
+    formats={"min": consistency.number_format, "median": consistency.number_format, "max": consistency.number_format},
+)
+
+# %% tags=[]
+Markdown(consistency.in_words(fixed))
+
+# %% [markdown] tags=[]
+# The assumed spread ratio alone moves the other tests' p-values in opposite directions, with the published
+# Student p the same in every row:
+
+# %% tags=[]
+by_ratio = consistency.by_sd_ratio(consistent)
+presentation.show(
+    by_ratio,
+    "Median p-value at 7 years over consistent cohorts, by the assumed ratio of the MS to the SCI spread",
+    formats={c: consistency.number_format for c in by_ratio.columns if " p at " in c},
+)
+
+# %% [markdown] tags=[]
+# **Reading it.** The means, Student's p and the 1-year dose median and range are the same in every cohort:
+# they were published. So is Hedges' g at 7 years: it follows from the published p and group sizes and adds
+# nothing (at 10 years it moves with the assumed SCI count). Everything else moves: the Welch, Mann-Whitney and
+# log-ratio p-values, medians, geometric means, the ratio of mean doses and the mixed model's difference in
+# yearly change. On this synthetic cohort these show *how* each method works, not whether the paper's finding
+# holds up; on a clinic's chart data they would be real information. (The mixed-model row is approximated from
+# each patient's line through their 7- and 10-year values rather than refitted for every cohort; on the
+# generator's cohorts the two agree closely. This fast path draws only the 7- and 10-year values, without
+# rounding doses or building dose charts.)
 
 # %% [markdown] tags=[]
 # ## Exercises
