@@ -258,7 +258,13 @@ def conclusions(table: pd.DataFrame) -> dict[str, str]:
     def off(name, i):
         return rows[(name, _ROWS[name][i][0])].default
 
-    gap = on(dr, 2)
+    gap, gap0 = on(dr, 2), off(dr, 2)
+    gap0_row = rows[(dr, _ROWS[dr][2][0])]
+    chance = ", within chance" if gap0_row.default_ci_low < 0 < gap0_row.default_ci_high else ""
+
+    def lower_higher(x):
+        return f"{abs(x):.0f} points {'lower' if x < 0 else 'higher'}"
+
     return {
         ex: f"Excluding the SCI patients whose dose rose most lowers the analysed SCI mean at 7 years to "
         f"{on(ex, 0):.0f}% (with them kept: {on(ex, 1):.0f}%) and widens the MS-SCI difference from {off(ex, 2):.0f} "
@@ -270,9 +276,9 @@ def conclusions(table: pd.DataFrame) -> dict[str, str]:
         "years, not everyone who starts it.",
         dr: f"When patients with a steeper rise leave follow-up earlier, the 10-year MS mean ({on(dr, 0):.0f}%) is "
         f"below the same patients' course ({on(dr, 1):.0f}%, known only in the model). The chart keeps a trace "
-        f"of it: at 7 years, the patients later followed to 10 years are {abs(gap):.0f} points "
-        f"{'lower' if gap < 0 else 'higher'} than the others (default cohort: {off(dr, 2):.0f}). The 10-year "
-        "result then describes the patients who stayed in follow-up.",
+        f"of it: at 7 years, the patients later followed to 10 years are {lower_higher(gap)} than the others "
+        f"(default cohort: {lower_higher(gap0)}{chance}). The 10-year result then describes the patients "
+        "who stayed in follow-up.",
         rf: f"A 1-year dose taken before titration has settled raises every mean of ratios (SCI {off(rf, 0):.0f}% "
         f"becomes {on(rf, 0):.0f}%) and the MS-SCI difference on that scale ({off(rf, 1):.0f} becomes "
         f"{on(rf, 1):.0f} points), while the log-ratio ({off(rf, 2):.2f} and {on(rf, 2):.2f}) and ANCOVA "
