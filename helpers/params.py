@@ -95,6 +95,15 @@ PARAMS: tuple[Param, ...] = (
     Param("min_cell_count", 5, "int", "chart data: counts below this are shown as '<N'", 1, 50),
     Param("show_individuals", False, "bool", "chart data: allow plots of individual patients' doses"),
     Param("power_reps", 2000, "int", "Monte Carlo replicates per cell of the power grid", 100, 200_000),
+    Param("scenario_n", 1000, "int", "simulated patients per group in each scenario cohort (notebook 6)", 50, 100_000),
+    Param(
+        "consistency_draws",
+        2000,
+        "int",
+        "cohorts drawn to see what the published numbers fix (notebook 6)",
+        250,
+        200_000,
+    ),
 )
 BY_NAME = {p.name: p for p in PARAMS}
 DEFAULTS = {p.name: p.default for p in PARAMS}

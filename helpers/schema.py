@@ -19,6 +19,7 @@ from .errors import StudyInputError
 
 MAX_DOSE = 3000.0  # µg/24 h: above any reported ITB maintenance dose; a larger value is a typo or a unit error
 MAX_FOLLOWUP = 60.0
+MAX_YEARS_SINCE_ONSET = 80.0
 MAX_LINES_SHOWN = 25  # a file full of one mistake should not print thousands of lines
 
 TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no")
@@ -64,7 +65,10 @@ PATIENTS = pa.DataFrameSchema(
             float, pa.Check.in_range(0, 100, error="must be from 0 to 100 years"), coerce=True, nullable=True
         ),
         "years_since_onset": pa.Column(
-            float, pa.Check.in_range(0, 80, error="must be from 0 to 80 years"), coerce=True, nullable=True
+            float,
+            pa.Check.in_range(0, MAX_YEARS_SINCE_ONSET, error=f"must be from 0 to {MAX_YEARS_SINCE_ONSET:g} years"),
+            coerce=True,
+            nullable=True,
         ),
         "sci_level": pa.Column(str, _isin(("cervical", "thoracic"), " or empty"), nullable=True),
         "ais_grade": pa.Column(str, _isin(tuple("ABCD"), " or empty"), nullable=True),

@@ -19,9 +19,9 @@
 #
 # The paper's main result: each patient's dose at 7 and 10 years as a **percentage of their own 1-year
 # dose**, averaged per diagnosis (published values just below the parameters). Below, the same analysis on
-# this run's data, with the group means' confidence intervals, and the published Student t-test beside three
-# checks of it that make fewer assumptions. The standard deviations are not published: the synthetic cohort
-# assumes a ratio of the MS to the SCI spread (the parameter `sd_ratio_ms_to_sci`).
+# this run's data, with the group means' confidence intervals, and the published Student t-test beside two
+# tests that make fewer assumptions and an effect size. The standard deviations are not published: the
+# synthetic cohort assumes a ratio of the MS to the SCI spread (the parameter `sd_ratio_ms_to_sci`).
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -95,14 +95,23 @@ fig = figures.time_point_distributions(
 figures.save(fig, "04_percent_at_time_points", S.out)
 
 # %% [markdown]
-# ## MS vs SCI: the published test and three checks of it
+# ## MS vs SCI: the published test, two other tests and an effect size
 #
 # * **Student t** is the test the paper reports; it assumes both groups have the same spread.
 # * **Welch t** drops that assumption: when the two spreads differ, it is the safer reading.
 # * **Mann-Whitney U** compares ranks, so a few very high ratios cannot drive it; its estimate is the chance
 #   that a random MS patient's % is above a random SCI patient's.
-# * **Hedges' g** is the size of the difference in standard deviations, with its confidence interval: about
-#   0.2 is small, 0.5 medium, 0.8 large.
+# * **Hedges' g** is not a test but an effect size: the difference in standard deviations, with its
+#   confidence interval (about 0.2 is small, 0.5 medium, 0.8 large).
+#
+# **What they can and cannot show here.** On a clinic's chart data, Welch and Mann-Whitney (and the log-ratio
+# test of notebook 6) are real information: if they disagreed with Student's t, the conclusion would rest on
+# its assumptions. On the synthetic cohort they cannot check the paper. The paper gives no SDs and no
+# individual values, so the cohort's spread and shape are assumptions (`sd_ratio_ms_to_sci` and the model's
+# shape), and the Welch, Mann-Whitney and log-ratio p-values follow from those assumptions, not from the paper:
+# another assumed SD ratio gives other p-values with the same published means and Student p. Hedges' g at 7
+# years follows from the published p and group sizes and adds nothing new. Notebook 6 (section 7) shows how
+# far each quantity ranges over cohorts consistent with the paper.
 
 # %%
 tests = S.masked(tables.group_tests(pct, time_points, alpha), "n_ms", "n_sci")

@@ -24,9 +24,12 @@
 # On the default synthetic cohort the "what the paper did" numbers equal the published ones; the
 # alternatives show what the same data say under other reasonable choices. Because the synthetic data are
 # a model, differences here illustrate *how* a choice can matter, not the size it had in the real cohort.
+# Where the calibrated cohort cannot show a bias (its excluded patients, for example, were drawn like
+# everyone else), the bias is **switched on** in a larger simulated cohort, beside the same cohort without it.
 #
-# **Plan:** 1 selection · 2 missing 10-year data · 3 the reference dose · 4 mean of ratios · 5 several time
-# points and a longitudinal model · 6 power · exercises and discussion.
+# **Plan:** 1 selection and confounding · 2 missing 10-year data · 3 the reference dose · 4 mean of ratios ·
+# 5 several time points and a longitudinal model · 6 power · 7 what the published numbers fix and leave open ·
+# exercises and discussion.
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -38,12 +41,14 @@ reference_year = 1  # the "initial" dose is the dose at this year after implant
 time_points = [7, 10]  # years at which the dose is compared with the reference
 alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 power_reps = 2000  # Monte Carlo replicates per cell of the power grid
+scenario_n = 1000  # simulated patients per group in each scenario cohort (the biases switched on)
+consistency_draws = 2000  # cohorts drawn and calibrated to the paper: what its numbers fix and leave open
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %% tags=[]
-from IPython.display import Markdown
+from IPython.display import Markdown, display
 
-from helpers import appraisal, cohort, figures, presentation, stats, study, wording
+from helpers import appraisal, cohort, consistency, figures, presentation, scenario_effects, stats, study, wording
 
 S = study.start(globals())
 print(S.describe())
@@ -70,6 +75,61 @@ sel = S.masked(
 presentation.show(sel, "Mean % of the reference dose: analysed vs everyone screened", formats=pct_fmt)
 
 # %% [markdown] tags=[]
+# ### Switched on in the synthetic model
+#
+# In the calibrated cohort the excluded patients were drawn like everyone else, so keeping them moves the
+# means only by chance: this cohort cannot show a selection bias. Real exclusions need not be like that.
+# The synthetic model has five labelled mechanisms (*scenarios*, off by default, each a parameter in the
+# data dictionary) that bias the paper's analysis. Below and in sections 2 and 3, each is switched on in a
+# simulated cohort (parameter `scenario_n` patients per group), beside the *default cohort*: the same seed
+# and the same patients, without the mechanism. Each scenario shows what a bias **can** do; its size is our setting,
+# not evidence of its size in the real cohort. Intervals are 95% (or 1 - alpha) confidence intervals.
+
+# %% tags=[]
+scenario_cohorts = scenario_effects.draw_cohorts(scenario_n, seed)
+scenarios = scenario_effects.effects(scenario_cohorts, alpha)
+presentation.save(scenarios, "06_scenarios", S.out)
+scenario_words = scenario_effects.conclusions(scenarios)
+
+
+def show_scenario(name):
+    """The scenario's estimates beside the default cohort's, and what it does to the paper's conclusion."""
+    rows = scenario_effects.display(scenarios.loc[scenarios["scenario"] == name]).drop(columns="scenario")
+    display(presentation.show(rows, name), Markdown(scenario_words[name]))
+
+
+presentation.show(
+    scenario_effects.settings(), f"The five scenarios and the settings used here ({scenario_n} patients per group)"
+)
+
+# %% [markdown] tags=[]
+# **Exclusion depends on the outcome.** The paper excluded patients with a catheter or pump failure, and its
+# conclusion reads a large rise in SCI as a sign of pump failure. If a rise is what leads to the check that
+# finds (or assumes) the failure, the excluded patients are those whose dose rose most.
+
+# %% tags=[]
+show_scenario("Exclusion depends on the outcome")
+
+# %% [markdown] tags=[]
+# **Survivorship.** The chart review saw only patients still on ITB after 7 years. In this scenario the clinic
+# also implanted patients who stopped earlier (death, explant, lack of effect), more often those whose dose
+# rose faster. The model knows their dose course; a chart review never sees it.
+
+# %% tags=[]
+show_scenario("Survivorship (the whole clinic)")
+
+# %% [markdown] tags=[]
+# ### Who is compared: confounding
+#
+# Table 1 (notebook 1) shows the MS patients older and longer since onset than the SCI patients. If age or
+# time since onset go with a steeper dose rise, part of the MS-SCI difference goes with them rather than with
+# the diagnosis. A regression on log(dose / 1-year dose) with age and years since onset beside the diagnosis
+# compares patients of the same age and time since onset (it can only adjust for what was recorded).
+
+# %% tags=[]
+show_scenario("Confounding by age and time since onset")
+
+# %% [markdown] tags=[]
 # ## 2. Missing 10-year data
 #
 # Everyone was followed 7 years, but not everyone 10: the 10-year means are over fewer patients. If the
@@ -86,6 +146,15 @@ presentation.show(
 )
 
 # %% [markdown] tags=[]
+# In the calibrated cohort (and in the default simulated one) who reaches 10 years is a random draw: the
+# 10-year data are *missing completely at random*, and the two groups above differ only by chance.
+# **Switched on: informative dropout.** Patients whose dose rises faster are less often followed to 10 years
+# (the same share is followed as before).
+
+# %% tags=[]
+show_scenario("Informative dropout before 10 years")
+
+# %% [markdown] tags=[]
 # ## 3. The reference dose
 #
 # Each patient's dose is compared with their dose **after one year**, when titration is taken to be over.
@@ -96,6 +165,18 @@ presentation.show(
 ref_years = sorted({reference_year, 1, 2, 3})
 sens = appraisal.reference_year_sensitivity(S.patients, S.doses, ref_years, time_points)
 presentation.show(sens, "Headline results by reference year", formats={**pct_fmt, "Student p": wording.p_format})
+
+# %% [markdown] tags=[]
+# **Switched on: titration after year 1 and a noisy 1-year dose.** In the calibrated cohort the 1-year dose is
+# exactly on each patient's course. In this scenario the dose still rises after the first year, and the 1-year
+# dose scatters around the dose the patient settles on. Dividing by a dose that is too low, or low by chance,
+# gives a high %; and because the average of 1 / dose is above 1 / (average dose), a noisy denominator pushes
+# a mean of ratios up even when it is right on average. Three analyses of the same cohorts: the paper's mean
+# of ratios, the log-ratio comparison (ratio of geometric means) and an ANCOVA on log dose (log dose at 7
+# years ~ log 1-year dose + diagnosis, statsmodels OLS), which compares the groups at the same 1-year dose.
+
+# %% tags=[]
+show_scenario("Titration after year 1, noisy reference")
 
 # %% [markdown] tags=[]
 # ## 4. Mean of ratios, ratio of means, geometric mean
@@ -205,6 +286,62 @@ Markdown(
 )
 
 # %% [markdown] tags=[]
+# ## 7. What the published numbers fix, and what they leave open
+#
+# The synthetic cohort reproduces the paper's 20 numbers because it was solved to. Many other cohorts would
+# reproduce them too: the paper reports no standard deviations, no SCI count at 10 years and nothing on the
+# shape of the distributions, and each choice for them gives another cohort. Below, cohorts of the paper's
+# size are drawn over seeds and over these unpublished assumptions, each solved onto the published means and
+# Student p-values exactly as the study's own cohort is; those in which every patient's dose stays plausible
+# (35-450% of the 1-year dose, at most 2000 µg/24 h) are kept. This follows the idea of SPRITE (Heathers et
+# al. 2018): reconstruct the samples consistent with reported summaries, and see what they have in common.
+# A quantity with no range over them is **fixed by the paper**; any other is **set by our assumptions**, and
+# its value on the synthetic cohort (here or in notebook 4) says nothing about the real patients.
+
+# %% tags=[]
+consistent = consistency.draw_cohorts(consistency_draws, seed)
+fixed = consistency.ranges(consistent)
+presentation.save(fixed, "06_consistent_cohorts", S.out)
+presentation.show(
+    consistency.assumptions(),
+    f"Unpublished assumptions varied over {consistency_draws} drawn cohorts (each drawn uniformly over its range)",
+    formats={"from": "{:g}", "to": "{:g}"},
+)
+
+# %% tags=[]
+presentation.show(
+    consistency.display(fixed),
+    f"Range over the {fixed['n_cohorts'].iloc[0]} cohorts consistent with the paper (of {consistency_draws} drawn)",
+    formats={"min": consistency.number_format, "median": consistency.number_format, "max": consistency.number_format},
+)
+
+# %% tags=[]
+Markdown(consistency.in_words(fixed))
+
+# %% [markdown] tags=[]
+# The assumed spread ratio alone moves the other tests' p-values in opposite directions, with the published
+# Student p the same in every row:
+
+# %% tags=[]
+by_ratio = consistency.by_sd_ratio(consistent)
+presentation.show(
+    by_ratio,
+    "Median p-value at 7 years over consistent cohorts, by the assumed ratio of the MS to the SCI spread",
+    formats={c: consistency.number_format for c in by_ratio.columns if " p at " in c},
+)
+
+# %% [markdown] tags=[]
+# **Reading it.** The means, Student's p and the 1-year dose median and range are the same in every cohort:
+# they were published. So is Hedges' g at 7 years: it follows from the published p and group sizes and adds
+# nothing (at 10 years it moves with the assumed SCI count). Everything else moves: the Welch, Mann-Whitney and
+# log-ratio p-values, medians, geometric means, the ratio of mean doses and the mixed model's difference in
+# yearly change. On this synthetic cohort these show *how* each method works, not whether the paper's finding
+# holds up; on a clinic's chart data they would be real information. (The mixed-model row is approximated from
+# each patient's line through their 7- and 10-year values rather than refitted for every cohort; on the
+# generator's cohorts the two agree closely. This fast path draws only the 7- and 10-year values, without
+# rounding doses or building dose charts.)
+
+# %% [markdown] tags=[]
 # ## Exercises
 #
 # Try them in pairs; each answer opens with a click.
@@ -213,9 +350,13 @@ Markdown(
 # MS and SCI means still differ? Is p still below 0.05?
 #
 # <details><summary>Answer</summary>
-# The simulated cohort draws from the same model without forcing the published values, so the means move
-# around the published ones from seed to seed, and p varies widely, sometimes above 0.05:
-# with power well below 100% (section 6), a replication of this study can "fail" by chance alone.
+# The simulated cohort draws from the same model without forcing the published values. The model's yearly
+# change is fitted so that a very large simulated cohort gives close to the published means (the data
+# dictionary shows how); a cohort of the paper's size scatters around them from seed to seed, by ten points
+# or more. The MS-SCI difference stays in the same direction in almost every seed, but p moves a lot: most
+# seeds give p < 0.05 at 7 years, fewer at 10 years (fewer patients), and some give p > 0.05. A replication
+# of this study can "fail" by chance alone. How often it does depends on the spread between patients, which
+# the model assumes (`slope_sd`) and the paper does not report.
 # </details>
 #
 # **2.** In section 4, why is the mean of ratios higher than the geometric mean in both groups?

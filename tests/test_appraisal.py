@@ -58,7 +58,9 @@ def test_mixed_model_recovers_the_simulated_yearly_change():
     yearly = yearly.loc[yearly["year"].between(1, 10)]
     table, note = appraisal.mixed_model(yearly, 1, 0.05)
     got = table.set_index("diagnosis")["yearly change %"]
-    assert got["MS"] == pytest.approx(8.0, abs=1.0) and got["SCI"] == pytest.approx(2.0, abs=1.0)
+    # the model on log doses estimates the typical patient's change, a little below the mean-scale parameter
+    for dx in ("MS", "SCI"):
+        assert got[dx] == pytest.approx(synthetic.typical_yearly_change(spec, dx), abs=0.5)
     assert table["MS vs SCI slope p"].iloc[0] < 0.001
     assert "converged: yes" in note
 

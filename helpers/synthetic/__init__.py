@@ -15,20 +15,25 @@ spread over the year; follow-up of at least 7 years. Everything the paper does n
 :class:`SyntheticSpec`, stated in ``data/synthetic/README.md``.
 """
 
-from .calibration import calibrate_two_groups, map_to_median_range
+from .calibration import calibrate_two_groups, map_to_median_range, paper_scale_yearly_change
 from .files import write_csvs
-from .generator import MAX_PLAUSIBLE_DOSE, generate
-from .spec import ASSUMPTIONS, FIELDS, SyntheticSpec, check_spec, make_spec
+from .generator import MAX_PLAUSIBLE_DOSE, draw, expected_percent, generate, typical_yearly_change
+from .spec import ASSUMPTIONS, FIELDS, SCENARIOS, SyntheticSpec, check_spec, make_spec
 
 __all__ = [
     "ASSUMPTIONS",
     "FIELDS",
     "MAX_PLAUSIBLE_DOSE",
+    "SCENARIOS",
     "SyntheticSpec",
     "calibrate_two_groups",
     "check_spec",
+    "draw",
+    "expected_percent",
     "generate",
     "make_spec",
     "map_to_median_range",
+    "paper_scale_yearly_change",
+    "typical_yearly_change",
     "write_csvs",
 ]

@@ -31,3 +31,10 @@ def map_to_median_range(raw, median, lo, hi):
     below = np.log(lo) + (raw - r_lo) / (r_med - r_lo) * (np.log(median) - np.log(lo))
     above = np.log(median) + (raw - r_med) / (r_hi - r_med) * (np.log(hi) - np.log(median))
     return np.exp(np.where(raw <= r_med, below, above))
+
+
+def paper_scale_yearly_change(mean_pct_7y, mean_pct_10y) -> float:
+    """The yearly change (%/year) whose mean-of-ratios course 100 (1 + r)^(k - 1) comes closest to the given
+    mean % at 7 and 10 years: least squares on the log scale, ln(1 + r) = (6 ln m7 + 9 ln m10) / (6² + 9²)."""
+    log7, log10 = np.log(mean_pct_7y / 100), np.log(mean_pct_10y / 100)
+    return float(100 * np.expm1((6 * log7 + 9 * log10) / (6**2 + 9**2)))

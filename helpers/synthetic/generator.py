@@ -11,26 +11,45 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import cohort, published, reproduction
+from .. import cohort, published, reproduction, schema
+from . import scenarios
 from .calibration import calibrate_two_groups, map_to_median_range
 from .spec import FIELDS, SyntheticSpec, check_spec
 
 MAX_PLAUSIBLE_DOSE = 2000.0  # µg/24 h; the generator keeps below it (the schema refuses above 3000)
+ANCHOR_NOISE_SD = {7: 0.08, 10: 0.10}  # log scale: a patient's 7- and 10-year dose around their own trend
 
 
 def generate(spec: SyntheticSpec | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(patients, doses) for the spec; deterministic for a given spec."""
+    patients, doses, _truth = draw(spec)
+    return patients, doses
+
+
+def draw(spec: SyntheticSpec | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(patients, doses, truth): the chart files and the model's own view of every patient drawn, including
+    those a scenario keeps out of the chart review (:mod:`.scenarios`); deterministic for a given spec."""
     spec = spec or SyntheticSpec()
     check_spec(spec)
     rng = np.random.default_rng(spec.seed)
     for _attempt in range(200):
         patients = _draw_patients(spec, rng)
-        d_ref, log_anchor = _draw_anchors(spec, patients, rng)
-        if spec.mode == "simulation" or _plausible(d_ref, log_anchor):
-            doses = _draw_adjustments(spec, patients, d_ref, log_anchor, rng)
-            if spec.mode == "simulation" or _reproduces_paper(patients, doses):
-                return patients, doses
+        d_ref, anchors, slope = _draw_anchors(spec, patients, rng)
+        if spec.mode == "simulation" or _plausible(d_ref, _censor(anchors, patients)):
+            # scenarios act in simulation mode only; switched off they change nothing and draw nothing
+            drawn = scenarios.apply(spec, patients, d_ref, anchors, slope, rng)
+            doses = _draw_adjustments(
+                spec, drawn.patients, drawn.d_ref, _censor(drawn.anchors, drawn.patients), rng, drawn.ref_shift
+            )
+            if spec.mode == "simulation" or _reproduces_paper(drawn.patients, doses):
+                return drawn.patients, doses, drawn.truth
     raise RuntimeError("no calibrated cohort found in 200 attempts; check the synthetic parameters")
+
+
+def _censor(anchors, patients):
+    """The 10-year log ratio only where follow-up reaches 10 years (NaN otherwise)."""
+    fu = patients["followup_years"].to_numpy()
+    return np.column_stack([anchors[:, 0], np.where(fu >= 10, anchors[:, 1], np.nan)])
 
 
 def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
@@ -64,9 +83,7 @@ def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
     # Descriptive columns (assumptions, see the data dictionary)
     female = rng.random(n) < np.where(is_ms, spec.ms_female_share, spec.sci_female_share)
     age = np.clip(np.round(rng.normal(np.where(is_ms, spec.ms_age_mean, spec.sci_age_mean), spec.age_sd)), 18, 80)
-    onset = np.round(
-        np.exp(rng.normal(np.log(np.where(is_ms, spec.ms_years_since_onset, spec.sci_years_since_onset)), 0.5)), 1
-    )
+    onset = _draw_onset(np.where(is_ms, spec.ms_years_since_onset, spec.sci_years_since_onset), age, rng)
     level = np.full(n, "", dtype=object)
     ais = np.full(n, "", dtype=object)
     if spec.mode == "calibrated":
@@ -109,16 +126,35 @@ def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
     )
 
 
+def _draw_onset(median, age, rng):
+    """Years from onset to implant: log-normal around the median, redrawn where it would exceed the age at
+    implant or the data contract's 80 years (redraws use the generator only when needed, so a cohort with
+    none keeps its values)."""
+    log_median = np.log(median)
+    onset = np.round(np.exp(rng.normal(log_median, 0.5)), 1)
+    limit = np.minimum(age, schema.MAX_YEARS_SINCE_ONSET)
+    bad = onset > limit
+    while bad.any():
+        onset[bad] = np.round(np.exp(rng.normal(log_median[bad], 0.5)), 1)
+        bad = onset > limit
+    return onset
+
+
 def _draw_anchors(spec: SyntheticSpec, patients: pd.DataFrame, rng):
-    """1-year dose and log(dose / 1-year dose) at 7 and 10 years, per patient (NaN past follow-up)."""
+    """1-year dose, log(dose / 1-year dose) at 7 and 10 years (also past follow-up), and the yearly slope."""
     n = len(patients)
     is_ms = (patients["diagnosis"] == "MS").to_numpy()
     analysed = ~patients["excluded"].to_numpy()
     fu = patients["followup_years"].to_numpy()
     mu = np.log1p(np.where(is_ms, spec.ms_annual_change_pct, spec.sci_annual_change_pct) / 100)
     slope = rng.normal(mu, spec.slope_sd, n)
-    log7 = 6 * slope + rng.normal(0, 0.08, n)
-    log10 = 9 * slope + rng.normal(0, 0.10, n)
+    log7 = 6 * slope + rng.normal(0, ANCHOR_NOISE_SD[7], n)
+    log10 = 9 * slope + rng.normal(0, ANCHOR_NOISE_SD[10], n)
+    # On the paper's scale: the *mean* ratio at year k is (1 + change)^(k - 1), as the yearly-change parameter
+    # says; a log-normal's mean is exp(variance / 2) above its median. (Calibrated mode rescales the analysed
+    # patients' values anyway; the excluded patients keep these draws.)
+    log7 -= log_variance(spec, 7) / 2
+    log10 -= log_variance(spec, 10) / 2
     d_ref = np.exp(rng.normal(np.log(published.value("dose_ref_median")), spec.dose_ref_log_sd, n))
     if spec.mode == "calibrated":
         a = np.flatnonzero(analysed)
@@ -142,8 +178,28 @@ def _draw_anchors(spec: SyntheticSpec, patients: pd.DataFrame, rng):
             with np.errstate(invalid="ignore"):
                 log_k[ms], log_k[sci] = np.log(pct_ms / 100), np.log(pct_sci / 100)
     d_ref = np.round(d_ref, 1)
-    log10 = np.where(fu >= 10, log10, np.nan)
-    return d_ref, np.column_stack([log7, log10])
+    return d_ref, np.column_stack([log7, log10]), slope
+
+
+def log_variance(spec: SyntheticSpec, year: int) -> float:
+    """Variance of log(dose / 1-year dose) at year 7 or 10 in the model: the patient's slope and own noise."""
+    return (year - 1) ** 2 * spec.slope_sd**2 + ANCHOR_NOISE_SD[year] ** 2
+
+
+def expected_percent(spec: SyntheticSpec, diagnosis: str, year: int) -> float:
+    """Mean % of the 1-year dose at ``year`` in a simulated cohort (before doses are rounded and bounded)."""
+    change = spec.ms_annual_change_pct if diagnosis == "MS" else spec.sci_annual_change_pct
+    return 100 * (1 + change / 100) ** (year - 1)
+
+
+def typical_yearly_change(spec: SyntheticSpec, diagnosis: str) -> float:
+    """The typical (median) patient's yearly change in % implied by the model: a least-squares line through
+    the median log ratios at 7 and 10 years. It is below the mean-scale parameter (the log-normal's mean lies
+    above its median); a model on log doses, such as the mixed model of notebook 6, estimates this one."""
+    change = spec.ms_annual_change_pct if diagnosis == "MS" else spec.sci_annual_change_pct
+    mu = np.log1p(change / 100)
+    m7, m10 = 6 * mu - log_variance(spec, 7) / 2, 9 * mu - log_variance(spec, 10) / 2
+    return float(100 * np.expm1((6 * m7 + 9 * m10) / (6**2 + 9**2)))
 
 
 def _plausible(d_ref, log_anchor) -> bool:
@@ -172,13 +228,18 @@ def _year_path(log_anchor, fu, years, rng):
     return path
 
 
-def _draw_adjustments(spec: SyntheticSpec, patients, d_ref, log_anchor, rng) -> pd.DataFrame:
-    """One row per dose adjustment, vectorised over patients and years (no per-patient loop)."""
+def _draw_adjustments(spec: SyntheticSpec, patients, d_ref, log_anchor, rng, ref_shift=None) -> pd.DataFrame:
+    """One row per dose adjustment, vectorised over patients and years (no per-patient loop).
+
+    ``ref_shift`` (a scenario): log(charted 1-year dose / settled dose) per patient; later years follow the
+    settled dose, so the charted 1-year dose is off by that much."""
     fu = patients["followup_years"].to_numpy()
     n = len(fu)
     n_years = max(int(np.ceil(fu.max())), 10)
     years = np.arange(n_years + 1)
     path = _year_path(log_anchor, fu, years, rng)
+    if ref_shift is not None:
+        path[:, 1] += ref_shift
 
     # patient-years 1..ceil(follow-up), each with 4-10 adjustments
     last_year = np.ceil(fu).astype(int)

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import published
 from ..errors import StudyInputError
+from . import scenarios
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,10 @@ class SyntheticSpec:
     n_excluded_ms: int = 4  # diagnosis of the excluded patients
     n_excluded_pump_failure: int = 5  # the other excluded had a factor aggravating spasticity
     sd_ratio_ms_to_sci: float = 2.0  # SD of the % dose in MS relative to SCI (the paper gives no SDs)
-    ms_annual_change_pct: float = 7.6  # simulation: typical yearly dose change; 7.6 %/y ~ 194 % at 10 y
-    sci_annual_change_pct: float = 2.1  # simulation: 2.1 %/y ~ 121 % at 10 y
+    # yearly change of the *mean* % of the 1-year dose (the paper's scale): mean % at year k = 100 (1 + r)^(k-1);
+    # fitted to the published means (calibration.paper_scale_yearly_change, rounded): MS 156/195, SCI 113/121
+    ms_annual_change_pct: float = 7.7
+    sci_annual_change_pct: float = 2.1
     slope_sd: float = 0.05  # between-patient SD of the yearly log dose change (simulation)
     dose_ref_log_sd: float = 0.75  # spread of the 1-year dose (simulation; log scale)
     ms_female_share: float = 0.65
@@ -45,6 +48,17 @@ class SyntheticSpec:
     sci_years_since_onset: float = 6.0  # median years from injury to implant
     max_followup_years: float = 15.0
     sci_ais_bcd: tuple[int, int, int] = field(default=(3, 4, 5))  # AIS B, C, D of the 12 published "B-D"
+    # --- scenarios (simulation mode only, off by default): labelled mechanisms that bias the paper's
+    #     analysis, switched on to show what a bias can do (helpers/synthetic/scenarios.py)
+    sci_surge_exclusion_pct: float = 0.0  # SCI dose at 7 y above this % of the 1-year dose: excluded as
+    #                                       pump failure (exclusion depends on the outcome); 0: off
+    early_stop_share: float = 0.0  # survivorship: share of implanted patients who stopped ITB before 7 y
+    early_stop_link: float = 1.0  # log-odds of stopping early per SD of the patient's yearly dose change
+    dropout_link: float = 0.0  # log-odds of follow-up ending before 10 y per SD of the yearly dose change
+    titration_after_year1_pct: float = 0.0  # the dose still rises this much on average after the 1-year dose
+    reference_noise_log_sd: float = 0.0  # scatter of the 1-year dose around the settled dose (log scale)
+    age_change_pct_per_10y: float = 0.0  # confounding: yearly change higher by this per 10 years of age
+    onset_change_pct_per_10y: float = 0.0  # ... and per 10 years since onset (both around the cohort mean)
 
     @property
     def n_analysed(self) -> int:
@@ -68,6 +82,7 @@ ASSUMPTIONS = (
     "sci_ais_bcd",
 )
 _STRUCTURE = ("n_ms", "n_sci", "n_excluded")
+SCENARIOS = tuple(scenarios.FIELDS)
 
 
 def make_spec(mode: str = "calibrated", seed: int = 2019, overrides: dict | None = None) -> SyntheticSpec:
@@ -104,6 +119,11 @@ def check_spec(spec: SyntheticSpec) -> None:
                     f"parameter 'synthetic.{name}': the calibrated cohort has the published "
                     f"{FIELDS[name].default}; change it with synthetic_mode: simulation"
                 )
+        for name in scenarios.switched_on(spec):
+            p.append(
+                f"parameter 'synthetic.{name}': a scenario of the synthetic model, off in the calibrated cohort "
+                "(which reproduces the paper); switch it on with synthetic_mode: simulation"
+            )
     ints = {
         "n_ms": (2, 1_000_000),
         "n_sci": (2, 1_000_000),
@@ -131,6 +151,7 @@ def check_spec(spec: SyntheticSpec) -> None:
         "sci_years_since_onset": (0.5, 50),
         "max_followup_years": (10.5, 40),
     }
+    reals |= {name: (lo, hi) for name, (_off, lo, hi) in scenarios.FIELDS.items()}
     for name, (lo, hi) in reals.items():
         v = getattr(spec, name)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
