@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import colophon, params, published
+from .. import colophon, params, published, wording
 
 TEMPLATES = Path(__file__).parent / "templates"
 NOTEBOOK_LINK = re.compile(r'href="([0-9]{2}_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
@@ -102,6 +102,14 @@ def _num(v, fmt="{:.0f}") -> str:
         return str(v)
 
 
+def _p_text(v) -> str:
+    """'p = 0.004' or 'p < 0.001' from a CSV cell."""
+    try:
+        return wording.p_text(float(v))
+    except (TypeError, ValueError):
+        return f"p = {v}"
+
+
 @functools.cache
 def _pages_env():
     import jinja2
@@ -169,7 +177,7 @@ def index_page(build: Path, pages, plan: dict, record: dict) -> str:
         headline=[
             {**r, "mean": _num(r["mean"]), "ci_low": _num(r["ci_low"]), "ci_high": _num(r["ci_high"])} for r in summary
         ],
-        tests=[{**r, "estimate": _num(r["estimate"]), "p": f"p = {_num(r['p'], '{:.3f}')}"} for r in tests],
+        tests=[{**r, "estimate": _num(r["estimate"]), "p": _p_text(r["p"])} for r in tests],
         matched=sum(r["matches"] == "True" for r in repro),
         reproduction=[{**r, "matches": "✓ yes" if r["matches"] == "True" else "✗ no"} for r in repro],
         pages=pages,
