@@ -97,11 +97,11 @@ figures.save(fig, "04_percent_at_time_points", S.out)
 # %% [markdown]
 # ## MS vs SCI: the published test and three checks of it
 #
-# * **Student t** is the test the paper reports; it assumes both groups have the same spread.
-# * **Welch t** drops that assumption: when the two spreads differ, it is the safer reading.
-# * **Mann-Whitney U** compares ranks, so a few very high ratios cannot drive it; its estimate is the chance
+# * **Student t** ([Student 1908](05_reproduction.ipynb#ref-student1908)) is the test the paper reports; it assumes both groups have the same spread.
+# * **Welch t** ([Welch 1947](05_reproduction.ipynb#ref-welch1947)) drops that assumption: when the two spreads differ, it is the safer reading.
+# * **Mann-Whitney U** ([Mann & Whitney 1947](05_reproduction.ipynb#ref-mann1947)) compares ranks, so a few very high ratios cannot drive it; its estimate is the chance
 #   that a random MS patient's % is above a random SCI patient's.
-# * **Hedges' g** is the size of the difference in standard deviations, with its confidence interval: about
+# * **Hedges' g** ([Hedges 1981](05_reproduction.ipynb#ref-hedges1981)) is the size of the difference in standard deviations, with its confidence interval: about
 #   0.2 is small, 0.5 medium, 0.8 large.
 
 # %%

@@ -43,7 +43,7 @@ min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 # %% tags=[]
 from IPython.display import Markdown
 
-from helpers import appraisal, cohort, figures, presentation, stats, study, wording
+from helpers import appraisal, cohort, figures, presentation, references, stats, study, wording
 
 S = study.start(globals())
 print(S.describe())
@@ -136,7 +136,7 @@ presentation.show(
 # ## 5. Several time points, and a model that uses every year
 #
 # The paper tests at 7 *and* at 10 years, on largely the same patients. Two tests give two chances of a
-# false positive; the usual corrections:
+# false positive; the usual corrections (Holm's, [Holm 1979](#ref-holm1979), and Bonferroni's):
 
 # %% tags=[]
 res = cohort.headline_numbers(S.patients, S.doses, reference_year, time_points)
@@ -146,7 +146,8 @@ presentation.show(
 )
 
 # %% [markdown] tags=[]
-# Two snapshots also throw most of the chart away. A **linear mixed model** uses every yearly dose of every
+# Two snapshots also throw most of the chart away. A **linear mixed model**
+# ([Laird & Ware 1982](#ref-laird1982)) uses every yearly dose of every
 # patient: log(dose / reference dose) changes linearly with the years since the reference, at a rate that
 # differs by diagnosis, with each patient allowed their own starting level and rate (random intercept and
 # slope). Patients without a 10-year dose still inform the rate, and a single question replaces two tests:
@@ -174,7 +175,8 @@ presentation.show(
 # A Monte Carlo simulation: many imaginary studies are drawn with normally distributed percentages, the
 # group SDs of this run's data at the first time point, and a range of true MS-SCI differences and cohort
 # sizes (MS:SCI as in the paper). Each is tested with Student's t; power is the share that finds the
-# difference. All replicates of a cell are one array operation (`helpers.stats.simulate_power`).
+# difference. In an underpowered study, a difference that does reach significance tends to overstate the
+# true one ([Button et al. 2013](#ref-button2013); [Gelman & Carlin 2014](#ref-gelman2014)). All replicates of a cell are one array operation (`helpers.stats.simulate_power`).
 
 # %% tags=[]
 first = pct.loc[pct["year"] == time_points[0]]
@@ -250,3 +252,8 @@ Markdown(
 #   data would tell them apart?
 # * Does "the SCI dose is stable" mean SCI patients need fewer visits? What else drives visit frequency?
 # * How would you design a prospective study of the same question?
+#
+# ## References
+
+# %% tags=[]
+references.section("skoog2019", "holm1979", "laird1982", "button2013", "gelman2014")
