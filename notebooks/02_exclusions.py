@@ -75,7 +75,7 @@ figures.save(fig, "02_flow_diagram", S.out)
 # %% tags=[]
 flow_shown = S.masked(flow, "n")
 presentation.save(flow_shown, "02_flow_counts", S.out)
-presentation.show(flow_shown, "Patients at each stage")
+presentation.show(flow_shown, "02_flow_counts")
 
 # %% [markdown] tags=[]
 # **Why it matters.** Every exclusion and every patient lost before 10 years changes who the means

@@ -58,7 +58,8 @@ summary = S.masked(tables.group_summary(pct, time_points, alpha), "n")
 presentation.save(summary, "04_percent_of_reference_by_group", S.out)
 presentation.show(
     summary,
-    f"Dose as % of the {reference_year}-year dose: mean, SD and {100 * (1 - alpha):g}% CI",
+    "04_percent_of_reference_by_group",
+    params=S.params,
     formats={
         "n": "{:.0f}",
         "mean": "{:.0f}",
@@ -83,7 +84,7 @@ by_year = stats.summary(yearly, "pct", by=("diagnosis", "year"), alpha=alpha)
 fig = figures.trajectories(
     yearly, by_year, reference_year, time_points, show_individuals=S.show_individuals, alpha=alpha, count=S.shown_count
 )
-figures.save(fig, "04_trajectories_percent_of_reference", S.out)
+figures.save(fig, "04_trajectories_percent_of_reference", S.out, S.params)
 
 # %% [markdown]
 # ## The distributions at each time point
@@ -92,7 +93,7 @@ figures.save(fig, "04_trajectories_percent_of_reference", S.out)
 fig = figures.time_point_distributions(
     pct, time_points, reference_year, show_points=S.show_individuals, count=S.shown_count
 )
-figures.save(fig, "04_percent_at_time_points", S.out)
+figures.save(fig, "04_percent_at_time_points", S.out, S.params)
 
 # %% [markdown]
 # ## MS vs SCI: the published test and three checks of it
@@ -109,7 +110,8 @@ tests = S.masked(tables.group_tests(pct, time_points, alpha), "n_ms", "n_sci")
 presentation.save(tests, "04_group_tests", S.out)
 presentation.show(
     tests,
-    f"MS vs SCI at each time point ({100 * (1 - alpha):g}% CIs)",
+    "04_group_tests",
+    params=S.params,
     formats={
         "statistic": "{:.2f}",
         "dof": "{:.1f}",
@@ -127,9 +129,12 @@ from IPython.display import Markdown
 
 Markdown(wording.tests_in_words(tests, alpha))
 
+# %%
+S.text(
+    "**Reading {tab[04_group_tests]}.** The tests say whether the two groups' dose changes differ and by how "
+    "much; they cannot say *why*: a progressing disease, a tolerance to baclofen, or differences in who stays on "
+    "ITB for 10 years. The journal-club notebook ([6](06_journal_club.ipynb)) takes up these questions."
+)
+
 # %% [markdown]
-# **Reading it.** The tests say whether the two groups' dose changes differ and by how much; they cannot
-# say *why*: a progressing disease, a tolerance to baclofen, or differences in who stays on ITB for 10
-# years. The journal-club notebook ([6](06_journal_club.ipynb)) takes up these questions.
-#
 # Next: [5. The paper beside this run](05_reproduction.ipynb).

@@ -53,7 +53,7 @@ print(f"{int(repro['matches'].sum())} of {len(repro)} published numbers reproduc
 # %% tags=[]
 presentation.show(
     repro.assign(matches=repro["matches"].map({True: "yes", False: "no"})),
-    "Published (Skoog & Hedman 2019) and reproduced",
+    "reproduction",
 )
 
 # %% [markdown] tags=[]
@@ -73,10 +73,10 @@ presentation.show(
 # scipy.
 
 # %% tags=[]
-presentation.show(colophon.table(S.params, S.source), "Run")
+presentation.show(colophon.table(S.params, S.source), "05_run")
 
 # %% tags=[]
-presentation.show(colophon.versions(), "Software")
+presentation.show(colophon.versions(), "05_software")
 
 # %% [markdown] tags=[]
 # ## References

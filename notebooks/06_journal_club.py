@@ -67,7 +67,7 @@ pct_fmt = dict.fromkeys(
 sel = S.masked(
     appraisal.selection_effect(S.patients, S.doses, reference_year, time_points), "n_analysed", "n_all_screened"
 )
-presentation.show(sel, "Mean % of the reference dose: analysed vs everyone screened", formats=pct_fmt)
+presentation.show(sel, "06_selection_effect", formats=pct_fmt)
 
 # %% [markdown] tags=[]
 # ## 2. Missing 10-year data
@@ -81,7 +81,8 @@ presentation.show(sel, "Mean % of the reference dose: analysed vs everyone scree
 comp = S.masked(appraisal.completers(pct, time_points), "n")
 presentation.show(
     comp,
-    f"% at {time_points[0]} years, by whether the patient was followed to {time_points[-1]} years",
+    "06_completers",
+    params=S.params,
     formats={c: "{:.0f}" for c in comp.columns if c.startswith("mean")},
 )
 
@@ -95,7 +96,7 @@ presentation.show(
 # %% tags=[]
 ref_years = sorted({reference_year, 1, 2, 3})
 sens = appraisal.reference_year_sensitivity(S.patients, S.doses, ref_years, time_points)
-presentation.show(sens, "Headline results by reference year", formats={**pct_fmt, "Student p": wording.p_format})
+presentation.show(sens, "06_reference_year_sensitivity", formats={**pct_fmt, "Student p": wording.p_format})
 
 # %% [markdown] tags=[]
 # ## 4. Mean of ratios, ratio of means, geometric mean
@@ -109,7 +110,7 @@ presentation.show(sens, "Headline results by reference year", formats={**pct_fmt
 rm = S.masked(appraisal.ratio_measures(pct, time_points), "n")
 presentation.show(
     rm,
-    "Four summaries of the dose change (% of the reference dose)",
+    "06_ratio_measures",
     formats={c: "{:.0f}" for c in rm.columns if c.endswith("%")},
 )
 
@@ -122,7 +123,8 @@ presentation.show(
 lr = S.masked(appraisal.log_ratio_tests(pct, time_points, alpha), "n")
 presentation.show(
     lr,
-    f"Geometric mean % with {100 * (1 - alpha):g}% CI, and MS vs SCI p on the log scale",
+    "06_log_ratio_tests",
+    params=S.params,
     formats={
         "geometric_mean_pct": "{:.0f}",
         "gm_ci_low": "{:.0f}",
@@ -141,9 +143,7 @@ presentation.show(
 # %% tags=[]
 res = cohort.headline_numbers(S.patients, S.doses, reference_year, time_points)
 mt = appraisal.multiple_testing({f"MS vs SCI at {k} years": res[f"p_{k}y"] for k in time_points})
-presentation.show(
-    mt, "Adjusting for two time points", formats=dict.fromkeys(("p", "p Holm", "p Bonferroni"), wording.p_format)
-)
+presentation.show(mt, "06_multiple_testing", formats=dict.fromkeys(("p", "p Holm", "p Bonferroni"), wording.p_format))
 
 # %% [markdown] tags=[]
 # Two snapshots also throw most of the chart away. A **linear mixed model**
@@ -158,7 +158,8 @@ mm, note = appraisal.mixed_model(yearly, reference_year, alpha)
 print(note)
 presentation.show(
     mm,
-    f"Mixed model: yearly dose change by diagnosis ({100 * (1 - alpha):g}% CI)",
+    "06_mixed_model",
+    params=S.params,
     formats={
         "yearly change %": "{:.1f}",
         "CI low": "{:.1f}",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import colophon, params, published, wording
+from .. import captions, colophon, params, published, wording
 
 TEMPLATES = Path(__file__).parent / "templates"
 NOTEBOOK_LINK = re.compile(r'href="([0-9]{2}_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
@@ -160,18 +160,20 @@ def index_page(build: Path, pages, plan: dict, record: dict) -> str:
             {"parameter": "data_dir", "value": "(your data folder)", "note": "changed"}
         ]
 
-    def figure(stem: str, alt: str):
-        return {"file": f"{stem}.png", "alt": alt} if (figures_dir / f"{stem}.png").exists() else None
+    def figure(stem: str):
+        if not (figures_dir / f"{stem}.png").exists():
+            return None
+        label, caption, alt = captions.figure(stem, values)
+        return {"file": f"{stem}.png", "alt": alt, "caption": caption, "label": label}
 
     return render(
         "index.html.j2",
         doi=published.DOI,
         run_name=plan["name"] if plan["named"] else None,
         source=source,
-        flow=figure("02_flow_diagram", "Flow diagram from screened to analysed patients"),
-        trajectories=figure(
-            "04_trajectories_percent_of_reference", "Dose over time as % of the 1-year dose, by diagnosis"
-        ),
+        flow=figure("02_flow_diagram"),
+        trajectories=figure("04_trajectories_percent_of_reference"),
+        reproduction_caption=captions.table("reproduction", values),
         reference_year=values["reference_year"],
         ci_level=f"{100 * (1 - values['alpha']):g}",
         headline=[
