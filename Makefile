@@ -42,6 +42,9 @@ study: $(STAMP) ## run the whole study: data, notebooks, figures, tables and HTM
 lab: $(STAMP) ## JupyterLab on a working copy of the notebooks in outputs/lab/ (FRESH=1: a new copy); notebooks/ stays as committed
 	$(PY) -m helpers.build.lab $(if $(FRESH),--fresh)
 
+handout: $(STAMP) ## PDFs to hand out, printed by Chromium from outputs/html/ (run make study first): outputs/handout/
+	$(PY) -m helpers.build.handout
+
 test: $(STAMP) ## the test gate, in parallel: unit, end-to-end, browser tests and nbval on every notebook
 	$(PY) -m pytest -n auto --dist loadgroup tests notebooks --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
