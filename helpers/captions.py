@@ -13,8 +13,8 @@ position): ``"NN_name": "Caption."`` in ``TABLES``, or ``"NN_name": ("Caption.",
 in ``FIGURES``. The name is the output's file name (``tables/NN_name.csv``, ``figures/NN_name.png``) or, for a
 table that is only shown, a name of the same form. A caption may use the run's ``{reference_year}`` (or
 ``{reference_years}``: "1 year", "2 years"), ``{ci}`` (the confidence level, e.g. 95), ``{first}`` and
-``{last}`` (the first and last time points); a test checks that every table and figure the notebooks show is
-registered and numbered in order.
+``{last}`` (the first and last time points) and ``{time_points}`` ("7 and 10"); a test checks that every
+table and figure the notebooks show is registered and numbered in order.
 """
 
 from __future__ import annotations
@@ -66,13 +66,13 @@ FIGURES: dict[str, tuple[str, str]] = {
         "Dashed line: the {reference_year}-year dose (100%).",
         "Two line charts, MS on the left and SCI on the right, of the dose as a percentage of the "
         "{reference_year}-year dose by year since implant: the group mean with its confidence band, and "
-        "at {first} and {last} years the mean's value and number of patients written above it; a dashed "
+        "at {time_points} years the mean's value and number of patients written above it; a dashed "
         "line marks 100%.",
     ),
     "04_percent_at_time_points": (
-        "Dose at {first} and {last} years as % of the {reference_year}-year dose: box plots by diagnosis, "
+        "Dose at {time_points} years as % of the {reference_year}-year dose: box plots by diagnosis, "
         "each patient as a point where shown.",
-        "Box plots of the dose as a percentage of the {reference_year}-year dose at {first} and {last} "
+        "Box plots of the dose as a percentage of the {reference_year}-year dose at {time_points} "
         "years, MS beside SCI at each time point, with the number of patients under each; a dashed line "
         "marks 100%.",
     ),
@@ -116,6 +116,7 @@ def _fill(template: str, name: str, values: dict | None) -> str:
         ci=f"{100 * (1 - values['alpha']):g}",
         first=points[0],
         last=points[-1],
+        time_points=" and ".join(", ".join(map(str, points)).rsplit(", ", 1)),  # "7", "7 and 10", "5, 7 and 10"
     )
 
 

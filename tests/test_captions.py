@@ -64,6 +64,7 @@ def test_captions_use_the_run_parameters_and_refuse_unknown_names():
     assert captions.table("04_group_tests", run).endswith("(99% CIs).")
     label, text, alt = captions.figure("04_percent_at_time_points", run)
     assert label == "Figure 5" and "at 5 and 8 years as % of the 2-year dose" in text and "5 and 8 years" in alt
+    assert "Dose at 7 years as" in captions.figure("04_percent_at_time_points", {**run, "time_points": [7]})[1]
     assert captions.table("03_reference_dose_median_range", run).startswith("Table 4. Dose 2 years after")
     # a name may be a figure and a table (the figure's numbers as CSV): each has its own number
     assert captions.label("Figure", "03_adjustments_per_year") == "Figure 3"
