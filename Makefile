@@ -11,11 +11,11 @@ UV := $(VENV)/bin/uv
 UV_VERSION := $(shell sed -n 's/^uv==//p' requirements.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv study test lint format bench data clean-runs
+.PHONY: help venv study test lint format bench data clean-runs lab handout
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
-	@echo "  options: make study PARAMS=params/NAME.yaml   make study DATA=path/to/chart-data   make venv PYTHON=/usr/bin/python3"
+	@echo "  options: make study PARAMS=params/NAME.yaml   make study DATA=path/to/chart-data   make venv PYTHON=/usr/bin/python3   make lab FRESH=1"
 
 # The venv is (re)built only when it is missing or the pins or the package declaration changed since.
 $(STAMP): requirements.txt pyproject.toml
@@ -38,6 +38,12 @@ data: $(STAMP) ## regenerate data/synthetic/ from the seeded generator
 study: $(STAMP) ## run the whole study: data, notebooks, figures, tables and HTML in outputs/
 	$(PY) -m helpers.synthetic
 	$(PY) -m helpers.build.run $(if $(PARAMS),--params $(PARAMS)) $(if $(DATA),--data $(DATA))
+
+lab: $(STAMP) ## JupyterLab on a working copy of the notebooks in outputs/lab/ (FRESH=1: a new copy); notebooks/ stays as committed
+	$(PY) -m helpers.build.lab $(if $(FRESH),--fresh)
+
+handout: $(STAMP) ## PDFs to hand out, printed by Chromium from outputs/html/ (run make study first): outputs/handout/
+	$(PY) -m helpers.build.handout
 
 test: $(STAMP) ## the test gate, in parallel: unit, end-to-end, browser tests and nbval on every notebook
 	$(PY) -m pytest -n auto --dist loadgroup tests notebooks --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg

@@ -22,7 +22,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.patches import FancyBboxPatch
 
-from . import paths
+from . import captions, paths
 from .diagnoses import DIAGNOSES, PALETTE
 
 GREY = "#555555"
@@ -50,16 +50,37 @@ def setup() -> None:
         pass
 
 
-def save(fig, name: str, out: Path) -> None:
-    """Write ``figures/<name>.png`` and ``.svg`` under the output folder.
+def save(fig, name: str, out: Path, params: dict | None = None) -> None:
+    """Write ``figures/<name>.png`` and ``.svg`` under the output folder; in a notebook, also show the figure
+    with its alt text and its numbered caption below it ("Figure N. ...", from :mod:`helpers.captions`,
+    filled with the run's ``params`` where the caption uses them).
 
-    Returns nothing, so a notebook cell ending with it shows only the figure (a trailing ';' does not
-    silence a value when nbval re-runs the cell)."""
+    Returns nothing, so a notebook cell ending with it shows only the figure and its caption (a trailing ';'
+    does not silence a value when nbval re-runs the cell)."""
     folder = paths.figures_dir(Path(out))
     png, svg = folder / f"{name}.png", folder / f"{name}.svg"
     with matplotlib.rc_context({"svg.hashsalt": "itb-study"}):  # fixed SVG ids whoever calls
         fig.savefig(png, metadata={"Software": None}, dpi=DPI)
         fig.savefig(svg, metadata={"Date": None, "Creator": None})
+    _show_in_notebook(fig, name, params)
+
+
+def _show_in_notebook(fig, name: str, params: dict | None) -> None:
+    """The figure (alt text in the output's metadata, which the site's pages use) then its caption; the figure
+    is closed so the inline backend does not show it a second time, after the caption."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):  # a script or a test: files only
+        return
+    from IPython.display import Markdown, display
+
+    label, text, alt = captions.figure(name, params)
+    display(fig, metadata={"image/png": {"alt": alt}})
+    plt.close(fig)
+    display(Markdown(f"**{label}.** {text}"))
 
 
 def n_text(value, spaced: bool = False) -> str:

@@ -1,4 +1,5 @@
-"""How a table reaches the reader: saved as CSV with fixed formatting, shown as a styled HTML table."""
+"""How a table reaches the reader: saved as CSV with fixed formatting, shown as a styled HTML table with its
+numbered caption (helpers/captions.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import paths
+from . import captions, paths
 
 
 def save(df: pd.DataFrame, name: str, out: Path, index: bool = False) -> Path:
@@ -40,18 +41,28 @@ def _display_name(column) -> str:
     return DISPLAY_NAMES.get(column, str(column).replace("_", " "))
 
 
-def show(df: pd.DataFrame, caption: str, formats: dict | None = None, index: bool = False, precision: int = 1):
-    """A styled HTML table for the notebook, numbers at a sensible precision.
+def show(
+    df: pd.DataFrame,
+    name: str,
+    formats: dict | None = None,
+    index: bool = False,
+    precision: int = 1,
+    params: dict | None = None,
+):
+    """A styled HTML table for the notebook, numbers at a sensible precision, captioned "Table N. ..." from
+    the registry in :mod:`helpers.captions` (``name`` is the table's registered name; ``params``, the run's
+    parameters, fill a caption that uses them).
 
     Returned as IPython HTML with a fixed uuid: a Styler's own repr carries a memory address, which would
     change the saved notebook on every run.
     """
     from IPython.display import HTML
 
+    caption = captions.table(name, params)
     df = df.rename(columns=_display_name)
     formats = {_display_name(k): _tolerant(v) for k, v in (formats or {}).items()}
 
-    uid = re.sub(r"[^a-z0-9]+", "-", caption.lower()).strip("-")[:40]
+    uid = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40]
     sty = df.style.set_uuid(uid).set_caption(caption).format(formats, precision=precision, na_rep="-")
     sty = sty.set_table_styles(
         [

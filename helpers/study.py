@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import cohort, disclosure, figures, loading, params, paths, published, synthetic
+from . import captions, cohort, disclosure, figures, loading, params, paths, published, synthetic
 
 
 @dataclass
@@ -59,12 +59,13 @@ class Study:
 
     def text(self, template: str):
         """Markdown from a template whose {fields} are published values or this run's synthetic assumptions,
-        so prose never retypes a number that lives in helpers/published.py or helpers/synthetic.py."""
+        so prose never retypes a number that lives in helpers/published.py or helpers/synthetic.py;
+        ``{fig[NAME]}`` and ``{tab[NAME]}`` become "Figure N" and "Table N" (helpers/captions.py)."""
         from dataclasses import asdict
 
         from IPython.display import Markdown
 
-        return Markdown(template.format(**{**asdict(self.spec), **published.formatted()}))
+        return Markdown(template.format(**{**asdict(self.spec), **published.formatted(), **captions.references()}))
 
     def describe(self) -> str:
         p = self.params

@@ -19,7 +19,7 @@ def tests_in_words(tests: pd.DataFrame, alpha: float) -> str:
         lines.append(
             f"* **{k} years** (MS n={st['n_ms']}, SCI n={st['n_sci']}): the MS mean is {st['estimate']:.0f} % points "
             f"{'above' if st['estimate'] >= 0 else 'below'} the SCI mean ({ci} {st['ci_low']:.0f} to {st['ci_high']:.0f}); "
-            f"Student p = {p_format(st['p'])}, Welch p = {p_format(we['p'])}, Mann-Whitney p = {p_format(mw['p'])}; "
+            f"Student {p_text(st['p'])}, Welch {p_text(we['p'])}, Mann-Whitney {p_text(mw['p'])}; "
             f"Hedges' g = {g['estimate']:.2f} ({ci} {g['ci_low']:.2f} to {g['ci_high']:.2f}). "
             f"{_agree(st, we, mw, alpha)}"
         )
@@ -36,6 +36,13 @@ def _agree(st, we, mw, alpha) -> str:
 
 
 def p_format(p: float) -> str:
+    """A p-value for a table cell: '0.012', '<0.001' (never '0.000'), '-' when missing."""
     if p is None or (isinstance(p, float) and np.isnan(p)):
         return "-"
     return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def p_text(p: float) -> str:
+    """A p-value in a sentence: 'p = 0.012' or 'p < 0.001' (never 'p = 0.000' or 'p = <0.001')."""
+    text = p_format(p)
+    return f"p < {text[1:]}" if text.startswith("<") else f"p = {text}"

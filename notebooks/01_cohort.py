@@ -46,7 +46,7 @@ S = study.start(globals())
 print(S.describe())
 
 # %% [markdown] tags=[]
-# ## Table 1: the analysed patients by diagnosis
+# ## The analysed patients by diagnosis
 
 # %% tags=[]
 S.text(
@@ -60,7 +60,7 @@ S.text(
 # %% tags=[]
 table1 = tables.table_one(S.patients, min_count=S.min_count)
 presentation.save(table1, "01_table1_by_diagnosis", S.out, index=True)
-presentation.show(table1, "Table 1. Analysed patients by diagnosis", index=True)
+presentation.show(table1, "01_table1_by_diagnosis", index=True)
 
 # %% [markdown] tags=[]
 # Categorical rows give *n (%)* of the column's patients; age gives *mean (SD)*; the skewed times give
@@ -74,11 +74,14 @@ presentation.show(table1, "Table 1. Analysed patients by diagnosis", index=True)
 sci = tables.sci_breakdown(S.patients)
 sci = S.masked(sci, *sci.columns)
 presentation.save(sci, "01_sci_level_by_ais", S.out, index=True)
-presentation.show(sci, "SCI patients by level and AIS grade", index=True)
+presentation.show(sci, "01_sci_level_by_ais", index=True)
+
+# %% tags=[]
+S.text(
+    "**Reading {tab[01_sci_level_by_ais]}.** Most injuries are cervical, and about a third are complete. In the "
+    "paper, as here, the SCI group is therefore mostly tetraplegic, with a stable neurological condition, while "
+    "MS is a progressive disease: the reason to expect the two groups' dose needs to develop differently."
+)
 
 # %% [markdown] tags=[]
-# **Reading the table.** Most injuries are cervical, and about a third are complete. In the paper, as
-# here, the SCI group is therefore mostly tetraplegic, with a stable neurological condition, while MS is
-# a progressive disease: the reason to expect the two groups' dose needs to develop differently.
-#
 # Next: [2. From screened to analysed](02_exclusions.ipynb).

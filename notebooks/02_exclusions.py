@@ -55,6 +55,10 @@ if not S.chart_data:
 
 # %% [markdown] tags=[]
 # ## The flow diagram
+#
+# Drawn as the reporting guidelines for observational studies ask: STROBE
+# ([von Elm et al. 2007](05_reproduction.ipynb#ref-vonelm2007)) and, for routinely collected data such as
+# charts, RECORD ([Benchimol et al. 2015](05_reproduction.ipynb#ref-benchimol2015)).
 
 # %% tags=[]
 flow = tables.flow_counts(S.patients, S.doses, reference_year, time_points)
@@ -71,7 +75,7 @@ figures.save(fig, "02_flow_diagram", S.out)
 # %% tags=[]
 flow_shown = S.masked(flow, "n")
 presentation.save(flow_shown, "02_flow_counts", S.out)
-presentation.show(flow_shown, "Patients at each stage")
+presentation.show(flow_shown, "02_flow_counts")
 
 # %% [markdown] tags=[]
 # **Why it matters.** Every exclusion and every patient lost before 10 years changes who the means

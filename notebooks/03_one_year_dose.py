@@ -54,7 +54,8 @@ ref = S.masked(tables.median_range(pct, reference_year), "n")
 presentation.save(ref, "03_reference_dose_median_range", S.out)
 presentation.show(
     ref,
-    f"Dose at {reference_year} year(s) after implant, µg/24 h",
+    "03_reference_dose_median_range",
+    params=S.params,
     formats={"median": "{:.0f}", "min": "{:.0f}", "max": "{:.0f}"},
 )
 
@@ -66,7 +67,7 @@ presentation.show(
 
 # %% tags=[]
 fig = figures.reference_dose(pct, reference_year, show_points=S.show_individuals, count=S.shown_count)
-figures.save(fig, "03_reference_dose_by_diagnosis", S.out)
+figures.save(fig, "03_reference_dose_by_diagnosis", S.out, S.params)
 
 # %% [markdown] tags=[]
 # ## How often the dose was adjusted
@@ -78,14 +79,18 @@ figures.save(fig, "03_reference_dose_by_diagnosis", S.out)
 counts = cohort.adjustments_per_year(S.patients, S.doses)
 adj = S.masked(tables.adjustments_summary(counts), "patient_years")
 presentation.save(adj, "03_adjustments_per_year", S.out)
-presentation.show(adj, "Dose adjustments per patient-year", formats={"median": "{:.1f}"})
+presentation.show(adj, "03_adjustments_per_year", formats={"median": "{:.1f}"})
 
 # %% tags=[]
 fig = figures.adjustments(counts)
 figures.save(fig, "03_adjustments_per_year", S.out)
 
+# %% tags=[]
+S.text(
+    "**Reading {tab[03_reference_dose_median_range]} and {fig[03_reference_dose_by_diagnosis]}.** A dose that "
+    "differs 24-fold between patients says little about any one patient: what a clinician can use is how a "
+    "patient's dose *changes* from their own starting point. That is the next step."
+)
+
 # %% [markdown] tags=[]
-# **Reading it.** A dose that differs 24-fold between patients says little about any one patient: what a
-# clinician can use is how a patient's dose *changes* from their own starting point. That is the next step.
-#
 # Next: [4. Dose change at 7 and 10 years](04_dose_change.ipynb).

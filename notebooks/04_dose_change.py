@@ -58,7 +58,8 @@ summary = S.masked(tables.group_summary(pct, time_points, alpha), "n")
 presentation.save(summary, "04_percent_of_reference_by_group", S.out)
 presentation.show(
     summary,
-    f"Dose as % of the {reference_year}-year dose: mean, SD and {100 * (1 - alpha):g}% CI",
+    "04_percent_of_reference_by_group",
+    params=S.params,
     formats={
         "n": "{:.0f}",
         "mean": "{:.0f}",
@@ -83,7 +84,7 @@ by_year = stats.summary(yearly, "pct", by=("diagnosis", "year"), alpha=alpha)
 fig = figures.trajectories(
     yearly, by_year, reference_year, time_points, show_individuals=S.show_individuals, alpha=alpha, count=S.shown_count
 )
-figures.save(fig, "04_trajectories_percent_of_reference", S.out)
+figures.save(fig, "04_trajectories_percent_of_reference", S.out, S.params)
 
 # %% [markdown]
 # ## The distributions at each time point
@@ -92,16 +93,16 @@ figures.save(fig, "04_trajectories_percent_of_reference", S.out)
 fig = figures.time_point_distributions(
     pct, time_points, reference_year, show_points=S.show_individuals, count=S.shown_count
 )
-figures.save(fig, "04_percent_at_time_points", S.out)
+figures.save(fig, "04_percent_at_time_points", S.out, S.params)
 
 # %% [markdown]
 # ## MS vs SCI: the published test, two other tests and an effect size
 #
-# * **Student t** is the test the paper reports; it assumes both groups have the same spread.
-# * **Welch t** drops that assumption: when the two spreads differ, it is the safer reading.
-# * **Mann-Whitney U** compares ranks, so a few very high ratios cannot drive it; its estimate is the chance
+# * **Student t** ([Student 1908](05_reproduction.ipynb#ref-student1908)) is the test the paper reports; it assumes both groups have the same spread.
+# * **Welch t** ([Welch 1947](05_reproduction.ipynb#ref-welch1947)) drops that assumption: when the two spreads differ, it is the safer reading.
+# * **Mann-Whitney U** ([Mann & Whitney 1947](05_reproduction.ipynb#ref-mann1947)) compares ranks, so a few very high ratios cannot drive it; its estimate is the chance
 #   that a random MS patient's % is above a random SCI patient's.
-# * **Hedges' g** is not a test but an effect size: the difference in standard deviations, with its
+# * **Hedges' g** ([Hedges 1981](05_reproduction.ipynb#ref-hedges1981)) is not a test but an effect size: the difference in standard deviations, with its
 #   confidence interval (about 0.2 is small, 0.5 medium, 0.8 large).
 #
 # **What they can and cannot show here.** On a clinic's chart data, Welch and Mann-Whitney (and the log-ratio
@@ -118,7 +119,8 @@ tests = S.masked(tables.group_tests(pct, time_points, alpha), "n_ms", "n_sci")
 presentation.save(tests, "04_group_tests", S.out)
 presentation.show(
     tests,
-    f"MS vs SCI at each time point ({100 * (1 - alpha):g}% CIs)",
+    "04_group_tests",
+    params=S.params,
     formats={
         "statistic": "{:.2f}",
         "dof": "{:.1f}",
@@ -136,9 +138,12 @@ from IPython.display import Markdown
 
 Markdown(wording.tests_in_words(tests, alpha))
 
+# %%
+S.text(
+    "**Reading {tab[04_group_tests]}.** The tests say whether the two groups' dose changes differ and by how "
+    "much; they cannot say *why*: a progressing disease, a tolerance to baclofen, or differences in who stays on "
+    "ITB for 10 years. The journal-club notebook ([6](06_journal_club.ipynb)) takes up these questions."
+)
+
 # %% [markdown]
-# **Reading it.** The tests say whether the two groups' dose changes differ and by how much; they cannot
-# say *why*: a progressing disease, a tolerance to baclofen, or differences in who stays on ITB for 10
-# years. The journal-club notebook ([6](06_journal_club.ipynb)) takes up these questions.
-#
 # Next: [5. The paper beside this run](05_reproduction.ipynb).

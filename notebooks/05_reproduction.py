@@ -39,7 +39,7 @@ show_individuals = False  # chart data only: allow plots that show individual pa
 power_reps = 2000  # Monte Carlo replicates per cell of the power grid (notebook 6; listed for the colophon)
 
 # %% tags=[]
-from helpers import cohort, colophon, presentation, reproduction, study
+from helpers import cohort, colophon, presentation, references, reproduction, study
 
 S = study.start(globals())
 print(S.describe())
@@ -53,13 +53,14 @@ print(f"{int(repro['matches'].sum())} of {len(repro)} published numbers reproduc
 # %% tags=[]
 presentation.show(
     repro.assign(matches=repro["matches"].map({True: "yes", False: "no"})),
-    "Published (Skoog & Hedman 2019) and reproduced",
+    "reproduction",
 )
 
 # %% [markdown] tags=[]
 # ## What "reproduced" means here
 #
-# The synthetic cohort reproduces the published numbers because it was *built* to: this shows the analysis
+# The synthetic cohort reproduces the published numbers because it was *built* to (data reconstructed from
+# summary statistics, as SPRITE does: [Heathers et al. 2018](#ref-heathers2018)): this shows the analysis
 # code computes what the paper computed, from data shaped like the paper's. It is not evidence that the
 # paper's findings are true of patients. For that, run the study on chart data (`--data DIR`) or a simulated
 # cohort (`synthetic_mode: simulation`) and see how the numbers move.
@@ -67,13 +68,34 @@ presentation.show(
 # ## Colophon
 #
 # How this run was made. The code fingerprint is a hash of the study's code, notebook sources, pinned
-# requirements and synthetic data: the same fingerprint, the same results.
+# requirements and synthetic data: the same fingerprint, the same results. The statistics are computed with
+# pingouin ([Vallat 2018](#ref-vallat2018)), statsmodels ([Seabold & Perktold 2010](#ref-seabold2010)) and
+# scipy.
 
 # %% tags=[]
-presentation.show(colophon.table(S.params, S.source), "Run")
+presentation.show(colophon.table(S.params, S.source), "05_run")
 
 # %% tags=[]
-presentation.show(colophon.versions(), "Software")
+presentation.show(colophon.versions(), "05_software")
+
+# %% [markdown] tags=[]
+# ## References
+#
+# The paper, the methods notebooks 1-5 use, and the software (the journal-club notebook lists its own).
+
+# %% tags=[]
+references.section(
+    "skoog2019",
+    "vonelm2007",
+    "benchimol2015",
+    "student1908",
+    "welch1947",
+    "mann1947",
+    "hedges1981",
+    "heathers2018",
+    "vallat2018",
+    "seabold2010",
+)
 
 # %% [markdown] tags=[]
 # Citation of the original study: Skoog B, Hedman G. *Intrathecal Baclofen Dosage for Long-Term Treatment

@@ -48,7 +48,7 @@ min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 # %% tags=[]
 from IPython.display import Markdown, display
 
-from helpers import appraisal, cohort, consistency, figures, presentation, scenario_effects, stats, study, wording
+from helpers import appraisal, cohort, consistency, figures, presentation, references, scenario_effects, stats, study, wording
 
 S = study.start(globals())
 print(S.describe())
@@ -72,7 +72,7 @@ pct_fmt = dict.fromkeys(
 sel = S.masked(
     appraisal.selection_effect(S.patients, S.doses, reference_year, time_points), "n_analysed", "n_all_screened"
 )
-presentation.show(sel, "Mean % of the reference dose: analysed vs everyone screened", formats=pct_fmt)
+presentation.show(sel, "06_selection_effect", formats=pct_fmt)
 
 # %% [markdown] tags=[]
 # ### Switched on in the synthetic model
@@ -141,7 +141,8 @@ show_scenario("Confounding by age and time since onset")
 comp = S.masked(appraisal.completers(pct, time_points), "n")
 presentation.show(
     comp,
-    f"% at {time_points[0]} years, by whether the patient was followed to {time_points[-1]} years",
+    "06_completers",
+    params=S.params,
     formats={c: "{:.0f}" for c in comp.columns if c.startswith("mean")},
 )
 
@@ -164,7 +165,7 @@ show_scenario("Informative dropout before 10 years")
 # %% tags=[]
 ref_years = sorted({reference_year, 1, 2, 3})
 sens = appraisal.reference_year_sensitivity(S.patients, S.doses, ref_years, time_points)
-presentation.show(sens, "Headline results by reference year", formats={**pct_fmt, "Student p": wording.p_format})
+presentation.show(sens, "06_reference_year_sensitivity", formats={**pct_fmt, "Student p": wording.p_format})
 
 # %% [markdown] tags=[]
 # **Switched on: titration after year 1 and a noisy 1-year dose.** In the calibrated cohort the 1-year dose is
@@ -190,7 +191,7 @@ show_scenario("Titration after year 1, noisy reference")
 rm = S.masked(appraisal.ratio_measures(pct, time_points), "n")
 presentation.show(
     rm,
-    "Four summaries of the dose change (% of the reference dose)",
+    "06_ratio_measures",
     formats={c: "{:.0f}" for c in rm.columns if c.endswith("%")},
 )
 
@@ -203,7 +204,8 @@ presentation.show(
 lr = S.masked(appraisal.log_ratio_tests(pct, time_points, alpha), "n")
 presentation.show(
     lr,
-    f"Geometric mean % with {100 * (1 - alpha):g}% CI, and MS vs SCI p on the log scale",
+    "06_log_ratio_tests",
+    params=S.params,
     formats={
         "geometric_mean_pct": "{:.0f}",
         "gm_ci_low": "{:.0f}",
@@ -217,17 +219,16 @@ presentation.show(
 # ## 5. Several time points, and a model that uses every year
 #
 # The paper tests at 7 *and* at 10 years, on largely the same patients. Two tests give two chances of a
-# false positive; the usual corrections:
+# false positive; the usual corrections (Holm's, [Holm 1979](#ref-holm1979), and Bonferroni's):
 
 # %% tags=[]
 res = cohort.headline_numbers(S.patients, S.doses, reference_year, time_points)
 mt = appraisal.multiple_testing({f"MS vs SCI at {k} years": res[f"p_{k}y"] for k in time_points})
-presentation.show(
-    mt, "Adjusting for two time points", formats=dict.fromkeys(("p", "p Holm", "p Bonferroni"), wording.p_format)
-)
+presentation.show(mt, "06_multiple_testing", formats=dict.fromkeys(("p", "p Holm", "p Bonferroni"), wording.p_format))
 
 # %% [markdown] tags=[]
-# Two snapshots also throw most of the chart away. A **linear mixed model** uses every yearly dose of every
+# Two snapshots also throw most of the chart away. A **linear mixed model**
+# ([Laird & Ware 1982](#ref-laird1982)) uses every yearly dose of every
 # patient: log(dose / reference dose) changes linearly with the years since the reference, at a rate that
 # differs by diagnosis, with each patient allowed their own starting level and rate (random intercept and
 # slope). Patients without a 10-year dose still inform the rate, and a single question replaces two tests:
@@ -238,7 +239,8 @@ mm, note = appraisal.mixed_model(yearly, reference_year, alpha)
 print(note)
 presentation.show(
     mm,
-    f"Mixed model: yearly dose change by diagnosis ({100 * (1 - alpha):g}% CI)",
+    "06_mixed_model",
+    params=S.params,
     formats={
         "yearly change %": "{:.1f}",
         "CI low": "{:.1f}",
@@ -255,7 +257,8 @@ presentation.show(
 # A Monte Carlo simulation: many imaginary studies are drawn with normally distributed percentages, the
 # group SDs of this run's data at the first time point, and a range of true MS-SCI differences and cohort
 # sizes (MS:SCI as in the paper). Each is tested with Student's t; power is the share that finds the
-# difference. All replicates of a cell are one array operation (`helpers.stats.simulate_power`).
+# difference. In an underpowered study, a difference that does reach significance tends to overstate the
+# true one ([Button et al. 2013](#ref-button2013); [Gelman & Carlin 2014](#ref-gelman2014)). All replicates of a cell are one array operation (`helpers.stats.simulate_power`).
 
 # %% tags=[]
 first = pct.loc[pct["year"] == time_points[0]]
@@ -391,3 +394,8 @@ presentation.show(
 #   data would tell them apart?
 # * Does "the SCI dose is stable" mean SCI patients need fewer visits? What else drives visit frequency?
 # * How would you design a prospective study of the same question?
+#
+# ## References
+
+# %% tags=[]
+references.section("skoog2019", "holm1979", "laird1982", "button2013", "gelman2014")

@@ -1,5 +1,6 @@
 """The rendered study in a real browser (Debian's Chromium driven by Playwright): every page opens without
-console errors, every image loads, every link resolves, the main figures render, and the index fits a phone."""
+console errors, every image loads and says what it shows (alt text), every link resolves, the main figures
+render, the index fits a phone, and axe-core (the WCAG engine) finds no serious or critical violation."""
 
 import os
 import shutil
@@ -45,9 +46,9 @@ def _check_page(browser, path: Path, viewport=(1280, 900)):
     page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
     page.goto(path.as_uri(), wait_until="load")
     images = page.eval_on_selector_all(
-        "img", "els => els.map(e => [e.currentSrc.slice(0, 60), e.complete, e.naturalWidth])"
+        "img", "els => els.map(e => [e.currentSrc.slice(0, 60), e.complete, e.naturalWidth, e.alt])"
     )
-    broken = [src for src, complete, width in images if not complete or width == 0]
+    broken = [src for src, complete, width, _ in images if not complete or width == 0]
     links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
     missing = []
     for href in links:
@@ -68,6 +69,7 @@ def test_index_and_every_page_open_cleanly(browser, default_run):
         assert not problems, f"{path.name}: {problems}"
         assert not broken, f"{path.name}: images that did not load: {broken}"
         assert not missing, f"{path.name}: links to missing files: {missing}"
+        assert all(len(i[3]) > 40 for i in images), f"{path.name}: an image without alt text saying what it shows"
         stem = path.name.removesuffix(".full.html").removesuffix(".html")
         if stem in FIGURE_PAGES:
             assert len([i for i in images if i[2] > 400]) >= FIGURE_PAGES[stem], f"{path.name}: figures missing"
@@ -99,3 +101,44 @@ def test_runs_index_links_every_run(browser, tmp_path):
     problems, _, _, missing, _ = _check_page(browser, runs / "index.html")
     assert not missing and not problems
     assert 'href="a/html/index.html"' in text and 'href="b/html/index.html"' in text
+    page = browser.new_page()
+    page.goto((runs / "index.html").as_uri(), wait_until="load")
+    assert not _serious_violations(page)
+    page.close()
+
+
+def _serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {n['target']} {n.get('failureSummary', '')[:200]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+        for n in v["nodes"]
+    ]
+
+
+def test_no_serious_accessibility_violation_on_any_page(browser, default_run):
+    """axe-core on every page, reader and full: colour contrast (code included), links told apart from text
+    by more than colour, images with alt text, table headers ..."""
+    pages = sorted((default_run / "html").glob("*.html"))
+    assert len(pages) == 13
+    for path in pages:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(path.as_uri(), wait_until="load")
+        problems = _serious_violations(page)
+        page.close()
+        assert not problems, f"{path.name}: " + "\n".join(problems[:10])
+
+
+def test_each_exercise_answer_ends_before_the_next_question(browser, default_run):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((default_run / "html" / "06_journal_club.html").as_uri(), wait_until="load")
+    gaps = page.eval_on_selector_all(
+        "details",
+        """els => els.filter(d => d.nextElementSibling).map(d =>
+             d.nextElementSibling.getBoundingClientRect().top - d.getBoundingClientRect().bottom)""",
+    )
+    page.close()
+    assert len(gaps) >= 3 and min(gaps) >= 16, f"space between an answer and the next question: {gaps} px"

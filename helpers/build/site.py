@@ -4,19 +4,22 @@
 the full one. ``html/index.html`` presents the question, the flow, the headline results, the reproduction
 table, links to every page, figure and table, and how the run was made. Pages load nothing from the
 internet and link figures relatively, so a folder of outputs opens from the file system anywhere.
+
+Layout lives in ``templates/``: ``study/`` is the nbconvert template of the notebook pages, ``pages/`` the
+Jinja2 templates of the index and of ``outputs/runs/index.html``; this module computes what they show.
 """
 
 from __future__ import annotations
 
 import csv
-import html
+import functools
 import json
 import re
 from pathlib import Path
 
 import nbformat
 
-from .. import colophon, params, published
+from .. import captions, colophon, params, published, wording
 
 TEMPLATES = Path(__file__).parent / "templates"
 NOTEBOOK_LINK = re.compile(r'href="([0-9]{2}_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
@@ -92,13 +95,6 @@ def _read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def _table(rows: list[dict], columns: list[str], headers: list[str] | None = None, cls: str = "") -> str:
-    esc = html.escape
-    head = "".join(f"<th>{esc(h)}</th>" for h in (headers or columns))
-    body = "".join("<tr>" + "".join(f"<td>{esc(str(r.get(c, '')))}</td>" for c in columns) + "</tr>" for r in rows)
-    return f'<div class="scroll"><table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
-
-
 def _num(v, fmt="{:.0f}") -> str:
     try:
         return fmt.format(float(v))
@@ -106,14 +102,38 @@ def _num(v, fmt="{:.0f}") -> str:
         return str(v)
 
 
+def _p_text(v) -> str:
+    """'p = 0.004' or 'p < 0.001' from a CSV cell."""
+    try:
+        return wording.p_text(float(v))
+    except (TypeError, ValueError):
+        return f"p = {v}"
+
+
+@functools.cache
+def _pages_env():
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "pages"),
+        autoescape=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render(template: str, **context) -> str:
+    """A page from ``templates/pages/<template>`` (Jinja2, autoescaped)."""
+    return _pages_env().get_template(template).render(**context)
+
+
 def index_page(build: Path, pages, plan: dict, record: dict) -> str:
-    esc = html.escape
+    """The front page's values, computed here and laid out by ``templates/pages/index.html.j2``."""
     values = {**params.DEFAULTS, **plan["values"]}
     tables_dir, figures_dir = build / "tables", build / "figures"
     repro = _read_csv(tables_dir / "reproduction.csv")
     summary = _read_csv(tables_dir / "04_percent_of_reference_by_group.csv")
     tests = [r for r in _read_csv(tables_dir / "04_group_tests.csv") if r["test"] in ("Student t", "Welch t")]
-    matched = sum(r["matches"] == "True" for r in repro)
     chart = bool(values.get("data_dir"))
     source = (
         "your chart data (aggregates only; small counts masked)"
@@ -126,26 +146,6 @@ def index_page(build: Path, pages, plan: dict, record: dict) -> str:
         )
         + f" (seed {values['seed']})"
     )
-    headline = "".join(
-        f"<li><b>{esc(r['diagnosis'])}, {esc(r['year'])} years</b> (n={esc(r['n'])}): mean "
-        f"{_num(r['mean'])}% of the {values['reference_year']}-year dose "
-        f"({100 * (1 - values['alpha']):g}% CI {_num(r['ci_low'])} to {_num(r['ci_high'])})</li>"
-        for r in summary
-    )
-    test_lines = "".join(
-        f"<li>{esc(r['year'])} years, {esc(r['test'])}: MS &minus; SCI = {_num(r['estimate'])} points, "
-        f"p = {_num(r['p'], '{:.3f}')}</li>"
-        for r in tests
-    )
-    repro_rows = [{**r, "matches": "✓ yes" if r["matches"] == "True" else "✗ no"} for r in repro]
-    page_links = "".join(
-        f'<li><a href="{s}.html">{esc(t)}</a> · <a href="{s}.full.html">with code</a></li>' for s, t in pages
-    )
-    figs = sorted(figures_dir.glob("*.png"))
-    fig_links = "".join(
-        f'<li><a href="../figures/{f.name}">{f.stem}</a> (<a href="../figures/{f.stem}.svg">SVG</a>)</li>' for f in figs
-    )
-    tab_links = "".join(f'<li><a href="../tables/{t.name}">{t.name}</a></li>' for t in sorted(tables_dir.glob("*.csv")))
     param_rows = [
         {
             "parameter": k,
@@ -159,82 +159,37 @@ def index_page(build: Path, pages, plan: dict, record: dict) -> str:
         param_rows = [r for r in param_rows if r["parameter"] != "data_dir"] + [
             {"parameter": "data_dir", "value": "(your data folder)", "note": "changed"}
         ]
-    versions = [{"package": p, "version": v} for p, v in colophon.versions().itertuples(index=False)]
-    commit = f"<li>git commit: <code>{esc(str(record['git_commit']))}</code></li>" if "git_commit" in record else ""
-    flow = figures_dir / "02_flow_diagram.png"
-    traj = figures_dir / "04_trajectories_percent_of_reference.png"
-    run_title = "" if not plan["named"] else f" · run <code>{esc(plan['name'])}</code>"
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ITB dose over 10 years in MS and SCI: a reproducible study</title>
-<style>
- body {{ font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 0; background: #fff; }}
- main {{ max-width: 960px; margin: 0 auto; padding: 8px 16px 48px; }}
- h1 {{ font-size: 1.6rem; line-height: 1.25; margin: 20px 0 4px; }}
- h2 {{ font-size: 1.2rem; margin-top: 32px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }}
- .sub {{ color: #555; margin-top: 0; }}
- .banner {{ background: #fff6e5; border-left: 4px solid #E69F00; padding: 8px 12px; margin: 12px 0; }}
- img {{ max-width: 100%; height: auto; border: 1px solid #eee; }}
- .scroll {{ overflow-x: auto; }}
- table {{ border-collapse: collapse; font-size: 0.92rem; margin: 8px 0; }}
- th, td {{ border-bottom: 1px solid #e2e2e2; padding: 4px 10px; text-align: left; vertical-align: top; }}
- th {{ background: #f3f3f3; }}
- a {{ color: #0b5394; }}
- .cols {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 0 24px; }}
- code {{ background: #f3f3f3; padding: 0 3px; }}
-</style>
-</head>
-<body>
-<main>
-<h1>Intrathecal baclofen dose over 10 years: multiple sclerosis vs spinal cord injury</h1>
-<p class="sub">A reproducible re-creation of Skoog &amp; Hedman, Ann Rehabil Med 2019;43(5):555-561,
-<a href="https://doi.org/{published.DOI}">doi:{published.DOI}</a>{run_title}</p>
-<p class="banner">Data: {esc(source)}. No real patient is in this study unless you ran it on your own chart data.</p>
 
-<h2>The question</h2>
-<p>Patients with severe leg spasticity can be treated with baclofen delivered by a pump straight into the
-spinal fluid (intrathecal baclofen, ITB). Does the dose they need keep rising over the years, and does that
-differ between multiple sclerosis (MS), a progressive disease, and traumatic spinal cord injury (SCI), a stable one?
-The paper reviewed the charts of patients treated for at least 7 years and compared each patient's dose at 7 and
-10 years with their own dose after the first year of titration.</p>
+    def figure(stem: str):
+        if not (figures_dir / f"{stem}.png").exists():
+            return None
+        label, caption, alt = captions.figure(stem, values)
+        return {"file": f"{stem}.png", "alt": alt, "caption": caption, "label": label}
 
-<h2>Who was studied</h2>
-{f'<img src="../figures/{flow.name}" alt="Flow diagram from screened to analysed patients">' if flow.exists() else ""}
-
-<h2>Headline results</h2>
-<ul>{headline}</ul>
-<ul>{test_lines}</ul>
-{f'<img src="../figures/{traj.name}" alt="Dose over time as % of the 1-year dose, by diagnosis">' if traj.exists() else ""}
-
-<h2>The paper beside this run</h2>
-<p>{matched} of {len(repro)} published numbers reproduced at the paper's precision.</p>
-{_table(repro_rows, ["quantity", "published", "reproduced", "matches"], ["Quantity", "Published", "This run", "Matches"])}
-
-<h2>The study, step by step</h2>
-<ol>{page_links}</ol>
-<div class="cols">
-<div><h3>Figures</h3><ul>{fig_links}</ul></div>
-<div><h3>Tables (CSV)</h3><ul>{tab_links}</ul></div>
-</div>
-
-<h2>How this run was made</h2>
-<ul>
-<li>Data: {esc(source)}</li>
-<li>Code fingerprint (code, notebooks, pins, synthetic data): <code>{record["code_fingerprint"]}</code></li>
-{commit}
-<li>Rerun: <code>make study</code>{"" if not plan["named"] else " with the parameters below (<code>make study PARAMS=...</code>)"}</li>
-</ul>
-<div class="cols">
-<div>{_table(param_rows, ["parameter", "value", "note"], ["Parameter", "Value", ""])}</div>
-<div>{_table(versions, ["package", "version"], ["Package", "Version"])}</div>
-</div>
-</main>
-</body>
-</html>
-"""
+    return render(
+        "index.html.j2",
+        doi=published.DOI,
+        run_name=plan["name"] if plan["named"] else None,
+        source=source,
+        flow=figure("02_flow_diagram"),
+        trajectories=figure("04_trajectories_percent_of_reference"),
+        reproduction_caption=captions.table("reproduction", values),
+        reference_year=values["reference_year"],
+        ci_level=f"{100 * (1 - values['alpha']):g}",
+        headline=[
+            {**r, "mean": _num(r["mean"]), "ci_low": _num(r["ci_low"]), "ci_high": _num(r["ci_high"])} for r in summary
+        ],
+        tests=[{**r, "estimate": _num(r["estimate"]), "p": _p_text(r["p"])} for r in tests],
+        matched=sum(r["matches"] == "True" for r in repro),
+        reproduction=[{**r, "matches": "✓ yes" if r["matches"] == "True" else "✗ no"} for r in repro],
+        pages=pages,
+        figures=[f.stem for f in sorted(figures_dir.glob("*.png"))],
+        tables=[t.name for t in sorted(tables_dir.glob("*.csv"))],
+        fingerprint=record["code_fingerprint"],
+        git_commit=record.get("git_commit"),
+        parameters=param_rows,
+        versions=[{"package": p, "version": v} for p, v in colophon.versions().itertuples(index=False)],
+    )
 
 
 def runs_index(runs: Path) -> None:
@@ -245,20 +200,5 @@ def runs_index(runs: Path) -> None:
         changed = params.changed(rec["parameters"])
         if changed.get("data_dir"):
             changed["data_dir"] = "(chart data)"
-        rows.append(
-            f'<tr><td><a href="{rec_path.parent.parent.name}/html/index.html">{html.escape(rec["name"])}</a></td>'
-            f"<td><code>{html.escape(json.dumps(changed))}</code></td></tr>"
-        )
-    (runs / "index.html").write_text(
-        f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Runs of the ITB study</title>
-<style>body {{ font: 16px/1.5 system-ui, sans-serif; max-width: 960px; margin: 0 auto; padding: 16px; }}
-table {{ border-collapse: collapse; }} td, th {{ border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; }}</style>
-</head><body><h1>Runs of the ITB study</h1>
-<p><a href="../html/index.html">The default study</a> · runs made with <code>make study PARAMS=...</code> or <code>--data</code>:</p>
-<table><thead><tr><th>Run</th><th>Parameters changed from the defaults</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
-</body></html>
-""",
-        encoding="utf-8",
-    )
+        rows.append({"folder": rec_path.parent.parent.name, "name": rec["name"], "changed": json.dumps(changed)})
+    (runs / "index.html").write_text(render("runs.html.j2", runs=rows), encoding="utf-8")

@@ -1,0 +1,202 @@
+"""``make handout``: the study as PDFs to hand out, printed by Chromium from the rendered reader pages.
+
+``python -m helpers.build.handout`` reads ``outputs/html/`` (built by ``make study``) and writes
+
+* ``outputs/handout/study.pdf``: the reader pages of notebooks 1-5, one after another, each from a new page;
+* ``outputs/handout/journal_club.pdf``: notebook 6, the exercises first and their answers at the end.
+
+The pages are merged into one document with print styles (no navigation, a page break between notebooks,
+headings kept with what follows, figures and tables never split, links underlined) and printed by headless
+Chromium (Debian's ``chromium``, driven by Playwright). Both files are git-ignored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .. import paths
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
+EXIT_BAD_INPUT = 2
+STUDY_PAGES = ("01", "02", "03", "04", "05")
+JOURNAL_CLUB = "06"
+
+PRINT_CSS = """
+@page { size: A4; margin: 16mm 15mm 18mm; }
+html, body { background: #fff !important; }
+body { font-size: 10.5pt; }
+main { max-width: none !important; padding: 0 !important; }
+.study-nav, a.anchor-link { display: none !important; }
+.handout-part + .handout-part, .handout-answers { break-before: page; }
+h1, h2, h3, h4 { break-after: avoid; }
+/* JupyterLab lays cells out as tables, which Chromium will not split across pages: blocks flow, prompts go */
+.jp-InputArea, .jp-OutputArea-child, .jp-RenderedMarkdown { display: block !important; overflow: visible !important; }
+.jp-InputPrompt, .jp-OutputPrompt { display: none !important; }
+.jp-OutputArea-child:not(:has(img)):not(:has(table)) { break-inside: auto; }
+/* a figure stays with its caption, a table with its caption */
+.jp-Cell:has(img) .jp-Cell-outputWrapper, .jp-RenderedImage, figure, table, tr { break-inside: avoid; }
+.jp-RenderedHTMLCommon table { display: table !important; overflow: visible !important; }
+.jp-OutputArea-output img { max-height: 235mm; width: auto; }
+.handout-answers h3 { margin-top: 1.2em; }
+.answer-note { font-style: italic; color: #444; }
+a:link, a:visited { color: #0b5394; text-decoration: underline; }
+"""
+FOOTER = (
+    '<div style="font: 8px system-ui, sans-serif; color: #444; width: 100%; padding: 0 15mm; display: flex;">'
+    '<span style="flex: 1">{title}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span>'
+    "</span></div>"
+)
+
+
+class HandoutError(Exception):
+    """A problem the user fixes (Chromium missing, pages not built): one line, exit code 2."""
+
+
+def _pages(html: Path, numbers) -> list[Path]:
+    pages = [p for n in numbers for p in sorted(html.glob(f"{n}_*.html")) if not p.name.endswith(".full.html")]
+    if len(pages) != len(numbers):
+        raise HandoutError(
+            f"{_shown(html)}/ has no rendered reader pages of notebooks {', '.join(numbers)}: run make study first"
+        )
+    return pages
+
+
+def merge(pages: list[Path]):
+    """One document from the reader pages: the first page's head, each page's content in a section of its own,
+    links between them turned into links within the document."""
+    from bs4 import BeautifulSoup
+
+    docs = [BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in pages]
+    doc, main = docs[0], docs[0].main
+    stems = {p.stem for p in pages}
+    parts = []
+    for page, soup in zip(pages, docs):
+        for nav in soup.select("nav.study-nav"):
+            nav.decompose()
+        section = doc.new_tag("section", attrs={"class": "handout-part", "id": f"part-{page.stem}"})
+        section.extend(list(soup.main.contents))
+        parts.append(section)
+    main.clear()
+    main.extend(parts)
+    for p in doc.select("p"):  # "Next: 3. The dose after one year" is navigation, not content, on paper
+        if p.get_text().startswith("Next: ") and p.find("a"):
+            p.decompose()
+    for a in doc.select("a[href]"):
+        m = re.fullmatch(r"([0-9]{2}_[A-Za-z0-9_]+)(?:\.full)?\.html(#.*)?", a["href"])
+        if not m:
+            continue
+        if m.group(1) in stems:
+            a["href"] = m.group(2) or f"#part-{m.group(1)}"
+        else:  # a page outside this handout: keep the words, drop the link to a file the reader does not have
+            a.unwrap()
+    style = doc.new_tag("style")
+    style.string = PRINT_CSS
+    doc.head.append(style)
+    return doc
+
+
+def answers_at_the_end(doc) -> int:
+    """Each exercise's folded answer (``<details>``) moves to an "Answers" section at the end; returns how many."""
+    details = doc.select("details")
+    if not details:
+        return 0
+    section = doc.new_tag("section", attrs={"class": "handout-answers", "id": "answers"})
+    heading = doc.new_tag("h2")
+    heading.string = "Answers to the exercises"
+    section.append(heading)
+    for i, d in enumerate(details, 1):
+        summary = d.find("summary")
+        if summary:
+            summary.decompose()
+        h = doc.new_tag("h3")
+        h.string = f"Exercise {i}"
+        body = doc.new_tag("div", attrs={"class": "jp-RenderedHTMLCommon"})
+        body.extend(list(d.contents))
+        section.extend([h, body])
+        note = doc.new_tag("p", attrs={"class": "answer-note"})
+        note.string = "Answer at the end of the handout."
+        d.replace_with(note)
+    doc.main.append(section)
+    for text in doc.find_all(string=re.compile("answer opens with a click")):  # the page's words, on paper
+        text.replace_with(text.replace("each answer opens with a click", "the answers are at the end"))
+    return len(details)
+
+
+def print_pdf(docs: dict[Path, tuple], chromium: str) -> None:
+    """Print each document (``{pdf path: (soup, footer title)}``) with headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="handout-") as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=FLAGS)
+        try:
+            for pdf, (doc, title) in docs.items():
+                html = Path(tmp) / f"{pdf.stem}.html"
+                html.write_text(str(doc), encoding="utf-8")
+                page = browser.new_page()
+                page.goto(html.as_uri(), wait_until="load")
+                part = Path(tmp) / pdf.name
+                page.pdf(
+                    path=str(part),
+                    format="A4",
+                    print_background=True,
+                    prefer_css_page_size=True,
+                    display_header_footer=True,
+                    header_template="<span></span>",
+                    footer_template=FOOTER.format(title=title),
+                )
+                page.close()
+                pdf.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(part, pdf)  # a half-written PDF never replaces a good one
+        finally:
+            browser.close()
+
+
+def make(html: Path, out: Path, chromium: str | None = None) -> list[Path]:
+    """Both PDFs from the rendered pages in ``html``; returns their paths."""
+    html, out, chromium = Path(html), Path(out), chromium or CHROMIUM
+    if not Path(chromium).exists():
+        raise HandoutError(
+            "make handout prints the pages with Chromium, which is not installed "
+            "(Debian/Ubuntu: apt-get install chromium)"
+        )
+    study = merge(_pages(html, STUDY_PAGES))
+    club = merge(_pages(html, (JOURNAL_CLUB,)))
+    if not answers_at_the_end(club):
+        raise HandoutError(f"{_shown(html)}/06 page has no exercises with answers: rebuild it with make study")
+    docs = {
+        out / "study.pdf": (study, "ITB dose over 10 years, MS vs SCI: the study (synthetic data)"),
+        out / "journal_club.pdf": (club, "ITB dose over 10 years, MS vs SCI: journal club"),
+    }
+    print_pdf(docs, chromium)
+    return list(docs)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m helpers.build.handout", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--html", type=Path, default=paths.OUTPUTS / "html", help="the rendered pages (make study)")
+    ap.add_argument("--out", type=Path, default=paths.OUTPUTS / "handout", help="where the PDFs go")
+    args = ap.parse_args(argv)
+    try:
+        made = make(args.html, args.out)
+    except HandoutError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"handout: {', '.join(_shown(p) for p in made)}")
+    return 0
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

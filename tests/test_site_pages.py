@@ -1,0 +1,35 @@
+"""The site's own pages (index, runs index) rendered from their templates, on small hand-made tables."""
+
+from pathlib import Path
+
+from helpers import wording
+from helpers.build import site
+
+
+def test_p_values_never_read_zero():
+    assert wording.p_text(0.0004) == "p < 0.001" and wording.p_text(0.0) == "p < 0.001"
+    assert wording.p_text(0.0123) == "p = 0.012" and wording.p_format(0.00001) == "<0.001"
+
+
+def _build(tmp_path: Path, p: str) -> Path:
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    (tmp_path / "figures").mkdir()
+    (tables / "reproduction.csv").write_text("quantity,published,reproduced,matches\nPatients analysed,41,41,True\n")
+    (tables / "04_percent_of_reference_by_group.csv").write_text(
+        "year,diagnosis,n,mean,sd,ci_low,ci_high,median,min,max\n7,MS,22,157.0,59.8,130.5,183.5,144,77,290\n"
+    )
+    (tables / "04_group_tests.csv").write_text(
+        f"year,test,n_ms,n_sci,statistic,dof,p,estimate,ci_low,ci_high,estimate_is\n7,Student t,220,190,9.1,408,{p},44,13,74,x\n"
+    )
+    return tmp_path
+
+
+def test_index_page_says_p_below_0001_and_escapes_what_it_shows(tmp_path):
+    plan = {"values": {}, "named": True, "name": "big<run>"}
+    page = site.index_page(
+        _build(tmp_path, "2.1e-07"), [("01_cohort", "1. Who & why")], plan, {"code_fingerprint": "f"}
+    )
+    assert "p &lt; 0.001" in page and "0.000" not in page
+    assert "1. Who &amp; why" in page and "<run>" not in page and "big&lt;run&gt;" in page
+    assert "1 of 1 published numbers reproduced" in page
