@@ -346,27 +346,33 @@ def time_point_distributions(
     return fig
 
 
-def power_curves(grid: pd.DataFrame, paper_n: int, paper_difference: float, alpha: float):
-    """Power of Student's t (MS vs SCI) by cohort size, one curve per true difference; the paper marked."""
+def power_curves(grid: pd.DataFrame, cohort_n: int, alpha: float, paper_n: int | None = None):
+    """Prospective power by cohort size, one colour per true difference: Monte Carlo points with 95% error
+    bars (1.96 Monte Carlo SE) on the analytic curve. The cohort's size is marked, and called the paper's
+    only when it is ``paper_n``."""
     fig, ax = plt.subplots(figsize=(7.2, 4.6))
     diffs = sorted(grid["difference"].unique())
     colours = sns.color_palette("viridis", len(diffs))
     for c, diff in zip(colours, diffs):
-        g = grid.loc[grid["difference"] == diff]
-        ax.plot(g["n_total"], g["power"], marker="o", ms=3, color=c, label=f"{diff:g} points")
+        g = grid.loc[grid["difference"] == diff].sort_values("n_total")
+        ax.plot(g["n_total"], g["power_analytic"], color=c, lw=1.5, label=f"{diff:g} points")
+        ax.errorbar(
+            g["n_total"], g["power_mc"], yerr=1.96 * g["power_mc_se"], fmt="o", ms=3.5, color=c, capsize=2, lw=1
+        )
     ax.axhline(0.8, color=GREY, lw=1, ls=":")
-    ax.axvline(paper_n, color=GREY, lw=1, ls="--")
-    ax.annotate(
-        f"the paper: n={paper_n},\ndifference {paper_difference:.0f} points",
-        (paper_n, 0.05),
-        xytext=(6, 0),
-        textcoords="offset points",
-        fontsize=9,
-        color=GREY,
-    )
+    ax.axvline(cohort_n, color=GREY, lw=1, ls="--")
+    mark = f"this cohort: n={cohort_n}" + (" (the paper's size)" if cohort_n == paper_n else "")
+    ax.annotate(mark, (cohort_n, 0.03), xytext=(5, 0), textcoords="offset points", fontsize=9, color=GREY)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("Patients analysed (MS and SCI together)")
-    ax.set_ylabel(f"Power (Student t, alpha = {alpha:g})")
-    ax.set_title("How often a study this size finds the MS-SCI difference", loc="left")
-    ax.legend(title="true difference in mean %", frameon=False, fontsize=8, title_fontsize=9, ncol=2)
+    test = grid["test"].iloc[0] if "test" in grid else "t-test"
+    ax.set_ylabel(f"Power ({test}, alpha = {alpha:g})")
+    ax.set_title("How often a study of this size detects a true difference", loc="left")
+    ax.legend(
+        title="true difference in mean %\n(lines: analytic; points: simulated)",
+        frameon=False,
+        fontsize=8,
+        title_fontsize=8,
+        loc="lower right",
+    )
     return fig

@@ -26,6 +26,7 @@ class Param:
     low: float | None = None
     high: float | None = None
     choices: tuple | None = None
+    items: str = "years"  # what an int_list holds, for its messages
 
     def check(self, value, where: str = "parameter") -> list[str]:
         """Problems with ``value`` for this parameter, one line each (empty list: fine)."""
@@ -51,7 +52,8 @@ class Param:
             bad = [v for v in value if not self.low <= v <= self.high]
             if bad or len(set(value)) != len(value) or value != sorted(value):
                 return [
-                    f"{say}: expected distinct years in increasing order from {self.low:g} to {self.high:g}, got {value!r}"
+                    f"{say}: expected distinct {self.items} in increasing order from {self.low:g} to {self.high:g}, "
+                    f"got {value!r}"
                 ]
             return []
         if k == "bool":
@@ -95,6 +97,15 @@ PARAMS: tuple[Param, ...] = (
     Param("min_cell_count", 5, "int", "chart data: counts below this are shown as '<N'", 1, 50),
     Param("show_individuals", False, "bool", "chart data: allow plots of individual patients' doses"),
     Param("power_reps", 2000, "int", "Monte Carlo replicates per cell of the power grid", 100, 200_000),
+    Param(
+        "power_differences",
+        [20, 30, 45],
+        "int_list",
+        "true MS-SCI differences (points of % of the reference dose) the power analysis plans for",
+        1,
+        300,
+        items="differences",
+    ),
 )
 BY_NAME = {p.name: p for p in PARAMS}
 DEFAULTS = {p.name: p.default for p in PARAMS}

@@ -1,4 +1,4 @@
-"""Group statistics: summaries with confidence intervals, MS-vs-SCI tests, effect sizes, power.
+"""Group statistics: summaries with confidence intervals, MS-vs-SCI tests, effect sizes (power: helpers.power).
 
 Tests use pingouin (the study's statistics library); the unit tests check them against scipy.
 """
@@ -10,7 +10,6 @@ import pandas as pd
 import pingouin as pg
 from scipy import stats as sps
 
-from . import published
 from .diagnoses import DIAGNOSES
 
 
@@ -115,53 +114,3 @@ def log_ratio_test(df: pd.DataFrame, value: str = "pct", alpha: float = 0.05) ->
     s["gm_ci_low"], s["gm_ci_high"] = 100 * np.exp(s["ci_low"]), 100 * np.exp(s["ci_high"])
     s["p_student"] = student_t_p(logs, "log_ratio")
     return s[["diagnosis", "n", "geometric_mean_pct", "gm_ci_low", "gm_ci_high", "p_student"]]
-
-
-# ----------------------------------------------------------------------------------------------------
-# Power by Monte Carlo, vectorised over replicates
-
-
-def ttest_p_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Student t-test p-values along the last axis of two arrays of replicates (one test per row)."""
-    return sps.ttest_ind(a, b, axis=-1, equal_var=True).pvalue
-
-
-def simulate_power(n_ms, n_sci, ms_mean, sci_mean, ms_sd, sci_sd, alpha=0.05, reps=2000, seed=0) -> float:
-    """Share of simulated studies (normal % values) in which Student's t finds MS != SCI at ``alpha``."""
-    rng = np.random.default_rng(seed)
-    a = rng.normal(ms_mean, ms_sd, (reps, n_ms))
-    b = rng.normal(sci_mean, sci_sd, (reps, n_sci))
-    return float((ttest_p_matrix(a, b) < alpha).mean())
-
-
-def power_grid(
-    sizes,
-    differences,
-    sci_mean,
-    ms_sd,
-    sci_sd,
-    alpha=0.05,
-    reps=2000,
-    seed=0,
-    ms_share: float = published.value("n_ms") / published.value("n_analysed"),
-) -> pd.DataFrame:
-    """Power over total cohort size x difference in mean % (MS - SCI); all replicates of a cell in one array op."""
-    rows = []
-    for i, n in enumerate(sizes):
-        n_ms = max(2, round(n * ms_share))
-        n_sci = max(2, n - n_ms)
-        for j, diff in enumerate(differences):
-            power = simulate_power(
-                n_ms, n_sci, sci_mean + diff, sci_mean, ms_sd, sci_sd, alpha, reps, seed=seed + 1000 * i + j
-            )
-            rows.append({"n_total": n, "n_ms": n_ms, "n_sci": n_sci, "difference": diff, "power": power})
-    return pd.DataFrame(rows)
-
-
-def simulate_power_loop(n_ms, n_sci, ms_mean, sci_mean, ms_sd, sci_sd, alpha=0.05, reps=200, seed=0) -> float:
-    """The same as :func:`simulate_power`, one pingouin t-test per replicate: only the benchmark's baseline."""
-    rng = np.random.default_rng(seed)
-    a = rng.normal(ms_mean, ms_sd, (reps, n_ms))
-    b = rng.normal(sci_mean, sci_sd, (reps, n_sci))
-    hits = sum(pg.ttest(a[r], b[r], correction=False)["p_val"].iloc[0] < alpha for r in range(reps))
-    return hits / reps

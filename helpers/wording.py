@@ -39,3 +39,62 @@ def p_format(p: float) -> str:
     if p is None or (isinstance(p, float) and np.isnan(p)):
         return "-"
     return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def sd_source(chart_data: bool, mode: str, reference_year: int, time_point: int, sd_ratio: float) -> str:
+    """Where the SDs used to plan a study come from, for the sentence beside the power analysis."""
+    from . import published
+
+    if chart_data:
+        return (
+            f"estimated from your charts at {time_point} years: estimates with their own uncertainty, not known values"
+        )
+    if mode == "calibrated" and reference_year == published.REFERENCE_YEAR and time_point in published.TIME_POINTS:
+        return (
+            "**assumed**: the paper publishes no SD. The calibrated cohort's SDs are back-solved from the published "
+            "means, group sizes and p-value (the pooled SD for which Student's t gives that p), then split between "
+            f"the groups by the assumed ratio `sd_ratio_ms_to_sci` = {sd_ratio:g}"
+        )
+    return (
+        "**assumed**: set by the synthetic model's assumptions (how much the yearly dose change varies between "
+        "patients, `slope_sd`), not by anything the paper published"
+    )
+
+
+def and_list(items) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def power_in_words(
+    grid: pd.DataFrame, cohort_n: int, n_ms: int, n_sci: int, alpha: float, reps: int, n_needed: dict, paper_n: int
+) -> str:
+    """What a cohort of *this* size would detect (Markdown), read from the grid row of ``cohort_n``."""
+    here = grid.loc[grid["n_total"] == cohort_n].set_index("difference")
+    if here.empty:
+        raise ValueError(f"the power grid has no row for the cohort's size n={cohort_n}")
+    test = here["test"].iloc[0].replace(" t", "'s t")
+    lines = []
+    for d, r in here.iterrows():
+        need = n_needed.get(d)
+        lines.append(
+            f"* a true difference of **{d:g} points**: power {_share(r['power_mc'])} (Monte Carlo SE "
+            f"{100 * r['power_mc_se']:.1f} percentage points, {reps} simulated studies; analytic "
+            f"{_share(r['power_analytic'])}); "
+            + (f"80% power needs about {need} patients in all." if need else "80% power needs over 5,000 patients.")
+        )
+    size = f"**{cohort_n} patients** ({n_ms} MS, {n_sci} SCI" + ("; the paper's size)" if cohort_n == paper_n else ")")
+    return (
+        f"A study of this cohort's size, {size}, analysed with {test} at alpha = {alpha:g}, would detect\n\n"
+        + "\n".join(lines)
+    )
+
+
+def _share(p: float) -> str:
+    """A proportion as a whole percentage, without rounding a near-certainty to 100% or a rarity to 0%."""
+    if p >= 0.995:
+        return ">99%"
+    if p < 0.005:
+        return "<1%"
+    return f"{100 * p:.0f}%"

@@ -38,12 +38,13 @@ reference_year = 1  # the "initial" dose is the dose at this year after implant
 time_points = [7, 10]  # years at which the dose is compared with the reference
 alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 power_reps = 2000  # Monte Carlo replicates per cell of the power grid
+power_differences = [20, 30, 45]  # true MS-SCI differences (points of %) the power analysis plans for
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %% tags=[]
 from IPython.display import Markdown
 
-from helpers import appraisal, cohort, figures, presentation, stats, study, wording
+from helpers import appraisal, cohort, figures, power, presentation, published, study, wording
 
 S = study.start(globals())
 print(S.describe())
@@ -169,39 +170,65 @@ presentation.show(
 )
 
 # %% [markdown] tags=[]
-# ## 6. Power: how likely was a study this size to find the difference?
+# ## 6. Power: how large would a study have to be?
 #
-# A Monte Carlo simulation: many imaginary studies are drawn with normally distributed percentages, the
-# group SDs of this run's data at the first time point, and a range of true MS-SCI differences and cohort
-# sizes (MS:SCI as in the paper). Each is tested with Student's t; power is the share that finds the
-# difference. All replicates of a cell are one array operation (`helpers.stats.simulate_power`).
+# Power belongs to a design, before its data: the chance that a study of a given size detects a true
+# difference of a given size. It needs three inputs, each a choice or an assumption, stated here:
+#
+# * **The differences worth detecting** (parameter `power_differences`), chosen before looking at any
+#   result; they are our judgement, not the paper's (it states none). The differences are in points of the
+#   mean % of the 1-year dose, MS minus SCI, at the first time point.
+# * **The spread of the % values in each group** (SDs, below, with where they come from).
+# * **The test**: Welch's t, because the SDs are assumed to differ; its analytic power (noncentral t with
+#   the Welch-Satterthwaite degrees of freedom) is set beside the Monte Carlo estimate as a cross-check.
+#
+# Power computed at the difference a study *observed* ("post-hoc" or "observed" power) is not shown: it is
+# the study's p-value re-expressed (a result with p = 0.05 always has about 50% "observed power") and adds
+# nothing to it.
 
 # %% tags=[]
 first = pct.loc[pct["year"] == time_points[0]]
 g = first.groupby("diagnosis", observed=True)["pct"]
-sd, mean = g.std(), g.mean()
-observed_diff = mean["MS"] - mean["SCI"]
-grid = stats.power_grid(
-    sizes=[10, 20, 30, 41, 60, 80, 120],
-    differences=[15, 30, round(observed_diff), 60],
-    sci_mean=mean["SCI"],
+sd, n_at = g.std(), g.count()
+cohort_n = int(n_at.sum())
+paper_n = int(published.value("n_analysed"))
+grid = power.power_grid(
+    sizes=sorted({10, 20, 30, 60, 80, 120, 160, paper_n, cohort_n}),
+    differences=power_differences,
     ms_sd=sd["MS"],
     sci_sd=sd["SCI"],
     alpha=alpha,
     reps=power_reps,
     seed=seed,
+    ms_share=n_at["MS"] / cohort_n,
 )
-fig = figures.power_curves(
-    grid, paper_n=len(cohort.analysed_patients(S.patients)), paper_difference=observed_diff, alpha=alpha
+presentation.save(grid, "06_power", S.out)
+median_ref = published.value("dose_ref_median")
+Markdown(
+    f"**Differences** (chosen): {wording.and_list(f'{d:g}' for d in power_differences)} points. At the published "
+    f"median 1-year dose of {median_ref:.0f} µg/24 h they mean about "
+    f"{wording.and_list(f'{d / 100 * median_ref:.0f}' for d in power_differences)} µg/24 h more in MS than in SCI "
+    f"at {time_points[0]} years. The smallest is our judgement of the smallest difference that would "
+    "change how a clinic plans refills and drug supply; the larger ones are differences no clinician would want "
+    "to miss.\n\n"
+    f"**SDs at {time_points[0]} years**: MS {sd['MS']:.0f}, SCI {sd['SCI']:.0f} points of %; "
+    + wording.sd_source(S.chart_data, synthetic_mode, reference_year, time_points[0], S.spec.sd_ratio_ms_to_sci)
+    + "."
 )
+
+# %% tags=[]
+fig = figures.power_curves(grid, cohort_n, alpha, paper_n=paper_n)
 figures.save(fig, "06_power_curves", S.out)
 
 # %% tags=[]
-here = grid.loc[(grid["n_total"] == 41) & (grid["difference"] == round(observed_diff)), "power"]
+needed = {d: power.n_for_power(d, sd["MS"], sd["SCI"], 0.8, alpha, n_at["MS"] / cohort_n) for d in power_differences}
 Markdown(
-    f"With {len(cohort.analysed_patients(S.patients))} patients and a true difference of {observed_diff:.0f} points "
-    f"at {time_points[0]} years (SDs {sd['MS']:.0f} and {sd['SCI']:.0f}), a study like this one finds it "
-    f"in about **{100 * here.iloc[0]:.0f}%** of repetitions. A difference half that size would usually be missed."
+    wording.power_in_words(
+        grid, cohort_n, S.shown_count(n_at["MS"]), S.shown_count(n_at["SCI"]), alpha, power_reps, needed, paper_n
+    )
+    + f"\n\nOver the whole grid the simulated and analytic powers differ by at most "
+    f"{power.largest_gap_in_se(grid, power_reps):.1f} Monte Carlo SEs. Every figure here rests on the assumed SDs: "
+    "with a larger spread, every power is lower and every sample size larger."
 )
 
 # %% [markdown] tags=[]

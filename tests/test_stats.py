@@ -72,21 +72,3 @@ def test_too_few_patients_give_no_test():
     df = pd.DataFrame({"diagnosis": ["MS", "MS", "SCI"], "pct": [100.0, 120.0, 90.0]})
     assert np.isnan(stats.student_t_p(df, "pct"))
     assert stats.compare_groups(df, "pct")["p"].isna().all()
-
-
-def test_vectorised_power_equals_the_per_replicate_pingouin_loop():
-    args = dict(n_ms=12, n_sci=10, ms_mean=150, sci_mean=110, ms_sd=50, sci_sd=30, alpha=0.05, reps=150, seed=3)
-    assert stats.simulate_power(**args) == stats.simulate_power_loop(**args)
-
-
-def test_power_is_alpha_without_a_difference_and_near_one_with_a_large_one():
-    null = stats.simulate_power(20, 20, 100, 100, 30, 30, alpha=0.05, reps=20000, seed=1)
-    assert null == pytest.approx(0.05, abs=0.006)
-    assert stats.simulate_power(50, 50, 200, 100, 30, 30, reps=2000, seed=1) == 1.0
-
-
-def test_power_grid_shape():
-    grid = stats.power_grid([20, 41], [10, 40], sci_mean=113, ms_sd=60, sci_sd=30, reps=500)
-    assert len(grid) == 4 and set(grid["n_total"]) == {20, 41}
-    assert grid.loc[grid["n_total"] == 41, "n_ms"].iloc[0] == 22
-    assert (grid.sort_values("difference").groupby("n_total")["power"].diff().dropna() > 0).all()
