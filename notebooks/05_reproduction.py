@@ -62,8 +62,10 @@ presentation.show(
 #
 # The synthetic cohort reproduces the published numbers because it was *built* to: this shows the analysis
 # code computes what the paper computed, from data shaped like the paper's. It is not evidence that the
-# paper's findings are true of patients. For that, run the study on chart data (`--data DIR`) or a simulated
-# cohort (`synthetic_mode: simulation`) and see how the numbers move.
+# paper's findings are true of patients, and no synthetic cohort can be: a simulated cohort
+# (`synthetic_mode: simulation`) only shows how much a study of this size varies by chance *if the model's
+# assumptions were true*. Whether the findings hold for patients only chart data can show: run the study on
+# another clinic's charts (`--data DIR`) and compare.
 #
 # ## Colophon
 #
