@@ -144,3 +144,28 @@ def mixed_model(yearly: pd.DataFrame, reference_year: int, alpha: float) -> tupl
         f"{'yes' if fit.converged else 'no'}" + (f"; statsmodels notes: {'; '.join(msgs)}" if msgs else "")
     )
     return table, note
+
+
+def planning_figures(pct: pd.DataFrame, diagnosis: str, year: int, alpha: float) -> dict:
+    """What a change in dose means for one patient and for a service, at one time point and diagnosis.
+
+    For one patient: the geometric mean and median ratio to the reference dose, and a (1 - alpha) prediction
+    interval for the ratio of one new patient (t on log ratios: mean +- t * sd * sqrt(1 + 1/n), back-
+    transformed). For a service: the ratio of the summed doses (ratio of means), which is what the total
+    amount of drug follows. Beside them the paper's mean of ratios. Only patients with a dose at ``year``.
+    """
+    at = pct.loc[(pct["year"] == year) & (pct["diagnosis"] == diagnosis)]
+    logs = np.log(at["pct"].to_numpy(float) / 100)
+    n = len(logs)
+    if n < 2:
+        return {"n": n}
+    half = sps.t.ppf(1 - alpha / 2, n - 1) * logs.std(ddof=1) * np.sqrt(1 + 1 / n)
+    return {
+        "n": n,
+        "geometric_mean_ratio": float(np.exp(logs.mean())),
+        "median_ratio": float(at["pct"].median() / 100),
+        "prediction_low": float(np.exp(logs.mean() - half)),
+        "prediction_high": float(np.exp(logs.mean() + half)),
+        "ratio_of_means": float(at["dose"].sum() / at["dose_ref"].sum()),
+        "mean_of_ratios": float(at["pct"].mean() / 100),
+    }

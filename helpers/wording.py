@@ -98,3 +98,30 @@ def _share(p: float) -> str:
     if p < 0.005:
         return "<1%"
     return f"{100 * p:.0f}%"
+
+
+def dose_plan_answer(f: dict, start_dose: float, diagnosis: str, year: int, alpha: float, n_shown) -> str:
+    """Exercise 4's answer from :func:`helpers.appraisal.planning_figures` (Markdown inside <details>)."""
+    if f["n"] < 2:
+        return f"<details><summary>Answer</summary>\nFewer than 2 {diagnosis} patients at {year} years.\n</details>"
+    level = f"{100 * (1 - alpha):g}%"
+    return (
+        "<details><summary>Answer</summary>\n\n"
+        f"**For this patient**, plan from the typical course and its spread, not from the group mean. Among the "
+        f"{n_shown} {diagnosis} patients still on ITB and followed to {year} years, the dose at {year} years was "
+        f"typically {f['geometric_mean_ratio']:.2f} times the reference dose (geometric mean; median "
+        f"{f['median_ratio']:.2f} times): about **{start_dose * f['geometric_mean_ratio']:.0f} µg/24 h**. One new "
+        f"patient's dose could lie anywhere from about {start_dose * f['prediction_low']:.0f} to "
+        f"{start_dose * f['prediction_high']:.0f} µg/24 h ({level} prediction interval, from the spread of the log "
+        "ratios, assuming they are roughly normal): a starting expectation, revised at every refill.\n\n"
+        "**For the service** (how much baclofen to buy), what counts is the total dose of all its patients; for "
+        f"patients like these it changes by the ratio of the summed doses, {f['ratio_of_means']:.2f} times (ratio "
+        "of means). Patients starting or stopping ITB change the total too.\n\n"
+        f"The paper's **mean of ratios** ({f['mean_of_ratios']:.2f} times) answers neither question: it weighs a "
+        "patient going from 30 to 90 µg/24 h as much as one going from 500 to 1500 (so it does not follow the "
+        "total), and a few large ratios pull it above the typical patient's course.\n\n"
+        f"**Only for patients who stay on ITB**: all of these come from patients still treated and charted at "
+        f"{year} years, without a pump or catheter failure. They say nothing about how likely this patient is to "
+        "be one of them. On the synthetic cohort the spread between patients, and so the interval, rests on "
+        "assumptions (the SD ratio): the numbers illustrate the reasoning, not real patients.\n</details>"
+    )

@@ -260,16 +260,18 @@ Markdown(
 # data, handles patients with shorter follow-up, and answers the clinical question (how fast does the dose
 # rise?) with one test. Reporting geometric means (section 4) is a smaller change with a similar spirit.
 # </details>
-#
-# **4.** A patient with MS has needed 200 µg/24 h after the first year. What dose would you plan for at 10
-# years, and how sure are you?
-#
-# <details><summary>Answer</summary>
-# The group mean suggests roughly twice the dose (about 400 µg/24 h), but the spread between patients is
-# wide (see the trajectories in notebook 4): some MS patients' doses barely change, others triple. The mean
-# is a planning figure for a service (pump refills, drug supply), not a prediction for one patient.
-# </details>
-#
+
+# %% tags=[]
+start_dose = 200  # µg/24 h at the reference year, the patient of exercise 4
+last = time_points[-1]
+plan = appraisal.planning_figures(pct, "MS", last, alpha)
+Markdown(
+    f"**4.** A patient with MS has needed {start_dose} µg/24 h after {reference_year} year(s). What dose would you "
+    f"plan for at {last} years, and how sure are you? And what would you tell the pharmacy that supplies the "
+    "clinic?\n\n" + wording.dose_plan_answer(plan, start_dose, "MS", last, alpha, S.shown_count(plan["n"]))
+)
+
+# %% [markdown] tags=[]
 # ## Discussion questions
 #
 # * The paper excluded patients with pump failures. Would including them bias the result up or down?

@@ -75,3 +75,29 @@ def test_log_ratio_tests_against_scipy(pct):
     assert lr.at["MS", "p_student"] == pytest.approx(sps.ttest_ind(logs["MS"], logs["SCI"]).pvalue)
     assert lr.at["MS", "p_published_test"] == pytest.approx(0.006, abs=5e-4)
     assert isinstance(lr, pd.DataFrame)
+
+
+def test_planning_figures_by_hand(pct):
+    f = appraisal.planning_figures(pct, "MS", 10, 0.05)
+    ms = pct.loc[(pct["year"] == 10) & (pct["diagnosis"] == "MS")]
+    logs = np.log(ms["pct"] / 100)
+    assert f["n"] == 18
+    assert f["geometric_mean_ratio"] == pytest.approx(sps.gmean(ms["pct"] / 100))
+    assert f["ratio_of_means"] == pytest.approx(ms["dose"].mean() / ms["dose_ref"].mean())
+    assert f["mean_of_ratios"] == pytest.approx(1.94, abs=0.005)
+    half = sps.t.ppf(0.975, 17) * logs.std() * np.sqrt(1 + 1 / 18)
+    assert (f["prediction_low"], f["prediction_high"]) == pytest.approx(
+        np.exp([logs.mean() - half, logs.mean() + half])
+    )
+
+
+def test_the_prediction_interval_covers_a_new_patient_at_its_nominal_rate():
+    rng = np.random.default_rng(11)
+    hits = []
+    for _ in range(600):
+        ratios = np.exp(rng.normal(0.5, 0.4, 16))
+        d = pd.DataFrame({"year": 10, "diagnosis": "MS", "pct": 100 * ratios, "dose": ratios, "dose_ref": 1.0})
+        f = appraisal.planning_figures(d, "MS", 10, 0.1)
+        new = np.exp(rng.normal(0.5, 0.4))
+        hits.append(f["prediction_low"] <= new <= f["prediction_high"])
+    assert np.mean(hits) == pytest.approx(0.9, abs=0.035)
