@@ -376,3 +376,47 @@ def power_curves(grid: pd.DataFrame, cohort_n: int, alpha: float, paper_n: int |
         loc="lower right",
     )
     return fig
+
+
+def winners_curse(studies: pd.DataFrame, difference: float, alpha: float, n_ms: int, n_sci: int):
+    """Estimates of many simulated studies of one true difference; those reaching p < alpha highlighted, with
+    the truth and the mean estimate of the significant studies marked."""
+    fig, ax = plt.subplots(figsize=(7.2, 4.2))
+    est = studies["estimate"].to_numpy(float)
+    bins = np.histogram_bin_edges(est, bins=40)
+    sig = studies["significant"].to_numpy(bool)
+    ax.hist(
+        [est[~sig], est[sig]],
+        bins=bins,
+        stacked=True,
+        color=["#BBBBBB", "#D55E00"],
+        label=[f"p ≥ {alpha:g}", f"p < {alpha:g}"],
+    )
+    ax.axvline(difference, color="#222222", lw=1.5, ls="--")
+    mean_sig = est[sig].mean() if sig.any() else np.nan
+    top = ax.get_ylim()[1]
+    ax.annotate(
+        f"truth: {difference:g}",
+        (difference, top * 0.95),
+        xytext=(-4, 0),
+        textcoords="offset points",
+        ha="right",
+        fontsize=9,
+    )
+    if sig.any():
+        ax.axvline(mean_sig, color="#D55E00", lw=1.5)
+        ax.annotate(
+            f"mean of p < {alpha:g}: {mean_sig:.0f}",
+            (mean_sig, top * 0.85),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=9,
+            color="#D55E00",
+        )
+    ax.set_xlabel("Estimated difference, MS - SCI (points of %)")
+    ax.set_ylabel("Simulated studies")
+    ax.set_title(
+        f"{len(est)} studies of {n_ms} MS and {n_sci} SCI patients, true difference {difference:g}", loc="left"
+    )
+    ax.legend(frameon=False, loc="upper left", fontsize=9)
+    return fig

@@ -232,6 +232,67 @@ Markdown(
 )
 
 # %% [markdown] tags=[]
+# ### The winner's curse: significant small studies overstate the difference
+#
+# When power is low, a study reaches p < 0.05 only if chance made its estimate large. Among many studies of
+# the paper's size, the ones that are "significant" therefore report, on average, a difference larger than
+# the true one (Gelman & Carlin's *exaggeration ratio*). Below, many studies of the paper's size are
+# simulated for each chosen true difference, with the same assumed SDs and test as above.
+
+# %% tags=[]
+n_ms_paper, n_sci_paper = int(published.value("n_ms")), int(published.value("n_sci"))
+wc = power.winners_curse_table(n_ms_paper, n_sci_paper, power_differences, sd["MS"], sd["SCI"], alpha, power_reps, seed)
+presentation.save(wc, "06_winners_curse", S.out)
+presentation.show(
+    wc[
+        [
+            "difference",
+            "power_mc",
+            "power_mc_se",
+            "mean_estimate_significant",
+            "mean_estimate_significant_se",
+            "exaggeration_ratio",
+            "exaggeration_ratio_se",
+            "wrong_sign_share",
+        ]
+    ],
+    f"{power_reps} simulated studies of {n_ms_paper} MS and {n_sci_paper} SCI patients per true difference "
+    "(Monte Carlo SEs beside each estimate)",
+    formats={
+        "difference": "{:.0f}",
+        "power_mc": "{:.2f}",
+        "power_mc_se": "{:.3f}",
+        "mean_estimate_significant": "{:.1f}",
+        "mean_estimate_significant_se": "{:.1f}",
+        "exaggeration_ratio": "{:.2f}",
+        "exaggeration_ratio_se": "{:.2f}",
+        "wrong_sign_share": "{:.3f}",
+    },
+)
+
+# %% tags=[]
+d0 = power_differences[0]
+studies = power.simulate_studies(n_ms_paper, n_sci_paper, d0, sd["MS"], sd["SCI"], alpha, power_reps, seed)
+fig = figures.winners_curse(studies, d0, alpha, n_ms_paper, n_sci_paper)
+figures.save(fig, "06_winners_curse", S.out)
+
+# %% tags=[]
+w = wc.set_index("difference").loc[d0]
+published_diff = published.value("ms_pct_7y") - published.value("sci_pct_7y")
+Markdown(
+    f"If the true difference were {d0:g} points, a study of the paper's size would reach p < {alpha:g} in "
+    f"{100 * w['power_mc']:.0f}% of repetitions (Monte Carlo SE {100 * w['power_mc_se']:.1f} points), and those "
+    f"that did would report on average **{w['mean_estimate_significant']:.0f} points** (SE "
+    f"{w['mean_estimate_significant_se']:.1f}), **{w['exaggeration_ratio']:.1f} times** the truth. The paper's "
+    f"published difference at {published.TIME_POINTS[0]} years, {published_diff:.0f} points, comes from a study "
+    "that reached significance, and results reach print mostly when they do. Read as an estimate of the true "
+    "difference, it may therefore be too large, by an amount that depends on the true difference and so cannot "
+    "be read off the study itself. A replication of the same size would on average find the true difference, "
+    "not the published one. (At larger true differences, power is higher and the exaggeration smaller: see the "
+    "table.)"
+)
+
+# %% [markdown] tags=[]
 # ## Exercises
 #
 # Try them in pairs; each answer opens with a click.

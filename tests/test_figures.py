@@ -139,3 +139,14 @@ def test_power_curves_mark_the_cohort_and_call_it_the_paper_only_at_the_papers_s
         assert [t.get_text() for t in ax.texts] == [expected]
         assert "Welch t" in ax.get_ylabel()
         plt.close(fig)
+
+
+def test_winners_curse_marks_the_truth_and_the_mean_of_the_significant_studies():
+    from helpers import power
+
+    studies = power.simulate_studies(22, 19, 20, 60, 30, reps=500, seed=1)
+    fig = figures.winners_curse(studies, 20, 0.05, 22, 19)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    mean_sig = studies.loc[studies["significant"], "estimate"].mean()
+    assert texts == ["truth: 20", f"mean of p < 0.05: {mean_sig:.0f}"] and mean_sig > 30
+    plt.close(fig)

@@ -86,3 +86,24 @@ def test_the_text_quotes_the_power_at_the_cohorts_own_size():
 def test_grid_with_the_published_test_is_labelled_student():
     grid = power.power_grid([41], [20], ms_sd=60, sci_sd=30, reps=200, equal_var=True)
     assert isinstance(grid, pd.DataFrame) and grid["test"].iloc[0] == "Student t"
+
+
+def test_winners_curse_significant_small_studies_overstate_the_difference():
+    wc = power.winners_curse_table(22, 19, [20, 45], ms_sd=60, sci_sd=30, reps=4000, seed=1).set_index("difference")
+    low, high = wc.loc[20], wc.loc[45]
+    assert low["power_mc"] < 0.5
+    # at low power the significant studies exaggerate, by many Monte Carlo SEs
+    assert low["exaggeration_ratio"] - 1 > 10 * low["exaggeration_ratio_se"]
+    assert low["mean_estimate_all"] == pytest.approx(20, abs=1.5)  # all studies together are unbiased
+    # the exaggeration shrinks as power grows
+    assert 1 <= high["exaggeration_ratio"] < low["exaggeration_ratio"]
+
+
+def test_winners_curse_summary_by_hand():
+    studies = pd.DataFrame({"estimate": [10.0, 30.0, 50.0, -40.0], "p": [0.5, 0.01, 0.001, 0.02]})
+    studies["significant"] = studies["p"] < 0.05
+    w = power.winners_curse(studies, 20)
+    assert w["power_mc"] == 0.75 and w["power_mc_se"] == pytest.approx(np.sqrt(0.75 * 0.25 / 4))
+    assert w["mean_estimate_significant"] == pytest.approx(40 / 3)
+    assert w["mean_estimate_significant_se"] == pytest.approx(np.std([30, 50, -40], ddof=1) / np.sqrt(3))
+    assert w["exaggeration_ratio"] == pytest.approx(40 / 3 / 20) and w["wrong_sign_share"] == pytest.approx(1 / 3)
