@@ -125,3 +125,9 @@ def dose_plan_answer(f: dict, start_dose: float, diagnosis: str, year: int, alph
         "be one of them. On the synthetic cohort the spread between patients, and so the interval, rests on "
         "assumptions (the SD ratio): the numbers illustrate the reasoning, not real patients.\n</details>"
     )
+
+
+def with_ci(estimate: float, low: float, high: float, decimals: int = 0) -> str:
+    """'147 (130 to 168)': an estimate with its CI, as one table cell."""
+    f = f"{{:.{decimals}f}}"
+    return f"{f.format(estimate)} ({f.format(low)} to {f.format(high)})"

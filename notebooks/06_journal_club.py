@@ -147,27 +147,52 @@ presentation.show(
 )
 
 # %% [markdown] tags=[]
-# Two snapshots also throw most of the chart away. A **linear mixed model** uses every yearly dose of every
-# patient: log(dose / reference dose) changes linearly with the years since the reference, at a rate that
-# differs by diagnosis, with each patient allowed their own starting level and rate (random intercept and
+# Two snapshots also throw most of the chart away. A **linear mixed model** uses every yearly dose after the
+# reference year: log(dose / reference dose) changes linearly with the years since the reference, at a rate
+# that differs by diagnosis, with each patient allowed their own level and rate (random intercept and
 # slope). Patients without a 10-year dose still inform the rate, and a single question replaces two tests:
-# *does the dose rise faster in MS than in SCI?*
+# *does the dose rise faster in MS than in SCI?* Four things to know before reading it:
+#
+# * **The reference year's own rows are left out.** Every ratio is divided by the reference dose, so at
+#   the reference year the log ratio is 0 for every patient by definition. Those rows are not measurements:
+#   kept in, they would tell the model that all patients agree exactly at that year.
+# * **Its percentages are geometric.** The model works on log ratios, so its yearly change is a geometric
+#   % per year (exp of the slope, minus 1) and its % at 7 and 10 years are geometric means: compare them
+#   with the geometric means of section 4, not with the paper's arithmetic means of ratios, which skew
+#   makes larger.
+# * **Missing data are assumed missing at random.** The model uses a patient's earlier years even when
+#   the 10-year dose is missing. That is valid if whether a patient was still followed depends only on what
+#   was recorded before (diagnosis, earlier doses). If follow-up ended because of the dose course itself in
+#   a way earlier doses do not show (a pump failure after a surge, an explant for lack of effect), the model
+#   is biased too, though differently from the means of completers only.
+# * **A steady yearly % change per patient is assumed.** The synthetic data were generated that way, so here
+#   the model fits by construction; on chart data, look at the trajectories of notebook 4 first.
 
 # %% tags=[]
-mm, note = appraisal.mixed_model(yearly, reference_year, alpha)
-print(note)
-presentation.show(
-    mm,
-    f"Mixed model: yearly dose change by diagnosis ({100 * (1 - alpha):g}% CI)",
-    formats={
-        "yearly change %": "{:.1f}",
-        "CI low": "{:.1f}",
-        "CI high": "{:.1f}",
-        "% at 7 y (model)": "{:.0f}",
-        "% at 10 y (model)": "{:.0f}",
-        "MS vs SCI slope p": wording.p_format,
-    },
+mm, note = appraisal.mixed_model(yearly, reference_year, alpha, time_points)
+shown = mm[["diagnosis"]].assign(
+    **{
+        "yearly change, geometric %": [
+            wording.with_ci(r["yearly change %"], r["CI low"], r["CI high"], 1) for _, r in mm.iterrows()
+        ],
+        **{
+            f"geometric mean % at {k} y (model)": [
+                wording.with_ci(r[f"% at {k} y (model)"], r[f"% at {k} y CI low"], r[f"% at {k} y CI high"])
+                for _, r in mm.iterrows()
+            ]
+            for k in time_points
+        },
+        "MS vs SCI slope p": mm["MS vs SCI slope p"],
+    }
 )
+presentation.show(
+    shown,
+    f"Mixed model: yearly dose change by diagnosis, with {100 * (1 - alpha):g}% CIs (geometric, log scale)",
+    formats={"MS vs SCI slope p": wording.p_format},
+)
+
+# %% tags=[]
+Markdown(note)
 
 # %% [markdown] tags=[]
 # ## 6. Power: how large would a study have to be?

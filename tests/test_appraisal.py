@@ -62,10 +62,24 @@ def test_mixed_model_recovers_the_simulated_yearly_change():
     yearly = cohort.percent_of_reference(patients, doses, 1, all_years=True)
     yearly = yearly.loc[yearly["year"].between(1, 10)]
     table, note = appraisal.mixed_model(yearly, 1, 0.05)
-    got = table.set_index("diagnosis")["yearly change %"]
+    t = table.set_index("diagnosis")
+    got = t["yearly change %"]
     assert got["MS"] == pytest.approx(8.0, abs=1.0) and got["SCI"] == pytest.approx(2.0, abs=1.0)
     assert table["MS vs SCI slope p"].iloc[0] < 0.001
     assert "converged: yes" in note
+    # the model's % at 10 years is a geometric mean: near the data's geometric mean, below the mean of ratios
+    at10 = yearly.loc[(yearly["year"] == 10) & (yearly["diagnosis"] == "MS"), "pct"]
+    assert t.at["MS", "% at 10 y (model)"] == pytest.approx(sps.gmean(at10), rel=0.03)
+    assert t.at["MS", "% at 10 y (model)"] < at10.mean()
+    assert t.at["MS", "% at 10 y CI low"] < t.at["MS", "% at 10 y (model)"] < t.at["MS", "% at 10 y CI high"]
+
+
+def test_mixed_model_leaves_out_the_reference_rows_and_explains_the_boundary_warning(synthetic_frames):
+    yearly = cohort.percent_of_reference(*synthetic_frames, 1, all_years=True)
+    _table, note = appraisal.mixed_model(yearly, 1, 0.05)
+    n_after = (yearly["year"] > 1).sum()
+    assert f"Fitted on {n_after} yearly doses of 41 patients" in note
+    assert "boundary" in note and "about units, not a real boundary" in note
 
 
 def test_log_ratio_tests_against_scipy(pct):
