@@ -212,3 +212,34 @@ def planning_figures(pct: pd.DataFrame, diagnosis: str, year: int, alpha: float)
         "ratio_of_means": float(at["dose"].sum() / at["dose_ref"].sum()),
         "mean_of_ratios": float(at["pct"].mean() / 100),
     }
+
+
+def absolute_doses(pct: pd.DataFrame, reference_year: int, time_points, alpha: float) -> pd.DataFrame:
+    """The dose itself (µg/24 h) at the reference year and each time point, per diagnosis: mean, geometric
+    mean and median, each with a (1 - alpha) CI (t; t on logs; order statistics, with its exact coverage)."""
+    rows = []
+    for k in [reference_year, *time_points]:
+        for dx in ("MS", "SCI"):
+            x = pct.loc[(pct["year"] == k) & (pct["diagnosis"] == dx), "dose"].to_numpy(float)
+            n = len(x)
+            half = sps.t.ppf(1 - alpha / 2, n - 1) * x.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
+            gm, gm_lo, gm_hi = stats.geometric_mean_ci(x, alpha)
+            med_lo, med_hi, cover = stats.median_ci(x, alpha)
+            rows.append(
+                {
+                    "year": k,
+                    "diagnosis": dx,
+                    "n": n,
+                    "mean": x.mean() if n else np.nan,
+                    "mean_ci_low": x.mean() - half if n else np.nan,
+                    "mean_ci_high": x.mean() + half if n else np.nan,
+                    "geometric_mean": gm,
+                    "gm_ci_low": gm_lo,
+                    "gm_ci_high": gm_hi,
+                    "median": np.median(x) if n else np.nan,
+                    "median_ci_low": med_lo,
+                    "median_ci_high": med_hi,
+                    "median_ci_coverage": cover,
+                }
+            )
+    return pd.DataFrame(rows)

@@ -114,3 +114,31 @@ def log_ratio_test(df: pd.DataFrame, value: str = "pct", alpha: float = 0.05) ->
     s["gm_ci_low"], s["gm_ci_high"] = 100 * np.exp(s["ci_low"]), 100 * np.exp(s["ci_high"])
     s["p_student"] = student_t_p(logs, "log_ratio")
     return s[["diagnosis", "n", "geometric_mean_pct", "gm_ci_low", "gm_ci_high", "p_student"]]
+
+
+def median_ci(values, alpha: float = 0.05) -> tuple[float, float, float]:
+    """Distribution-free CI of a median from order statistics: (low, high, coverage).
+
+    The interval runs from the k-th smallest to the k-th largest value, with k the largest rank whose
+    binomial(n, 1/2) tail stays within alpha/2; its exact coverage (returned) is at least 1 - alpha.
+    NaN when n is too small for any such interval.
+    """
+    x = np.sort(np.asarray(values, float))
+    n = len(x)
+    k = int(sps.binom.ppf(alpha / 2, n, 0.5))  # P(B <= k - 1) <= alpha / 2 < P(B <= k)
+    if sps.binom.cdf(k, n, 0.5) <= alpha / 2:
+        k += 1
+    if k < 1:
+        return np.nan, np.nan, np.nan
+    coverage = 1 - 2 * sps.binom.cdf(k - 1, n, 0.5)
+    return float(x[k - 1]), float(x[n - k]), float(coverage)
+
+
+def geometric_mean_ci(values, alpha: float = 0.05) -> tuple[float, float, float]:
+    """Geometric mean and its (1-alpha) CI: a t interval on the logs, back-transformed."""
+    logs = np.log(np.asarray(values, float))
+    n = len(logs)
+    if n < 2:
+        return (float(np.exp(logs.mean())) if n else np.nan), np.nan, np.nan
+    half = sps.t.ppf(1 - alpha / 2, n - 1) * logs.std(ddof=1) / np.sqrt(n)
+    return float(np.exp(logs.mean())), float(np.exp(logs.mean() - half)), float(np.exp(logs.mean() + half))

@@ -115,3 +115,16 @@ def test_the_prediction_interval_covers_a_new_patient_at_its_nominal_rate():
         new = np.exp(rng.normal(0.5, 0.4))
         hits.append(f["prediction_low"] <= new <= f["prediction_high"])
     assert np.mean(hits) == pytest.approx(0.9, abs=0.035)
+
+
+def test_absolute_doses_by_hand(pct):
+    t = appraisal.absolute_doses(pct, 1, [7, 10], 0.05).set_index(["year", "diagnosis"])
+    assert len(t) == 6
+    ms10 = pct.loc[(pct["year"] == 10) & (pct["diagnosis"] == "MS"), "dose"]
+    row = t.loc[(10, "MS")]
+    assert row["n"] == 18 and row["mean"] == pytest.approx(ms10.mean())
+    assert (row["mean_ci_low"], row["mean_ci_high"]) == pytest.approx(
+        sps.t.interval(0.95, 17, loc=ms10.mean(), scale=sps.sem(ms10))
+    )
+    assert row["geometric_mean"] == pytest.approx(sps.gmean(ms10)) and row["median"] == pytest.approx(ms10.median())
+    assert row["median_ci_low"] <= row["median"] <= row["median_ci_high"] and row["median_ci_coverage"] >= 0.95

@@ -72,3 +72,25 @@ def test_too_few_patients_give_no_test():
     df = pd.DataFrame({"diagnosis": ["MS", "MS", "SCI"], "pct": [100.0, 120.0, 90.0]})
     assert np.isnan(stats.student_t_p(df, "pct"))
     assert stats.compare_groups(df, "pct")["p"].isna().all()
+
+
+@pytest.mark.parametrize("n", [6, 7, 9, 18, 22, 41])
+def test_median_ci_matches_scipys_quantile_test_and_reports_its_exact_coverage(n):
+    x = np.random.default_rng(n).lognormal(5, 0.7, n)
+    lo, hi, coverage = stats.median_ci(x, 0.05)
+    ref = sps.quantile_test(x, q=np.median(x), p=0.5).confidence_interval(0.95)
+    assert (lo, hi) == (ref.low, ref.high)
+    k = int(np.flatnonzero(np.sort(x) == lo)[0]) + 1
+    assert coverage == pytest.approx(1 - 2 * sps.binom.cdf(k - 1, n, 0.5)) and coverage >= 0.95
+
+
+def test_median_ci_is_undefined_for_tiny_groups():
+    assert np.isnan(stats.median_ci([1.0, 2.0, 3.0], 0.05)[0])
+
+
+def test_geometric_mean_ci_is_a_t_interval_on_logs(two_groups):
+    _df, a, _b = two_groups
+    a = np.abs(a)
+    gm, lo, hi = stats.geometric_mean_ci(a, 0.1)
+    l_lo, l_hi = sps.t.interval(0.9, len(a) - 1, loc=np.log(a).mean(), scale=sps.sem(np.log(a)))
+    assert (gm, lo, hi) == pytest.approx((sps.gmean(a), np.exp(l_lo), np.exp(l_hi)))
