@@ -243,3 +243,91 @@ def absolute_doses(pct: pd.DataFrame, reference_year: int, time_points, alpha: f
                 }
             )
     return pd.DataFrame(rows)
+
+
+MULTIVERSE_ANALYSES = (
+    ("mean of ratios", "Student t"),
+    ("mean of ratios", "Welch t"),
+    ("ratio of means", "delta method (log scale)"),
+    ("geometric mean", "t on log ratios"),
+    ("median", "Mann-Whitney U"),
+)
+
+
+def _multiverse_rows(at: pd.DataFrame, alpha: float):
+    """The five analyses of one reference year and time point: summary per group, effect with CI, p."""
+    a, b = at.loc[at["diagnosis"] == "MS"], at.loc[at["diagnosis"] == "SCI"]
+    if len(a) < 2 or len(b) < 2:
+        return []
+    tests = stats.compare_groups(at, "pct", alpha).set_index("test")
+    rows = []
+    for name in ("Student t", "Welch t"):
+        r = tests.loc[name]
+        rows.append((a["pct"].mean(), b["pct"].mean(), r["estimate"], r["ci_low"], r["ci_high"], r["p"], "difference"))
+    rm = stats.ratio_of_means_test(a, b, alpha)
+    rows.append((100 * rm["ms"], 100 * rm["sci"], rm["ratio"], rm["ci_low"], rm["ci_high"], rm["p"], "ratio"))
+    la, lb = np.log(a["pct"] / 100), np.log(b["pct"] / 100)
+    t = sps.ttest_ind(la, lb)
+    ci = t.confidence_interval(1 - alpha)
+    rows.append(
+        (
+            100 * np.exp(la.mean()),
+            100 * np.exp(lb.mean()),
+            np.exp(la.mean() - lb.mean()),
+            np.exp(ci.low),
+            np.exp(ci.high),
+            t.pvalue,
+            "ratio",
+        )
+    )
+    mw = tests.loc["Mann-Whitney U"]
+    rows.append(
+        (
+            a["pct"].median(),
+            b["pct"].median(),
+            a["pct"].median() - b["pct"].median(),
+            np.nan,
+            np.nan,
+            mw["p"],
+            "difference",
+        )
+    )
+    return rows
+
+
+def multiverse(patients, doses, reference_years, time_points, alpha: float) -> pd.DataFrame:
+    """Every combination of reference year x summary (with its matching test) x time point, side by side.
+
+    One row per analysis: the summary in each group (as % of the reference dose), the MS-vs-SCI effect (a
+    difference in points, or a ratio MS/SCI for the ratio-scale summaries) with its CI where the test gives
+    one, p, and whether it is the paper's own choice (reference year 1, mean of ratios, Student t).
+    """
+    out = []
+    for ref in reference_years:
+        tps = [k for k in time_points if k > ref]
+        pct = cohort.percent_of_reference(patients, doses, ref, tps)
+        for k in tps:
+            at = pct.loc[pct["year"] == k]
+            n_ms, n_sci = int((at["diagnosis"] == "MS").sum()), int((at["diagnosis"] == "SCI").sum())
+            for (summary, test), row in zip(MULTIVERSE_ANALYSES, _multiverse_rows(at, alpha)):
+                ms, sci, effect, lo, hi, p, kind = row
+                out.append(
+                    {
+                        "reference_year": ref,
+                        "year": k,
+                        "summary": summary,
+                        "test": test,
+                        "n_ms": n_ms,
+                        "n_sci": n_sci,
+                        "ms_pct": ms,
+                        "sci_pct": sci,
+                        "effect": effect,
+                        "effect_is": "MS - SCI, points" if kind == "difference" else "MS / SCI",
+                        "ci_low": lo,
+                        "ci_high": hi,
+                        "p": p,
+                        "the_papers_choice": ref == published.REFERENCE_YEAR
+                        and (summary, test) == MULTIVERSE_ANALYSES[0],
+                    }
+                )
+    return pd.DataFrame(out)

@@ -234,6 +234,48 @@ presentation.show(
 Markdown(note)
 
 # %% [markdown] tags=[]
+# ### Every path at once: a multiverse
+#
+# Sections 3-5 changed one choice at a time. Below, every combination of the reference year, the summary
+# (each with the test that matches it) and the time point is run on the same patients, side by side. The
+# paper's own path is marked. Effects are a difference in points for the arithmetic summaries and a ratio
+# MS/SCI for the ratio-scale ones; the Mann-Whitney test compares ranks, so no CI of the median difference
+# is given.
+
+# %% tags=[]
+mv = S.masked(appraisal.multiverse(S.patients, S.doses, ref_years, time_points, alpha), "n_ms", "n_sci")
+presentation.save(mv, "06_multiverse", S.out)
+presentation.show(
+    mv[["reference_year", "year", "summary", "test"]].assign(
+        **{
+            "MS %": mv["ms_pct"],
+            "SCI %": mv["sci_pct"],
+            "effect (CI)": [
+                wording.with_ci(r["effect"], r["ci_low"], r["ci_high"], 0 if r["effect_is"].startswith("MS -") else 2)
+                for _, r in mv.iterrows()
+            ],
+            "effect is": mv["effect_is"],
+            "p": mv["p"],
+            "the paper's choice": mv["the_papers_choice"].map({True: "yes", False: ""}),
+        }
+    ),
+    f"{len(mv)} analyses of the same patients ({100 * (1 - alpha):g}% CIs)",
+    formats={"MS %": "{:.0f}", "SCI %": "{:.0f}", "p": wording.p_format},
+)
+
+# %% tags=[]
+Markdown(wording.multiverse_in_words(mv, alpha, S.chart_data))
+
+# %% [markdown] tags=[]
+# **Which of these should have been pre-specified?** Before any chart is opened, a protocol names one
+# primary analysis: the reference year (when titration is over, defined clinically), the summary that
+# answers the clinical question (a geometric mean or a model over all years for the typical patient, the
+# ratio of means for a service's drug supply), one test, and one time point or a model of all years; every
+# other path is then reported as a sensitivity analysis. A retrospective chart review rarely has such a
+# protocol, so the reader's question is whether the reported path was chosen before or after the numbers
+# were seen.
+
+# %% [markdown] tags=[]
 # ## 6. Power: how large would a study have to be?
 #
 # Power belongs to a design, before its data: the chance that a study of a given size detects a true

@@ -128,3 +128,58 @@ def test_absolute_doses_by_hand(pct):
     )
     assert row["geometric_mean"] == pytest.approx(sps.gmean(ms10)) and row["median"] == pytest.approx(ms10.median())
     assert row["median_ci_low"] <= row["median"] <= row["median_ci_high"] and row["median_ci_coverage"] >= 0.95
+
+
+@pytest.fixture(scope="module")
+def multiverse_table(synthetic_frames):
+    return appraisal.multiverse(*synthetic_frames, [1, 2, 3], [7, 10], 0.05)
+
+
+def test_multiverse_has_every_combination_and_the_papers_path_reproduces_it(multiverse_table):
+    mv = multiverse_table
+    assert len(mv) == 3 * 2 * len(appraisal.MULTIVERSE_ANALYSES)
+    assert not mv.duplicated(["reference_year", "year", "summary", "test"]).any()
+    paper = mv.loc[mv["the_papers_choice"]].set_index("year")
+    assert list(paper.index) == [7, 10]
+    assert round(paper.at[10, "ms_pct"]) == 194 and round(paper.at[7, "p"], 3) == 0.006
+    assert round(paper.at[10, "p"], 3) == 0.004
+
+
+def test_multiverse_rows_against_independent_computations(multiverse_table, synthetic_frames):
+    mv = multiverse_table.set_index(["reference_year", "year", "summary"])
+    pct2 = cohort.percent_of_reference(*synthetic_frames, 2, [10])
+    at = pct2.loc[pct2["year"] == 10]
+    ms, sci = at.loc[at["diagnosis"] == "MS"], at.loc[at["diagnosis"] == "SCI"]
+    geo = mv.loc[(2, 10, "geometric mean")]
+    assert geo["p"] == pytest.approx(sps.ttest_ind(np.log(ms["pct"]), np.log(sci["pct"])).pvalue)
+    assert geo["effect"] == pytest.approx(sps.gmean(ms["pct"]) / sps.gmean(sci["pct"]))
+    med = mv.loc[(2, 10, "median")]
+    assert med["p"] == pytest.approx(sps.mannwhitneyu(ms["pct"], sci["pct"]).pvalue)
+    rom = mv.loc[(2, 10, "ratio of means")]
+    assert rom["ms_pct"] == pytest.approx(100 * ms["dose"].sum() / ms["dose_ref"].sum())
+
+
+def test_ratio_of_means_delta_method_agrees_with_a_bootstrap(synthetic_frames):
+    from helpers import stats
+
+    pct = cohort.percent_of_reference(*synthetic_frames, 1, [10])
+    at = pct.loc[pct["year"] == 10]
+    groups = [at.loc[at["diagnosis"] == dx, ["dose", "dose_ref"]].to_numpy() for dx in ("MS", "SCI")]
+    rng = np.random.default_rng(0)
+    boot = []
+    for g in groups:  # 4000 resamples of patients, all at once
+        idx = rng.integers(0, len(g), (4000, len(g)))
+        boot.append(np.log(g[idx, 0].mean(axis=1) / g[idx, 1].mean(axis=1)))
+    se_boot = np.std(boot[0] - boot[1], ddof=1)
+    r = stats.ratio_of_means_test(at.loc[at["diagnosis"] == "MS"], at.loc[at["diagnosis"] == "SCI"])
+    se_delta = np.log(r["ci_high"] / r["ci_low"]) / (2 * sps.norm.ppf(0.975))
+    assert se_delta == pytest.approx(se_boot, rel=0.15)
+    assert r["ratio"] == pytest.approx(r["ms"] / r["sci"])
+
+
+def test_multiverse_in_words_counts_paths_and_ranks_the_papers_figure(multiverse_table):
+    from helpers import wording
+
+    text = wording.multiverse_in_words(multiverse_table, 0.05, chart_data=False)
+    n_sig = int((multiverse_table["p"] < 0.05).sum())
+    assert f"**{n_sig} of 30**" in text and "of these 12 summaries" in text and "by construction" in text
