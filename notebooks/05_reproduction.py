@@ -40,7 +40,7 @@ power_reps = 2000  # Monte Carlo replicates per cell of the power grid (notebook
 power_differences = [20, 30, 45]  # differences the power analysis plans for (notebook 6; for the colophon)
 
 # %% tags=[]
-from helpers import cohort, colophon, presentation, reproduction, study
+from helpers import checklist, cohort, colophon, presentation, reproduction, study
 
 S = study.start(globals())
 print(S.describe())
@@ -67,6 +67,20 @@ presentation.show(
 # assumptions were true*. Whether the findings hold for patients only chart data can show: run the study on
 # another clinic's charts (`--data DIR`) and compare.
 #
+# ## Reporting checklist: STROBE with RECORD
+#
+# A cohort study is reported against STROBE (von Elm et al. 2007); one built on routinely collected data,
+# such as charts, adds the RECORD items (Benchimol et al. 2015). For each item: what the paper reports,
+# what this study shows, and what stays missing. "The paper reports" covers what this study holds of the
+# paper (the abstract and the published numbers); where that record is silent, the row says so and the full
+# text should be checked before counting the item as unreported.
+
+# %% tags=[]
+strobe = checklist.table()
+presentation.save(strobe, "05_reporting_checklist", S.out)
+presentation.show(strobe, "STROBE (cohort) and RECORD items: the paper, this study, what stays missing")
+
+# %% [markdown] tags=[]
 # ## Colophon
 #
 # How this run was made. The code fingerprint is a hash of the study's code, notebook sources, pinned
