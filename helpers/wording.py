@@ -160,3 +160,11 @@ def multiverse_in_words(mv: pd.DataFrame, alpha: float, chart_data: bool) -> str
             "charts paths can disagree, and then a choice made after seeing the data decides the conclusion."
         )
     return text
+
+
+def with_se(estimate: float, se: float, decimals: int = 1, percent: bool = False) -> str:
+    """'37.9 (SE 0.4)': a Monte Carlo estimate with its standard error, as one table cell (``percent``:
+    a proportion shown as a percentage)."""
+    k = 100 if percent else 1
+    unit = "%" if percent else ""
+    return f"{k * estimate:.{decimals}f}{unit} (SE {k * se:.{decimals}f})"

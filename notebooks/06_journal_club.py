@@ -25,8 +25,9 @@
 # alternatives show what the same data say under other reasonable choices. Because the synthetic data are
 # a model, differences here illustrate *how* a choice can matter, not the size it had in the real cohort.
 #
-# **Plan:** 1 selection · 2 missing 10-year data · 3 the reference dose · 4 mean of ratios · 5 several time
-# points and a longitudinal model · 6 power · exercises and discussion.
+# **Plan:** 1 selection · 2 missing 10-year data · 3 the reference dose · 4 mean of ratios, and the doses in
+# µg/24 h · 5 several time points, a longitudinal model, and every path at once (a multiverse) · 6 power
+# for a next study, and the winner's curse · exercises and discussion.
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -350,30 +351,22 @@ n_ms_paper, n_sci_paper = int(published.value("n_ms")), int(published.value("n_s
 wc = power.winners_curse_table(n_ms_paper, n_sci_paper, power_differences, sd["MS"], sd["SCI"], alpha, power_reps, seed)
 presentation.save(wc, "06_winners_curse", S.out)
 presentation.show(
-    wc[
-        [
-            "difference",
-            "power_mc",
-            "power_mc_se",
-            "mean_estimate_significant",
-            "mean_estimate_significant_se",
-            "exaggeration_ratio",
-            "exaggeration_ratio_se",
-            "wrong_sign_share",
-        ]
-    ],
+    wc[["difference"]].assign(
+        **{
+            "power": [wording.with_se(p, se, 1, percent=True) for p, se in wc[["power_mc", "power_mc_se"]].to_numpy()],
+            f"mean estimate when p < {alpha:g}": [
+                wording.with_se(m, se)
+                for m, se in wc[["mean_estimate_significant", "mean_estimate_significant_se"]].to_numpy()
+            ],
+            "exaggeration ratio": [
+                wording.with_se(r, se, 2) for r, se in wc[["exaggeration_ratio", "exaggeration_ratio_se"]].to_numpy()
+            ],
+            "share with the wrong sign": wc["wrong_sign_share"],
+        }
+    ),
     f"{power_reps} simulated studies of {n_ms_paper} MS and {n_sci_paper} SCI patients per true difference "
-    "(Monte Carlo SEs beside each estimate)",
-    formats={
-        "difference": "{:.0f}",
-        "power_mc": "{:.2f}",
-        "power_mc_se": "{:.3f}",
-        "mean_estimate_significant": "{:.1f}",
-        "mean_estimate_significant_se": "{:.1f}",
-        "exaggeration_ratio": "{:.2f}",
-        "exaggeration_ratio_se": "{:.2f}",
-        "wrong_sign_share": "{:.3f}",
-    },
+    "(Monte Carlo SEs in brackets)",
+    formats={"difference": "{:.0f}", "share with the wrong sign": "{:.3f}"},
 )
 
 # %% tags=[]
@@ -433,7 +426,8 @@ start_dose = 200  # µg/24 h at the reference year, the patient of exercise 4
 last = time_points[-1]
 plan = appraisal.planning_figures(pct, "MS", last, alpha)
 Markdown(
-    f"**4.** A patient with MS has needed {start_dose} µg/24 h after {reference_year} year(s). What dose would you "
+    f"**4.** A patient with MS has needed {start_dose} µg/24 h after {reference_year} "
+    f"year{'s' if reference_year > 1 else ''}. What dose would you "
     f"plan for at {last} years, and how sure are you? And what would you tell the pharmacy that supplies the "
     "clinic?\n\n" + wording.dose_plan_answer(plan, start_dose, "MS", last, alpha, S.shown_count(plan["n"]))
 )
