@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from . import cohort, stats
+from . import cohort, published, stats
 
 
 def _means(pct: pd.DataFrame, time_points) -> pd.DataFrame:
@@ -101,17 +101,24 @@ def multiple_testing(p_values: dict) -> pd.DataFrame:
     return pd.DataFrame({"comparison": keys, "p": raw, "p Holm": holm, "p Bonferroni": bonf})
 
 
-def mixed_model(yearly: pd.DataFrame, reference_year: int, alpha: float) -> tuple[pd.DataFrame, str]:
-    """Linear mixed model of log(dose / reference dose) over every yearly dose from the reference year on.
+def mixed_model(
+    yearly: pd.DataFrame, reference_year: int, alpha: float, time_points=published.TIME_POINTS
+) -> tuple[pd.DataFrame, str]:
+    """Linear mixed model of log(dose / reference dose) over every yearly dose after the reference year.
 
     log ratio ~ years * diagnosis, with a random intercept and slope per patient (statsmodels MixedLM,
-    REML). Every patient contributes all their years, not only the 7- and 10-year values, and patients
-    without a 10-year dose still inform the slope. Returns the yearly % change per diagnosis with CIs, the
-    model's % at each whole year, and a note on convergence.
+    REML). Every patient contributes all their years, not only the time points, and patients without a
+    late dose still inform the slope. The reference year's own row is left out: its log ratio is 0 by
+    definition (the denominator divided by itself), not a measurement.
+
+    Returns, per diagnosis, the yearly change as a *geometric* % (100 (exp(slope) - 1)) and the model's
+    geometric mean % of the reference dose at each time point (intercept + slope), each with a Wald CI, and
+    a note (Markdown) on the fit: its size, convergence, the between-patient SDs, and what a statsmodels
+    warning about the boundary means here.
     """
     import statsmodels.formula.api as smf
 
-    d = yearly.loc[yearly["year"] >= reference_year].copy()
+    d = yearly.loc[yearly["year"] > reference_year].copy()
     d["t"] = (d["year"] - reference_year).astype(float)
     d["log_ratio"] = np.log(d["pct"] / 100)
     d["ms"] = (d["diagnosis"] == "MS").astype(float)
@@ -120,27 +127,207 @@ def mixed_model(yearly: pd.DataFrame, reference_year: int, alpha: float) -> tupl
         fit = smf.mixedlm("log_ratio ~ t * ms", d, groups=d["patient_id"], re_formula="~t").fit(
             reml=True, method=["lbfgs"]
         )
-    cov = fit.cov_params()
+    names = list(fit.fe_params.index)
+    cov = fit.cov_params().loc[names, names].to_numpy()
+    z = sps.norm.ppf(1 - alpha / 2)
+
+    def combo(weights: dict):
+        c = np.array([weights.get(n, 0.0) for n in names])
+        return float(c @ fit.fe_params.to_numpy()), float(np.sqrt(c @ cov @ c))
+
     rows = []
-    for dx, terms in (("SCI", ["t"]), ("MS", ["t", "t:ms"])):
-        est = sum(fit.params[t] for t in terms)
-        se = np.sqrt(sum(cov.loc[a, b] for a in terms for b in terms))
-        z = sps.norm.ppf(1 - alpha / 2)
-        rows.append(
-            {
-                "diagnosis": dx,
-                "yearly change %": 100 * np.expm1(est),
-                "CI low": 100 * np.expm1(est - z * se),
-                "CI high": 100 * np.expm1(est + z * se),
-                "% at 7 y (model)": 100 * np.exp(est * (7 - reference_year)),
-                "% at 10 y (model)": 100 * np.exp(est * (10 - reference_year)),
-            }
-        )
+    for dx, is_ms in (("SCI", 0.0), ("MS", 1.0)):
+        est, se = combo({"t": 1.0, "t:ms": is_ms})
+        row = {
+            "diagnosis": dx,
+            "yearly change %": 100 * np.expm1(est),
+            "CI low": 100 * np.expm1(est - z * se),
+            "CI high": 100 * np.expm1(est + z * se),
+        }
+        for k in time_points:
+            e, s = combo({"Intercept": 1.0, "ms": is_ms, "t": k - reference_year, "t:ms": is_ms * (k - reference_year)})
+            row[f"% at {k} y (model)"] = 100 * np.exp(e)
+            row[f"% at {k} y CI low"] = 100 * np.exp(e - z * s)
+            row[f"% at {k} y CI high"] = 100 * np.exp(e + z * s)
+        rows.append(row)
     table = pd.DataFrame(rows)
     table["MS vs SCI slope p"] = fit.pvalues["t:ms"]
+    return table, _mixed_model_note(fit, d, caught)
+
+
+def _mixed_model_note(fit, d: pd.DataFrame, caught) -> str:
+    """How the fit went, in words a clinician can follow."""
+    sd = np.sqrt(np.clip(np.diag(fit.cov_re.to_numpy()), 0, None))
+    resid = np.sqrt(fit.scale)
     msgs = sorted({str(w.message) for w in caught})
     note = (
-        f"{fit.nobs:.0f} yearly doses of {d['patient_id'].nunique()} patients; converged: "
-        f"{'yes' if fit.converged else 'no'}" + (f"; statsmodels notes: {'; '.join(msgs)}" if msgs else "")
+        f"Fitted on {fit.nobs:.0f} yearly doses of {d['patient_id'].nunique()} patients; converged: "
+        f"{'yes' if fit.converged else 'no'}. Between patients, the level each patient's line starts from varies "
+        f"with an SD of "
+        f"{sd[0]:.3f} and the yearly change with an SD of {sd[1]:.3f} (log scale; {100 * np.expm1(sd[1]):.1f}% "
+        f"per year); the year-to-year scatter within a patient has an SD of {resid:.3f}."
     )
-    return table, note
+    if any("boundary" in m for m in msgs):
+        if sd.min() > 0.1 * resid:
+            note += (
+                " statsmodels warns that *the MLE may be on the boundary of the parameter space*. It says so "
+                "whenever an estimated between-patient variance is below 0.01 in the model's units; on the log "
+                f"scale these variances are small numbers (here {sd[0] ** 2:.4f} and {sd[1] ** 2:.4f}), yet their SDs "
+                "are comparable to the within-patient scatter, far from zero. The warning is about units, not a real boundary: a real boundary would be a variance "
+                "estimated at zero, the model finding that patients do not differ in that respect."
+            )
+        else:
+            note += (
+                " statsmodels warns that *the MLE may be on the boundary of the parameter space*: a between-patient "
+                "variance is estimated at or near zero (the model finds patients hardly differ in that respect). "
+                "The fixed effects are still estimated, but their CIs and p-value deserve caution; a model "
+                "without that random term is the usual check."
+            )
+    others = [m for m in msgs if "boundary" not in m]
+    if others:
+        note += " Other statsmodels notes: " + "; ".join(others) + "."
+    return note
+
+
+def planning_figures(pct: pd.DataFrame, diagnosis: str, year: int, alpha: float) -> dict:
+    """What a change in dose means for one patient and for a service, at one time point and diagnosis.
+
+    For one patient: the geometric mean and median ratio to the reference dose, and a (1 - alpha) prediction
+    interval for the ratio of one new patient (t on log ratios: mean +- t * sd * sqrt(1 + 1/n), back-
+    transformed). For a service: the ratio of the summed doses (ratio of means), which is what the total
+    amount of drug follows. Beside them the paper's mean of ratios. Only patients with a dose at ``year``.
+    """
+    at = pct.loc[(pct["year"] == year) & (pct["diagnosis"] == diagnosis)]
+    logs = np.log(at["pct"].to_numpy(float) / 100)
+    n = len(logs)
+    if n < 2:
+        return {"n": n}
+    half = sps.t.ppf(1 - alpha / 2, n - 1) * logs.std(ddof=1) * np.sqrt(1 + 1 / n)
+    return {
+        "n": n,
+        "geometric_mean_ratio": float(np.exp(logs.mean())),
+        "median_ratio": float(at["pct"].median() / 100),
+        "prediction_low": float(np.exp(logs.mean() - half)),
+        "prediction_high": float(np.exp(logs.mean() + half)),
+        "ratio_of_means": float(at["dose"].sum() / at["dose_ref"].sum()),
+        "mean_of_ratios": float(at["pct"].mean() / 100),
+    }
+
+
+def absolute_doses(pct: pd.DataFrame, reference_year: int, time_points, alpha: float) -> pd.DataFrame:
+    """The dose itself (µg/24 h) at the reference year and each time point, per diagnosis: mean, geometric
+    mean and median, each with a (1 - alpha) CI (t; t on logs; order statistics, with its exact coverage)."""
+    rows = []
+    for k in [reference_year, *time_points]:
+        for dx in ("MS", "SCI"):
+            x = pct.loc[(pct["year"] == k) & (pct["diagnosis"] == dx), "dose"].to_numpy(float)
+            n = len(x)
+            half = sps.t.ppf(1 - alpha / 2, n - 1) * x.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
+            gm, gm_lo, gm_hi = stats.geometric_mean_ci(x, alpha)
+            med_lo, med_hi, cover = stats.median_ci(x, alpha)
+            rows.append(
+                {
+                    "year": k,
+                    "diagnosis": dx,
+                    "n": n,
+                    "mean": x.mean() if n else np.nan,
+                    "mean_ci_low": x.mean() - half if n else np.nan,
+                    "mean_ci_high": x.mean() + half if n else np.nan,
+                    "geometric_mean": gm,
+                    "gm_ci_low": gm_lo,
+                    "gm_ci_high": gm_hi,
+                    "median": np.median(x) if n else np.nan,
+                    "median_ci_low": med_lo,
+                    "median_ci_high": med_hi,
+                    "median_ci_coverage": cover,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+MULTIVERSE_ANALYSES = (
+    ("mean of ratios", "Student t"),
+    ("mean of ratios", "Welch t"),
+    ("ratio of means", "delta method (log scale)"),
+    ("geometric mean", "t on log ratios"),
+    ("median", "Mann-Whitney U"),
+)
+
+
+def _multiverse_rows(at: pd.DataFrame, alpha: float):
+    """The five analyses of one reference year and time point: summary per group, effect with CI, p."""
+    a, b = at.loc[at["diagnosis"] == "MS"], at.loc[at["diagnosis"] == "SCI"]
+    if len(a) < 2 or len(b) < 2:
+        return []
+    tests = stats.compare_groups(at, "pct", alpha).set_index("test")
+    rows = []
+    for name in ("Student t", "Welch t"):
+        r = tests.loc[name]
+        rows.append((a["pct"].mean(), b["pct"].mean(), r["estimate"], r["ci_low"], r["ci_high"], r["p"], "difference"))
+    rm = stats.ratio_of_means_test(a, b, alpha)
+    rows.append((100 * rm["ms"], 100 * rm["sci"], rm["ratio"], rm["ci_low"], rm["ci_high"], rm["p"], "ratio"))
+    la, lb = np.log(a["pct"] / 100), np.log(b["pct"] / 100)
+    t = sps.ttest_ind(la, lb)
+    ci = t.confidence_interval(1 - alpha)
+    rows.append(
+        (
+            100 * np.exp(la.mean()),
+            100 * np.exp(lb.mean()),
+            np.exp(la.mean() - lb.mean()),
+            np.exp(ci.low),
+            np.exp(ci.high),
+            t.pvalue,
+            "ratio",
+        )
+    )
+    mw = tests.loc["Mann-Whitney U"]
+    rows.append(
+        (
+            a["pct"].median(),
+            b["pct"].median(),
+            a["pct"].median() - b["pct"].median(),
+            np.nan,
+            np.nan,
+            mw["p"],
+            "difference",
+        )
+    )
+    return rows
+
+
+def multiverse(patients, doses, reference_years, time_points, alpha: float) -> pd.DataFrame:
+    """Every combination of reference year x summary (with its matching test) x time point, side by side.
+
+    One row per analysis: the summary in each group (as % of the reference dose), the MS-vs-SCI effect (a
+    difference in points, or a ratio MS/SCI for the ratio-scale summaries) with its CI where the test gives
+    one, p, and whether it is the paper's own choice (reference year 1, mean of ratios, Student t).
+    """
+    out = []
+    for ref in reference_years:
+        tps = [k for k in time_points if k > ref]
+        pct = cohort.percent_of_reference(patients, doses, ref, tps)
+        for k in tps:
+            at = pct.loc[pct["year"] == k]
+            n_ms, n_sci = int((at["diagnosis"] == "MS").sum()), int((at["diagnosis"] == "SCI").sum())
+            for (summary, test), row in zip(MULTIVERSE_ANALYSES, _multiverse_rows(at, alpha)):
+                ms, sci, effect, lo, hi, p, kind = row
+                out.append(
+                    {
+                        "reference_year": ref,
+                        "year": k,
+                        "summary": summary,
+                        "test": test,
+                        "n_ms": n_ms,
+                        "n_sci": n_sci,
+                        "ms_pct": ms,
+                        "sci_pct": sci,
+                        "effect": effect,
+                        "effect_is": "MS - SCI, points" if kind == "difference" else "MS / SCI",
+                        "ci_low": lo,
+                        "ci_high": hi,
+                        "p": p,
+                        "the_papers_choice": ref == published.REFERENCE_YEAR
+                        and (summary, test) == MULTIVERSE_ANALYSES[0],
+                    }
+                )
+    return pd.DataFrame(out)

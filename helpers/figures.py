@@ -367,27 +367,77 @@ def time_point_distributions(
     return fig
 
 
-def power_curves(grid: pd.DataFrame, paper_n: int, paper_difference: float, alpha: float):
-    """Power of Student's t (MS vs SCI) by cohort size, one curve per true difference; the paper marked."""
+def power_curves(grid: pd.DataFrame, cohort_n: int, alpha: float, paper_n: int | None = None):
+    """Prospective power by cohort size, one colour per true difference: Monte Carlo points with 95% error
+    bars (1.96 Monte Carlo SE) on the analytic curve. The cohort's size is marked, and called the paper's
+    only when it is ``paper_n``."""
     fig, ax = plt.subplots(figsize=(7.2, 4.6))
     diffs = sorted(grid["difference"].unique())
     colours = sns.color_palette("viridis", len(diffs))
     for c, diff in zip(colours, diffs):
-        g = grid.loc[grid["difference"] == diff]
-        ax.plot(g["n_total"], g["power"], marker="o", ms=3, color=c, label=f"{diff:g} points")
+        g = grid.loc[grid["difference"] == diff].sort_values("n_total")
+        ax.plot(g["n_total"], g["power_analytic"], color=c, lw=1.5, label=f"{diff:g} points")
+        ax.errorbar(
+            g["n_total"], g["power_mc"], yerr=1.96 * g["power_mc_se"], fmt="o", ms=3.5, color=c, capsize=2, lw=1
+        )
     ax.axhline(0.8, color=GREY, lw=1, ls=":")
-    ax.axvline(paper_n, color=GREY, lw=1, ls="--")
-    ax.annotate(
-        f"the paper: n={paper_n},\ndifference {paper_difference:.0f} points",
-        (paper_n, 0.05),
-        xytext=(6, 0),
-        textcoords="offset points",
-        fontsize=9,
-        color=GREY,
-    )
+    ax.axvline(cohort_n, color=GREY, lw=1, ls="--")
+    mark = f"this cohort: n={cohort_n}" + (" (the paper's size)" if cohort_n == paper_n else "")
+    ax.annotate(mark, (cohort_n, 0.03), xytext=(5, 0), textcoords="offset points", fontsize=9, color=GREY)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("Patients analysed (MS and SCI together)")
-    ax.set_ylabel(f"Power (Student t, alpha = {alpha:g})")
-    ax.set_title("How often a study this size finds the MS-SCI difference", loc="left")
-    ax.legend(title="true difference in mean %", frameon=False, fontsize=8, title_fontsize=9, ncol=2)
+    test = grid["test"].iloc[0] if "test" in grid else "t-test"
+    ax.set_ylabel(f"Power ({test}, alpha = {alpha:g})")
+    ax.set_title("How often a study of this size detects a true difference", loc="left")
+    ax.legend(
+        title="true difference in mean %\n(lines: analytic; points: simulated)",
+        frameon=False,
+        fontsize=8,
+        title_fontsize=8,
+        loc="lower right",
+    )
+    return fig
+
+
+def winners_curse(studies: pd.DataFrame, difference: float, alpha: float, n_ms: int, n_sci: int):
+    """Estimates of many simulated studies of one true difference; those reaching p < alpha highlighted, with
+    the truth and the mean estimate of the significant studies marked."""
+    fig, ax = plt.subplots(figsize=(7.2, 4.2))
+    est = studies["estimate"].to_numpy(float)
+    bins = np.histogram_bin_edges(est, bins=40)
+    sig = studies["significant"].to_numpy(bool)
+    ax.hist(
+        [est[~sig], est[sig]],
+        bins=bins,
+        stacked=True,
+        color=["#BBBBBB", "#D55E00"],
+        label=[f"p ≥ {alpha:g}", f"p < {alpha:g}"],
+    )
+    ax.axvline(difference, color="#222222", lw=1.5, ls="--")
+    mean_sig = est[sig].mean() if sig.any() else np.nan
+    top = ax.get_ylim()[1]
+    ax.annotate(
+        f"truth: {difference:g}",
+        (difference, top * 0.95),
+        xytext=(-4, 0),
+        textcoords="offset points",
+        ha="right",
+        fontsize=9,
+    )
+    if sig.any():
+        ax.axvline(mean_sig, color="#D55E00", lw=1.5)
+        ax.annotate(
+            f"mean of p < {alpha:g}: {mean_sig:.0f}",
+            (mean_sig, top * 0.85),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=9,
+            color="#D55E00",
+        )
+    ax.set_xlabel("Estimated difference, MS - SCI (points of %)")
+    ax.set_ylabel("Simulated studies")
+    ax.set_title(
+        f"{len(est)} studies of {n_ms} MS and {n_sci} SCI patients, true difference {difference:g}", loc="left"
+    )
+    ax.legend(frameon=False, loc="upper left", fontsize=9)
     return fig

@@ -26,6 +26,7 @@ class Param:
     low: float | None = None
     high: float | None = None
     choices: tuple | None = None
+    items: str = "years"  # what an int_list holds, for its messages
 
     def check(self, value, where: str = "parameter") -> list[str]:
         """Problems with ``value`` for this parameter, one line each (empty list: fine)."""
@@ -51,7 +52,8 @@ class Param:
             bad = [v for v in value if not self.low <= v <= self.high]
             if bad or len(set(value)) != len(value) or value != sorted(value):
                 return [
-                    f"{say}: expected distinct years in increasing order from {self.low:g} to {self.high:g}, got {value!r}"
+                    f"{say}: expected distinct {self.items} in increasing order from {self.low:g} to {self.high:g}, "
+                    f"got {value!r}"
                 ]
             return []
         if k == "bool":
@@ -103,6 +105,15 @@ PARAMS: tuple[Param, ...] = (
         "cohorts drawn to see what the published numbers fix (notebook 6)",
         250,
         200_000,
+    ),
+    Param(
+        "power_differences",
+        [20, 30, 45],
+        "int_list",
+        "true MS-SCI differences (points of % of the reference dose) the power analysis plans for",
+        1,
+        300,
+        items="differences",
     ),
 )
 BY_NAME = {p.name: p for p in PARAMS}

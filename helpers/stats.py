@@ -1,4 +1,4 @@
-"""Group statistics: summaries with confidence intervals, MS-vs-SCI tests, effect sizes, power.
+"""Group statistics: summaries with confidence intervals, MS-vs-SCI tests, effect sizes (power: helpers.power).
 
 Tests use pingouin (the study's statistics library); the unit tests check them against scipy.
 """
@@ -10,7 +10,6 @@ import pandas as pd
 import pingouin as pg
 from scipy import stats as sps
 
-from . import published
 from .diagnoses import DIAGNOSES
 
 
@@ -117,51 +116,56 @@ def log_ratio_test(df: pd.DataFrame, value: str = "pct", alpha: float = 0.05) ->
     return s[["diagnosis", "n", "geometric_mean_pct", "gm_ci_low", "gm_ci_high", "p_student"]]
 
 
-# ----------------------------------------------------------------------------------------------------
-# Power by Monte Carlo, vectorised over replicates
+def median_ci(values, alpha: float = 0.05) -> tuple[float, float, float]:
+    """Distribution-free CI of a median from order statistics: (low, high, coverage).
+
+    The interval runs from the k-th smallest to the k-th largest value, with k the largest rank whose
+    binomial(n, 1/2) tail stays within alpha/2; its exact coverage (returned) is at least 1 - alpha.
+    NaN when n is too small for any such interval.
+    """
+    x = np.sort(np.asarray(values, float))
+    n = len(x)
+    k = int(sps.binom.ppf(alpha / 2, n, 0.5))  # P(B <= k - 1) <= alpha / 2 < P(B <= k)
+    if sps.binom.cdf(k, n, 0.5) <= alpha / 2:
+        k += 1
+    if k < 1:
+        return np.nan, np.nan, np.nan
+    coverage = 1 - 2 * sps.binom.cdf(k - 1, n, 0.5)
+    return float(x[k - 1]), float(x[n - k]), float(coverage)
 
 
-def ttest_p_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Student t-test p-values along the last axis of two arrays of replicates (one test per row)."""
-    return sps.ttest_ind(a, b, axis=-1, equal_var=True).pvalue
+def geometric_mean_ci(values, alpha: float = 0.05) -> tuple[float, float, float]:
+    """Geometric mean and its (1-alpha) CI: a t interval on the logs, back-transformed."""
+    logs = np.log(np.asarray(values, float))
+    n = len(logs)
+    if n < 2:
+        return (float(np.exp(logs.mean())) if n else np.nan), np.nan, np.nan
+    half = sps.t.ppf(1 - alpha / 2, n - 1) * logs.std(ddof=1) / np.sqrt(n)
+    return float(np.exp(logs.mean())), float(np.exp(logs.mean() - half)), float(np.exp(logs.mean() + half))
 
 
-def simulate_power(n_ms, n_sci, ms_mean, sci_mean, ms_sd, sci_sd, alpha=0.05, reps=2000, seed=0) -> float:
-    """Share of simulated studies (normal % values) in which Student's t finds MS != SCI at ``alpha``."""
-    rng = np.random.default_rng(seed)
-    a = rng.normal(ms_mean, ms_sd, (reps, n_ms))
-    b = rng.normal(sci_mean, sci_sd, (reps, n_sci))
-    return float((ttest_p_matrix(a, b) < alpha).mean())
+def ratio_of_means_log_var(dose, dose_ref) -> float:
+    """Delta-method variance of log(mean(dose) / mean(dose_ref)) for paired doses of one group."""
+    x, y = np.asarray(dose, float), np.asarray(dose_ref, float)
+    n = len(x)
+    mx, my = x.mean(), y.mean()
+    cxy = np.cov(x, y, ddof=1)
+    return float((cxy[0, 0] / mx**2 + cxy[1, 1] / my**2 - 2 * cxy[0, 1] / (mx * my)) / n)
 
 
-def power_grid(
-    sizes,
-    differences,
-    sci_mean,
-    ms_sd,
-    sci_sd,
-    alpha=0.05,
-    reps=2000,
-    seed=0,
-    ms_share: float = published.value("n_ms") / published.value("n_analysed"),
-) -> pd.DataFrame:
-    """Power over total cohort size x difference in mean % (MS - SCI); all replicates of a cell in one array op."""
-    rows = []
-    for i, n in enumerate(sizes):
-        n_ms = max(2, round(n * ms_share))
-        n_sci = max(2, n - n_ms)
-        for j, diff in enumerate(differences):
-            power = simulate_power(
-                n_ms, n_sci, sci_mean + diff, sci_mean, ms_sd, sci_sd, alpha, reps, seed=seed + 1000 * i + j
-            )
-            rows.append({"n_total": n, "n_ms": n_ms, "n_sci": n_sci, "difference": diff, "power": power})
-    return pd.DataFrame(rows)
-
-
-def simulate_power_loop(n_ms, n_sci, ms_mean, sci_mean, ms_sd, sci_sd, alpha=0.05, reps=200, seed=0) -> float:
-    """The same as :func:`simulate_power`, one pingouin t-test per replicate: only the benchmark's baseline."""
-    rng = np.random.default_rng(seed)
-    a = rng.normal(ms_mean, ms_sd, (reps, n_ms))
-    b = rng.normal(sci_mean, sci_sd, (reps, n_sci))
-    hits = sum(pg.ttest(a[r], b[r], correction=False)["p_val"].iloc[0] < alpha for r in range(reps))
-    return hits / reps
+def ratio_of_means_test(a: pd.DataFrame, b: pd.DataFrame, alpha: float = 0.05) -> dict:
+    """MS vs SCI on the ratio of means (sum of doses / sum of reference doses), by the delta method on the log
+    scale (normal approximation): each group's ratio, the ratio of the two with its CI, and p."""
+    la = np.log(a["dose"].mean() / a["dose_ref"].mean())
+    lb = np.log(b["dose"].mean() / b["dose_ref"].mean())
+    se = np.sqrt(ratio_of_means_log_var(a["dose"], a["dose_ref"]) + ratio_of_means_log_var(b["dose"], b["dose_ref"]))
+    z = sps.norm.ppf(1 - alpha / 2)
+    diff = la - lb
+    return {
+        "ms": float(np.exp(la)),
+        "sci": float(np.exp(lb)),
+        "ratio": float(np.exp(diff)),
+        "ci_low": float(np.exp(diff - z * se)),
+        "ci_high": float(np.exp(diff + z * se)),
+        "p": float(2 * sps.norm.sf(abs(diff) / se)),
+    }

@@ -64,6 +64,8 @@ presentation.show(
 #
 # Each point is one patient; the box spans the middle half of the patients, the line in it is the median.
 # The dose axis is logarithmic: on a plain axis the few high doses would squeeze everyone else into a line.
+# The paper publishes the 1-year dose only for all patients together; on synthetic data, how it differs
+# between MS and SCI is the generator's, not a finding.
 
 # %% tags=[]
 fig = figures.reference_dose(pct, reference_year, show_points=S.show_individuals, count=S.shown_count)

@@ -45,8 +45,9 @@ yearly = cohort.percent_of_reference(S.patients, S.doses, reference_year, all_ye
 yearly = yearly.loc[yearly["year"] >= reference_year]
 S.text(
     "Published: MS **{ms_pct_7y}%** at 7 years (n={ms_n_7y}) and **{ms_pct_10y}%** at 10 years (n={ms_n_10y}); "
-    "SCI **{sci_pct_7y}%** and **{sci_pct_10y}%**; MS vs SCI, t-test, p={p_7y} and p={p_10y}. In words: the MS dose "
-    "kept rising, the SCI dose rose little."
+    "SCI **{sci_pct_7y}%** and **{sci_pct_10y}%**; MS vs SCI, t-test, p={p_7y} and p={p_10y}. In words: at both "
+    "time points the MS dose was on average well above its 1-year level, the SCI dose a little above it. Two "
+    "snapshots cannot show how the dose moved in between."
     + ("" if S.chart_data else " Synthetic cohort: MS spread {sd_ratio_ms_to_sci:g} times the SCI spread (assumed).")
 )
 
@@ -78,6 +79,11 @@ presentation.show(
 # Thin lines: one patient each, the dose at each whole year as a % of that patient's 1-year dose. Thick
 # line and band: the group mean and its confidence interval (the n behind it shrinks after 7 years, as
 # follow-up ends). The dashed line is the 1-year dose (100%).
+#
+# The paper reports only the 7- and 10-year values. On synthetic data, the years in between come from the
+# model (each patient's dose changes by a steady factor per year), so the *shape* of these curves is an
+# assumption, not a finding; only chart data can show whether the dose rose steadily, in steps, or early and
+# then levelled off.
 
 # %%
 by_year = stats.summary(yearly, "pct", by=("diagnosis", "year"), alpha=alpha)

@@ -37,9 +37,10 @@ alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 show_individuals = False  # chart data only: allow plots that show individual patients
 power_reps = 2000  # Monte Carlo replicates per cell of the power grid (notebook 6; listed for the colophon)
+power_differences = [20, 30, 45]  # differences the power analysis plans for (notebook 6; for the colophon)
 
 # %% tags=[]
-from helpers import cohort, colophon, presentation, references, reproduction, study
+from helpers import checklist, cohort, colophon, presentation, references, reproduction, study
 
 S = study.start(globals())
 print(S.describe())
@@ -62,9 +63,25 @@ presentation.show(
 # The synthetic cohort reproduces the published numbers because it was *built* to (data reconstructed from
 # summary statistics, as SPRITE does: [Heathers et al. 2018](#ref-heathers2018)): this shows the analysis
 # code computes what the paper computed, from data shaped like the paper's. It is not evidence that the
-# paper's findings are true of patients. For that, run the study on chart data (`--data DIR`) or a simulated
-# cohort (`synthetic_mode: simulation`) and see how the numbers move.
+# paper's findings are true of patients, and no synthetic cohort can be: a simulated cohort
+# (`synthetic_mode: simulation`) only shows how much a study of this size varies by chance *if the model's
+# assumptions were true*. Whether the findings hold for patients only chart data can show: run the study on
+# another clinic's charts (`--data DIR`) and compare.
 #
+# ## Reporting checklist: STROBE with RECORD
+#
+# A cohort study is reported against STROBE (von Elm et al. 2007); one built on routinely collected data,
+# such as charts, adds the RECORD items (Benchimol et al. 2015). For each item: what the paper reports,
+# what this study shows, and what stays missing. "The paper reports" covers what this study holds of the
+# paper (the abstract and the published numbers); where that record is silent, the row says so and the full
+# text should be checked before counting the item as unreported.
+
+# %% tags=[]
+strobe = checklist.table()
+presentation.save(strobe, "05_reporting_checklist", S.out)
+presentation.show(strobe, "05_reporting_checklist")
+
+# %% [markdown] tags=[]
 # ## Colophon
 #
 # How this run was made. The code fingerprint is a hash of the study's code, notebook sources, pinned

@@ -27,9 +27,10 @@
 # Where the calibrated cohort cannot show a bias (its excluded patients, for example, were drawn like
 # everyone else), the bias is **switched on** in a larger simulated cohort, beside the same cohort without it.
 #
-# **Plan:** 1 selection and confounding · 2 missing 10-year data · 3 the reference dose · 4 mean of ratios ·
-# 5 several time points and a longitudinal model · 6 power · 7 what the published numbers fix and leave open ·
-# exercises and discussion.
+# **Plan:** 1 selection and confounding · 2 missing 10-year data · 3 the reference dose · 4 mean of ratios,
+# and the doses in µg/24 h · 5 several time points, a longitudinal model, and every path at once (a
+# multiverse) · 6 power for a next study, and the winner's curse · 7 what the published numbers fix and leave
+# open · exercises and discussion.
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -43,12 +44,26 @@ alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 power_reps = 2000  # Monte Carlo replicates per cell of the power grid
 scenario_n = 1000  # simulated patients per group in each scenario cohort (the biases switched on)
 consistency_draws = 2000  # cohorts drawn and calibrated to the paper: what its numbers fix and leave open
+power_differences = [20, 30, 45]  # true MS-SCI differences (points of %) the power analysis plans for
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %% tags=[]
 from IPython.display import Markdown, display
 
-from helpers import appraisal, cohort, consistency, figures, presentation, references, scenario_effects, stats, study, wording
+from helpers import (
+    appraisal,
+    cohort,
+    consistency,
+    figures,
+    power,
+    presentation,
+    published,
+    references,
+    scenario_effects,
+    stats,
+    study,
+    wording,
+)
 
 S = study.start(globals())
 print(S.describe())
@@ -95,12 +110,10 @@ scenario_words = scenario_effects.conclusions(scenarios)
 def show_scenario(name):
     """The scenario's estimates beside the default cohort's, and what it does to the paper's conclusion."""
     rows = scenario_effects.display(scenarios.loc[scenarios["scenario"] == name]).drop(columns="scenario")
-    display(presentation.show(rows, name), Markdown(scenario_words[name]))
+    display(presentation.show(rows, scenario_effects.TABLE_NAMES[name], params=S.params), Markdown(scenario_words[name]))
 
 
-presentation.show(
-    scenario_effects.settings(), f"The five scenarios and the settings used here ({scenario_n} patients per group)"
-)
+presentation.show(scenario_effects.settings(), "06_scenario_settings", params=S.params)
 
 # %% [markdown] tags=[]
 # **Exclusion depends on the outcome.** The paper excluded patients with a catheter or pump failure, and its
@@ -216,6 +229,46 @@ presentation.show(
 )
 
 # %% [markdown] tags=[]
+# ### From % to µg/24 h: the doses themselves
+#
+# A percentage hides what a pharmacy dispenses and a clinician programs. Below, the same patients' doses in
+# µg/24 h at the reference year and at each time point: the **mean** (what a service's total drug supply
+# follows), and the **geometric mean** and **median** (the typical patient), each with its confidence
+# interval. The median's CI comes from order statistics (no distributional assumption); its exact coverage,
+# at least the nominal level, is in the saved table.
+
+# %% tags=[]
+doses_abs = S.masked(appraisal.absolute_doses(pct, reference_year, time_points, alpha), "n")
+presentation.save(doses_abs, "06_absolute_doses", S.out)
+presentation.show(
+    doses_abs[["year", "diagnosis", "n"]].assign(
+        **{
+            "mean (CI)": [wording.with_ci(*r) for r in doses_abs[["mean", "mean_ci_low", "mean_ci_high"]].to_numpy()],
+            "geometric mean (CI)": [
+                wording.with_ci(*r) for r in doses_abs[["geometric_mean", "gm_ci_low", "gm_ci_high"]].to_numpy()
+            ],
+            "median (CI)": [
+                wording.with_ci(*r) for r in doses_abs[["median", "median_ci_low", "median_ci_high"]].to_numpy()
+            ],
+        }
+    ),
+    "06_absolute_doses",
+    params=S.params,
+)
+
+# %% tags=[]
+Markdown(
+    "Read the groups' doses side by side with care: "
+    + (
+        "a dose reflects body size, level of injury and the pump's concentration as well as the diagnosis."
+        if S.chart_data
+        else "the paper publishes the 1-year dose only as one median and range for all patients, and no dose at "
+        "7 or 10 years. Every per-group dose here is the synthetic data's (how the 1-year doses split between "
+        "MS and SCI is the generator's assumption): the table shows how to report doses, not what they were."
+    )
+)
+
+# %% [markdown] tags=[]
 # ## 5. Several time points, and a model that uses every year
 #
 # The paper tests at 7 *and* at 10 years, on largely the same patients. Two tests give two chances of a
@@ -227,65 +280,211 @@ mt = appraisal.multiple_testing({f"MS vs SCI at {k} years": res[f"p_{k}y"] for k
 presentation.show(mt, "06_multiple_testing", formats=dict.fromkeys(("p", "p Holm", "p Bonferroni"), wording.p_format))
 
 # %% [markdown] tags=[]
-# Two snapshots also throw most of the chart away. A **linear mixed model**
-# ([Laird & Ware 1982](#ref-laird1982)) uses every yearly dose of every
-# patient: log(dose / reference dose) changes linearly with the years since the reference, at a rate that
-# differs by diagnosis, with each patient allowed their own starting level and rate (random intercept and
+# Two snapshots also throw most of the chart away. A **linear mixed model** ([Laird & Ware 1982](#ref-laird1982)) uses every yearly
+# dose after the reference year: log(dose / reference dose) changes linearly with the years since the reference, at a rate
+# that differs by diagnosis, with each patient allowed their own level and rate (random intercept and
 # slope). Patients without a 10-year dose still inform the rate, and a single question replaces two tests:
-# *does the dose rise faster in MS than in SCI?*
+# *does the dose rise faster in MS than in SCI?* Four things to know before reading it:
+#
+# * **The reference year's own rows are left out.** Every ratio is divided by the reference dose, so at
+#   the reference year the log ratio is 0 for every patient by definition. Those rows are not measurements:
+#   kept in, they would tell the model that all patients agree exactly at that year.
+# * **Its percentages are geometric.** The model works on log ratios, so its yearly change is a geometric
+#   % per year (exp of the slope, minus 1) and its % at 7 and 10 years are geometric means: compare them
+#   with the geometric means of section 4, not with the paper's arithmetic means of ratios, which skew
+#   makes larger.
+# * **Missing data are assumed missing at random.** The model uses a patient's earlier years even when
+#   the 10-year dose is missing. That is valid if whether a patient was still followed depends only on what
+#   was recorded before (diagnosis, earlier doses). If follow-up ended because of the dose course itself in
+#   a way earlier doses do not show (a pump failure after a surge, an explant for lack of effect), the model
+#   is biased too, though differently from the means of completers only.
+# * **A steady yearly % change per patient is assumed.** The synthetic data were generated that way, so here
+#   the model fits by construction; on chart data, look at the trajectories of notebook 4 first.
 
 # %% tags=[]
-mm, note = appraisal.mixed_model(yearly, reference_year, alpha)
-print(note)
+mm, note = appraisal.mixed_model(yearly, reference_year, alpha, time_points)
+shown = mm[["diagnosis"]].assign(
+    **{
+        "yearly change, geometric %": [
+            wording.with_ci(r["yearly change %"], r["CI low"], r["CI high"], 1) for _, r in mm.iterrows()
+        ],
+        **{
+            f"geometric mean % at {k} y (model)": [
+                wording.with_ci(r[f"% at {k} y (model)"], r[f"% at {k} y CI low"], r[f"% at {k} y CI high"])
+                for _, r in mm.iterrows()
+            ]
+            for k in time_points
+        },
+        "MS vs SCI slope p": mm["MS vs SCI slope p"],
+    }
+)
 presentation.show(
-    mm,
+    shown,
     "06_mixed_model",
     params=S.params,
-    formats={
-        "yearly change %": "{:.1f}",
-        "CI low": "{:.1f}",
-        "CI high": "{:.1f}",
-        "% at 7 y (model)": "{:.0f}",
-        "% at 10 y (model)": "{:.0f}",
-        "MS vs SCI slope p": wording.p_format,
-    },
+    formats={"MS vs SCI slope p": wording.p_format},
 )
 
+# %% tags=[]
+Markdown(note)
+
 # %% [markdown] tags=[]
-# ## 6. Power: how likely was a study this size to find the difference?
+# ### Every path at once: a multiverse
 #
-# A Monte Carlo simulation: many imaginary studies are drawn with normally distributed percentages, the
-# group SDs of this run's data at the first time point, and a range of true MS-SCI differences and cohort
-# sizes (MS:SCI as in the paper). Each is tested with Student's t; power is the share that finds the
-# difference. In an underpowered study, a difference that does reach significance tends to overstate the
-# true one ([Button et al. 2013](#ref-button2013); [Gelman & Carlin 2014](#ref-gelman2014)). All replicates of a cell are one array operation (`helpers.stats.simulate_power`).
+# Sections 3-5 changed one choice at a time. Below, every combination of the reference year, the summary
+# (each with the test that matches it) and the time point is run on the same patients, side by side. The
+# paper's own path is marked. Effects are a difference in points for the arithmetic summaries and a ratio
+# MS/SCI for the ratio-scale ones; the Mann-Whitney test compares ranks, so no CI of the median difference
+# is given.
+
+# %% tags=[]
+mv = S.masked(appraisal.multiverse(S.patients, S.doses, ref_years, time_points, alpha), "n_ms", "n_sci")
+presentation.save(mv, "06_multiverse", S.out)
+presentation.show(
+    mv[["reference_year", "year", "summary", "test"]].assign(
+        **{
+            "MS %": mv["ms_pct"],
+            "SCI %": mv["sci_pct"],
+            "effect (CI)": [
+                wording.with_ci(r["effect"], r["ci_low"], r["ci_high"], 0 if r["effect_is"].startswith("MS -") else 2)
+                for _, r in mv.iterrows()
+            ],
+            "effect is": mv["effect_is"],
+            "p": mv["p"],
+            "the paper's choice": mv["the_papers_choice"].map({True: "yes", False: ""}),
+        }
+    ),
+    "06_multiverse",
+    params=S.params,
+    formats={"MS %": "{:.0f}", "SCI %": "{:.0f}", "p": wording.p_format},
+)
+
+# %% tags=[]
+Markdown(wording.multiverse_in_words(mv, alpha, S.chart_data))
+
+# %% [markdown] tags=[]
+# **Which of these should have been pre-specified?** Before any chart is opened, a protocol names one
+# primary analysis: the reference year (when titration is over, defined clinically), the summary that
+# answers the clinical question (a geometric mean or a model over all years for the typical patient, the
+# ratio of means for a service's drug supply), one test, and one time point or a model of all years; every
+# other path is then reported as a sensitivity analysis. A retrospective chart review rarely has such a
+# protocol, so the reader's question is whether the reported path was chosen before or after the numbers
+# were seen.
+
+# %% [markdown] tags=[]
+# ## 6. Power: how large would a study have to be?
+#
+# Power belongs to a design, before its data: the chance that a study of a given size detects a true
+# difference of a given size. It needs three inputs, each a choice or an assumption, stated here:
+#
+# * **The differences worth detecting** (parameter `power_differences`), chosen before looking at any
+#   result; they are our judgement, not the paper's (it states none). The differences are in points of the
+#   mean % of the 1-year dose, MS minus SCI, at the first time point.
+# * **The spread of the % values in each group** (SDs, below, with where they come from).
+# * **The test**: Welch's t ([Welch 1947](#ref-welch1947)), because the SDs are assumed to differ; its analytic power (noncentral t with
+#   the Welch-Satterthwaite degrees of freedom) is set beside the Monte Carlo estimate as a cross-check.
+#
+# Power computed at the difference a study *observed* ("post-hoc" or "observed" power) is not shown: it is
+# the study's p-value re-expressed (a result with p = 0.05 always has about 50% "observed power") and adds
+# nothing to it.
 
 # %% tags=[]
 first = pct.loc[pct["year"] == time_points[0]]
 g = first.groupby("diagnosis", observed=True)["pct"]
-sd, mean = g.std(), g.mean()
-observed_diff = mean["MS"] - mean["SCI"]
-grid = stats.power_grid(
-    sizes=[10, 20, 30, 41, 60, 80, 120],
-    differences=[15, 30, round(observed_diff), 60],
-    sci_mean=mean["SCI"],
+sd, n_at = g.std(), g.count()
+cohort_n = int(n_at.sum())
+paper_n = int(published.value("n_analysed"))
+grid = power.power_grid(
+    sizes=sorted({10, 20, 30, 60, 80, 120, 160, paper_n, cohort_n}),
+    differences=power_differences,
     ms_sd=sd["MS"],
     sci_sd=sd["SCI"],
     alpha=alpha,
     reps=power_reps,
     seed=seed,
+    ms_share=n_at["MS"] / cohort_n,
 )
-fig = figures.power_curves(
-    grid, paper_n=len(cohort.analysed_patients(S.patients)), paper_difference=observed_diff, alpha=alpha
+presentation.save(grid, "06_power", S.out)
+median_ref = published.value("dose_ref_median")
+Markdown(
+    f"**Differences** (chosen): {wording.and_list(f'{d:g}' for d in power_differences)} points. At the published "
+    f"median 1-year dose of {median_ref:.0f} µg/24 h they mean about "
+    f"{wording.and_list(f'{d / 100 * median_ref:.0f}' for d in power_differences)} µg/24 h more in MS than in SCI "
+    f"at {time_points[0]} years. The smallest is our judgement of the smallest difference that would "
+    "change how a clinic plans refills and drug supply; the larger ones are differences no clinician would want "
+    "to miss.\n\n"
+    f"**SDs at {time_points[0]} years**: MS {sd['MS']:.0f}, SCI {sd['SCI']:.0f} points of %; "
+    + wording.sd_source(S.chart_data, synthetic_mode, reference_year, time_points[0], S.spec.sd_ratio_ms_to_sci)
+    + "."
 )
-figures.save(fig, "06_power_curves", S.out)
 
 # %% tags=[]
-here = grid.loc[(grid["n_total"] == 41) & (grid["difference"] == round(observed_diff)), "power"]
+fig = figures.power_curves(grid, cohort_n, alpha, paper_n=paper_n)
+figures.save(fig, "06_power_curves", S.out, S.params)
+
+# %% tags=[]
+needed = {d: power.n_for_power(d, sd["MS"], sd["SCI"], 0.8, alpha, n_at["MS"] / cohort_n) for d in power_differences}
 Markdown(
-    f"With {len(cohort.analysed_patients(S.patients))} patients and a true difference of {observed_diff:.0f} points "
-    f"at {time_points[0]} years (SDs {sd['MS']:.0f} and {sd['SCI']:.0f}), a study like this one finds it "
-    f"in about **{100 * here.iloc[0]:.0f}%** of repetitions. A difference half that size would usually be missed."
+    wording.power_in_words(
+        grid, cohort_n, S.shown_count(n_at["MS"]), S.shown_count(n_at["SCI"]), alpha, power_reps, needed, paper_n
+    )
+    + f"\n\nOver the whole grid the simulated and analytic powers differ by at most "
+    f"{power.largest_gap_in_se(grid, power_reps):.1f} Monte Carlo SEs. Every figure here rests on the assumed SDs: "
+    "with a larger spread, every power is lower and every sample size larger."
+)
+
+# %% [markdown] tags=[]
+# ### The winner's curse: significant small studies overstate the difference
+#
+# When power is low, a study reaches p < 0.05 only if chance made its estimate large. Among many studies of
+# the paper's size, the ones that are "significant" therefore report, on average, a difference larger than
+# the true one ([Button et al. 2013](#ref-button2013)), by Gelman & Carlin's *exaggeration ratio*
+# ([Gelman & Carlin 2014](#ref-gelman2014)). Below, many studies of the paper's size are
+# simulated for each chosen true difference, with the same assumed SDs and test as above.
+
+# %% tags=[]
+n_ms_paper, n_sci_paper = int(published.value("n_ms")), int(published.value("n_sci"))
+wc = power.winners_curse_table(n_ms_paper, n_sci_paper, power_differences, sd["MS"], sd["SCI"], alpha, power_reps, seed)
+presentation.save(wc, "06_winners_curse", S.out)
+presentation.show(
+    wc[["difference"]].assign(
+        **{
+            "power": [wording.with_se(p, se, 1, percent=True) for p, se in wc[["power_mc", "power_mc_se"]].to_numpy()],
+            f"mean estimate when p < {alpha:g}": [
+                wording.with_se(m, se)
+                for m, se in wc[["mean_estimate_significant", "mean_estimate_significant_se"]].to_numpy()
+            ],
+            "exaggeration ratio": [
+                wording.with_se(r, se, 2) for r, se in wc[["exaggeration_ratio", "exaggeration_ratio_se"]].to_numpy()
+            ],
+            "share with the wrong sign": wc["wrong_sign_share"],
+        }
+    ),
+    "06_winners_curse",
+    params=S.params,
+    formats={"difference": "{:.0f}", "share with the wrong sign": "{:.3f}"},
+)
+
+# %% tags=[]
+d0 = power_differences[0]
+studies = power.simulate_studies(n_ms_paper, n_sci_paper, d0, sd["MS"], sd["SCI"], alpha, power_reps, seed)
+fig = figures.winners_curse(studies, d0, alpha, n_ms_paper, n_sci_paper)
+figures.save(fig, "06_winners_curse", S.out, S.params)
+
+# %% tags=[]
+w = wc.set_index("difference").loc[d0]
+published_diff = published.value("ms_pct_7y") - published.value("sci_pct_7y")
+Markdown(
+    f"If the true difference were {d0:g} points, a study of the paper's size would reach p < {alpha:g} in "
+    f"{100 * w['power_mc']:.0f}% of repetitions (Monte Carlo SE {100 * w['power_mc_se']:.1f} points), and those "
+    f"that did would report on average **{w['mean_estimate_significant']:.0f} points** (SE "
+    f"{w['mean_estimate_significant_se']:.1f}), **{w['exaggeration_ratio']:.1f} times** the truth. The paper's "
+    f"published difference at {published.TIME_POINTS[0]} years, {published_diff:.0f} points, comes from a study "
+    "that reached significance, and results reach print mostly when they do. Read as an estimate of the true "
+    "difference, it may therefore be too large, by an amount that depends on the true difference and so cannot "
+    "be read off the study itself. A replication of the same size would on average find the true difference, "
+    "not the published one. (At larger true differences, power is higher and the exaggeration smaller: see the "
+    "table.)"
 )
 
 # %% [markdown] tags=[]
@@ -296,8 +495,8 @@ Markdown(
 # shape of the distributions, and each choice for them gives another cohort. Below, cohorts of the paper's
 # size are drawn over seeds and over these unpublished assumptions, each solved onto the published means and
 # Student p-values exactly as the study's own cohort is; those in which every patient's dose stays plausible
-# (35-450% of the 1-year dose, at most 2000 µg/24 h) are kept. This follows the idea of SPRITE (Heathers et
-# al. 2018): reconstruct the samples consistent with reported summaries, and see what they have in common.
+# (35-450% of the 1-year dose, at most 2000 µg/24 h) are kept. This follows the idea of SPRITE ([Heathers et
+# al. 2018](#ref-heathers2018)): reconstruct the samples consistent with reported summaries, and see what they have in common.
 # A quantity with no range over them is **fixed by the paper**; any other is **set by our assumptions**, and
 # its value on the synthetic cohort (here or in notebook 4) says nothing about the real patients.
 
@@ -307,14 +506,15 @@ fixed = consistency.ranges(consistent)
 presentation.save(fixed, "06_consistent_cohorts", S.out)
 presentation.show(
     consistency.assumptions(),
-    f"Unpublished assumptions varied over {consistency_draws} drawn cohorts (each drawn uniformly over its range)",
+    "06_consistency_assumptions",
+    params=S.params,
     formats={"from": "{:g}", "to": "{:g}"},
 )
 
 # %% tags=[]
 presentation.show(
     consistency.display(fixed),
-    f"Range over the {fixed['n_cohorts'].iloc[0]} cohorts consistent with the paper (of {consistency_draws} drawn)",
+    "06_consistent_cohorts",
     formats={"min": consistency.number_format, "median": consistency.number_format, "max": consistency.number_format},
 )
 
@@ -329,7 +529,7 @@ Markdown(consistency.in_words(fixed))
 by_ratio = consistency.by_sd_ratio(consistent)
 presentation.show(
     by_ratio,
-    "Median p-value at 7 years over consistent cohorts, by the assumed ratio of the MS to the SCI spread",
+    "06_p_by_sd_ratio",
     formats={c: consistency.number_format for c in by_ratio.columns if " p at " in c},
 )
 
@@ -377,16 +577,19 @@ presentation.show(
 # data, handles patients with shorter follow-up, and answers the clinical question (how fast does the dose
 # rise?) with one test. Reporting geometric means (section 4) is a smaller change with a similar spirit.
 # </details>
-#
-# **4.** A patient with MS has needed 200 µg/24 h after the first year. What dose would you plan for at 10
-# years, and how sure are you?
-#
-# <details><summary>Answer</summary>
-# The group mean suggests roughly twice the dose (about 400 µg/24 h), but the spread between patients is
-# wide (see the trajectories in notebook 4): some MS patients' doses barely change, others triple. The mean
-# is a planning figure for a service (pump refills, drug supply), not a prediction for one patient.
-# </details>
-#
+
+# %% tags=[]
+start_dose = 200  # µg/24 h at the reference year, the patient of exercise 4
+last = time_points[-1]
+plan = appraisal.planning_figures(pct, "MS", last, alpha)
+Markdown(
+    f"**4.** A patient with MS has needed {start_dose} µg/24 h after {reference_year} "
+    f"year{'s' if reference_year > 1 else ''}. What dose would you "
+    f"plan for at {last} years, and how sure are you? And what would you tell the pharmacy that supplies the "
+    "clinic?\n\n" + wording.dose_plan_answer(plan, start_dose, "MS", last, alpha, S.shown_count(plan["n"]))
+)
+
+# %% [markdown] tags=[]
 # ## Discussion questions
 #
 # * The paper excluded patients with pump failures. Would including them bias the result up or down?
@@ -398,4 +601,6 @@ presentation.show(
 # ## References
 
 # %% tags=[]
-references.section("skoog2019", "holm1979", "laird1982", "button2013", "gelman2014")
+references.section(
+    "skoog2019", "welch1947", "holm1979", "laird1982", "button2013", "gelman2014", "heathers2018", "seabold2010"
+)

@@ -26,13 +26,13 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from helpers import cohort, paths, stats, synthetic
+from helpers import cohort, paths, power, stats, synthetic
 from helpers.build import execute, run
 
 FLOOR_IMPORTS = """\
 import numpy, pandas, scipy.stats, matplotlib.pyplot, seaborn, pingouin, statsmodels.formula.api, tableone
 import pandera.pandas
-from helpers import appraisal, cohort, colophon, figures, published, reproduction, stats, study, tables
+from helpers import appraisal, cohort, colophon, figures, power, published, reproduction, stats, study, tables
 """
 
 
@@ -114,9 +114,9 @@ def scaling() -> list[tuple[int, float, float]]:
 def monte_carlo() -> tuple[float, float]:
     args = dict(n_ms=22, n_sci=19, ms_mean=157, sci_mean=113, ms_sd=60, sci_sd=30, alpha=0.05, seed=0)
     loop_reps, vec_reps = 300, 30_000
-    t_loop, _ = _timed(stats.simulate_power_loop, reps=loop_reps, **args)
-    stats.simulate_power(reps=100, **args)  # warm-up
-    t_vec, _ = _timed(stats.simulate_power, reps=vec_reps, **args)
+    t_loop, _ = _timed(power.simulate_power_loop, reps=loop_reps, **args)
+    power.simulate_power(reps=100, **args)  # warm-up
+    t_vec, _ = _timed(power.simulate_power, reps=vec_reps, **args)
     return t_loop / loop_reps, t_vec / vec_reps
 
 

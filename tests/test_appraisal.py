@@ -57,12 +57,26 @@ def test_mixed_model_recovers_the_simulated_yearly_change():
     yearly = cohort.percent_of_reference(patients, doses, 1, all_years=True)
     yearly = yearly.loc[yearly["year"].between(1, 10)]
     table, note = appraisal.mixed_model(yearly, 1, 0.05)
-    got = table.set_index("diagnosis")["yearly change %"]
+    t = table.set_index("diagnosis")
+    got = t["yearly change %"]
     # the model on log doses estimates the typical patient's change, a little below the mean-scale parameter
     for dx in ("MS", "SCI"):
         assert got[dx] == pytest.approx(synthetic.typical_yearly_change(spec, dx), abs=0.5)
     assert table["MS vs SCI slope p"].iloc[0] < 0.001
     assert "converged: yes" in note
+    # the model's % at 10 years is a geometric mean: near the data's geometric mean, below the mean of ratios
+    at10 = yearly.loc[(yearly["year"] == 10) & (yearly["diagnosis"] == "MS"), "pct"]
+    assert t.at["MS", "% at 10 y (model)"] == pytest.approx(sps.gmean(at10), rel=0.03)
+    assert t.at["MS", "% at 10 y (model)"] < at10.mean()
+    assert t.at["MS", "% at 10 y CI low"] < t.at["MS", "% at 10 y (model)"] < t.at["MS", "% at 10 y CI high"]
+
+
+def test_mixed_model_leaves_out_the_reference_rows_and_explains_the_boundary_warning(synthetic_frames):
+    yearly = cohort.percent_of_reference(*synthetic_frames, 1, all_years=True)
+    _table, note = appraisal.mixed_model(yearly, 1, 0.05)
+    n_after = (yearly["year"] > 1).sum()
+    assert f"Fitted on {n_after} yearly doses of 41 patients" in note
+    assert "boundary" in note and "about units, not a real boundary" in note
 
 
 def test_log_ratio_tests_against_scipy(pct):
@@ -72,3 +86,97 @@ def test_log_ratio_tests_against_scipy(pct):
     assert lr.at["MS", "p_student"] == pytest.approx(sps.ttest_ind(logs["MS"], logs["SCI"]).pvalue)
     assert lr.at["MS", "p_published_test"] == pytest.approx(0.006, abs=5e-4)
     assert isinstance(lr, pd.DataFrame)
+
+
+def test_planning_figures_by_hand(pct):
+    f = appraisal.planning_figures(pct, "MS", 10, 0.05)
+    ms = pct.loc[(pct["year"] == 10) & (pct["diagnosis"] == "MS")]
+    logs = np.log(ms["pct"] / 100)
+    assert f["n"] == 18
+    assert f["geometric_mean_ratio"] == pytest.approx(sps.gmean(ms["pct"] / 100))
+    assert f["ratio_of_means"] == pytest.approx(ms["dose"].mean() / ms["dose_ref"].mean())
+    assert f["mean_of_ratios"] == pytest.approx(1.94, abs=0.005)
+    half = sps.t.ppf(0.975, 17) * logs.std() * np.sqrt(1 + 1 / 18)
+    assert (f["prediction_low"], f["prediction_high"]) == pytest.approx(
+        np.exp([logs.mean() - half, logs.mean() + half])
+    )
+
+
+def test_the_prediction_interval_covers_a_new_patient_at_its_nominal_rate():
+    rng = np.random.default_rng(11)
+    hits = []
+    for _ in range(600):
+        ratios = np.exp(rng.normal(0.5, 0.4, 16))
+        d = pd.DataFrame({"year": 10, "diagnosis": "MS", "pct": 100 * ratios, "dose": ratios, "dose_ref": 1.0})
+        f = appraisal.planning_figures(d, "MS", 10, 0.1)
+        new = np.exp(rng.normal(0.5, 0.4))
+        hits.append(f["prediction_low"] <= new <= f["prediction_high"])
+    assert np.mean(hits) == pytest.approx(0.9, abs=0.035)
+
+
+def test_absolute_doses_by_hand(pct):
+    t = appraisal.absolute_doses(pct, 1, [7, 10], 0.05).set_index(["year", "diagnosis"])
+    assert len(t) == 6
+    ms10 = pct.loc[(pct["year"] == 10) & (pct["diagnosis"] == "MS"), "dose"]
+    row = t.loc[(10, "MS")]
+    assert row["n"] == 18 and row["mean"] == pytest.approx(ms10.mean())
+    assert (row["mean_ci_low"], row["mean_ci_high"]) == pytest.approx(
+        sps.t.interval(0.95, 17, loc=ms10.mean(), scale=sps.sem(ms10))
+    )
+    assert row["geometric_mean"] == pytest.approx(sps.gmean(ms10)) and row["median"] == pytest.approx(ms10.median())
+    assert row["median_ci_low"] <= row["median"] <= row["median_ci_high"] and row["median_ci_coverage"] >= 0.95
+
+
+@pytest.fixture(scope="module")
+def multiverse_table(synthetic_frames):
+    return appraisal.multiverse(*synthetic_frames, [1, 2, 3], [7, 10], 0.05)
+
+
+def test_multiverse_has_every_combination_and_the_papers_path_reproduces_it(multiverse_table):
+    mv = multiverse_table
+    assert len(mv) == 3 * 2 * len(appraisal.MULTIVERSE_ANALYSES)
+    assert not mv.duplicated(["reference_year", "year", "summary", "test"]).any()
+    paper = mv.loc[mv["the_papers_choice"]].set_index("year")
+    assert list(paper.index) == [7, 10]
+    assert round(paper.at[10, "ms_pct"]) == 194 and round(paper.at[7, "p"], 3) == 0.006
+    assert round(paper.at[10, "p"], 3) == 0.004
+
+
+def test_multiverse_rows_against_independent_computations(multiverse_table, synthetic_frames):
+    mv = multiverse_table.set_index(["reference_year", "year", "summary"])
+    pct2 = cohort.percent_of_reference(*synthetic_frames, 2, [10])
+    at = pct2.loc[pct2["year"] == 10]
+    ms, sci = at.loc[at["diagnosis"] == "MS"], at.loc[at["diagnosis"] == "SCI"]
+    geo = mv.loc[(2, 10, "geometric mean")]
+    assert geo["p"] == pytest.approx(sps.ttest_ind(np.log(ms["pct"]), np.log(sci["pct"])).pvalue)
+    assert geo["effect"] == pytest.approx(sps.gmean(ms["pct"]) / sps.gmean(sci["pct"]))
+    med = mv.loc[(2, 10, "median")]
+    assert med["p"] == pytest.approx(sps.mannwhitneyu(ms["pct"], sci["pct"]).pvalue)
+    rom = mv.loc[(2, 10, "ratio of means")]
+    assert rom["ms_pct"] == pytest.approx(100 * ms["dose"].sum() / ms["dose_ref"].sum())
+
+
+def test_ratio_of_means_delta_method_agrees_with_a_bootstrap(synthetic_frames):
+    from helpers import stats
+
+    pct = cohort.percent_of_reference(*synthetic_frames, 1, [10])
+    at = pct.loc[pct["year"] == 10]
+    groups = [at.loc[at["diagnosis"] == dx, ["dose", "dose_ref"]].to_numpy() for dx in ("MS", "SCI")]
+    rng = np.random.default_rng(0)
+    boot = []
+    for g in groups:  # 4000 resamples of patients, all at once
+        idx = rng.integers(0, len(g), (4000, len(g)))
+        boot.append(np.log(g[idx, 0].mean(axis=1) / g[idx, 1].mean(axis=1)))
+    se_boot = np.std(boot[0] - boot[1], ddof=1)
+    r = stats.ratio_of_means_test(at.loc[at["diagnosis"] == "MS"], at.loc[at["diagnosis"] == "SCI"])
+    se_delta = np.log(r["ci_high"] / r["ci_low"]) / (2 * sps.norm.ppf(0.975))
+    assert se_delta == pytest.approx(se_boot, rel=0.15)
+    assert r["ratio"] == pytest.approx(r["ms"] / r["sci"])
+
+
+def test_multiverse_in_words_counts_paths_and_ranks_the_papers_figure(multiverse_table):
+    from helpers import wording
+
+    text = wording.multiverse_in_words(multiverse_table, 0.05, chart_data=False)
+    n_sig = int((multiverse_table["p"] < 0.05).sum())
+    assert f"**{n_sig} of 30**" in text and "of these 12 summaries" in text and "by construction" in text

@@ -114,11 +114,34 @@ def test_saved_figures_exist_and_are_byte_stable(tmp_path, pct):
     assert digests[0] == digests[1]
 
 
-def test_power_curves_mark_the_paper():
+def test_power_curves_mark_the_cohort_and_call_it_the_paper_only_at_the_papers_size():
     import pandas as pd
 
-    grid = pd.DataFrame({"n_total": [20, 41, 20, 41], "difference": [10, 10, 40, 40], "power": [0.1, 0.2, 0.5, 0.8]})
-    fig = figures.power_curves(grid, 41, 44, 0.05)
-    ax = fig.axes[0]
-    assert len(ax.get_legend().get_texts()) == 2 and any("n=41" in t.get_text() for t in ax.texts)
+    grid = pd.DataFrame(
+        {
+            "n_total": [20, 41, 410, 20, 41, 410],
+            "difference": [10, 10, 10, 40, 40, 40],
+            "power_mc": [0.1, 0.2, 0.9, 0.5, 0.8, 1.0],
+            "power_mc_se": [0.01] * 6,
+            "power_analytic": [0.1, 0.2, 0.9, 0.5, 0.8, 1.0],
+            "test": ["Welch t"] * 6,
+        }
+    )
+    for n, expected in ((41, "this cohort: n=41 (the paper's size)"), (410, "this cohort: n=410")):
+        fig = figures.power_curves(grid, n, 0.05, paper_n=41)
+        ax = fig.axes[0]
+        assert len(ax.get_legend().get_texts()) == 2
+        assert [t.get_text() for t in ax.texts] == [expected]
+        assert "Welch t" in ax.get_ylabel()
+        plt.close(fig)
+
+
+def test_winners_curse_marks_the_truth_and_the_mean_of_the_significant_studies():
+    from helpers import power
+
+    studies = power.simulate_studies(22, 19, 20, 60, 30, reps=500, seed=1)
+    fig = figures.winners_curse(studies, 20, 0.05, 22, 19)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    mean_sig = studies.loc[studies["significant"], "estimate"].mean()
+    assert texts == ["truth: 20", f"mean of p < 0.05: {mean_sig:.0f}"] and mean_sig > 30
     plt.close(fig)

@@ -74,19 +74,23 @@ def test_too_few_patients_give_no_test():
     assert stats.compare_groups(df, "pct")["p"].isna().all()
 
 
-def test_vectorised_power_equals_the_per_replicate_pingouin_loop():
-    args = dict(n_ms=12, n_sci=10, ms_mean=150, sci_mean=110, ms_sd=50, sci_sd=30, alpha=0.05, reps=150, seed=3)
-    assert stats.simulate_power(**args) == stats.simulate_power_loop(**args)
+@pytest.mark.parametrize("n", [6, 7, 9, 18, 22, 41])
+def test_median_ci_matches_scipys_quantile_test_and_reports_its_exact_coverage(n):
+    x = np.random.default_rng(n).lognormal(5, 0.7, n)
+    lo, hi, coverage = stats.median_ci(x, 0.05)
+    ref = sps.quantile_test(x, q=np.median(x), p=0.5).confidence_interval(0.95)
+    assert (lo, hi) == (ref.low, ref.high)
+    k = int(np.flatnonzero(np.sort(x) == lo)[0]) + 1
+    assert coverage == pytest.approx(1 - 2 * sps.binom.cdf(k - 1, n, 0.5)) and coverage >= 0.95
 
 
-def test_power_is_alpha_without_a_difference_and_near_one_with_a_large_one():
-    null = stats.simulate_power(20, 20, 100, 100, 30, 30, alpha=0.05, reps=20000, seed=1)
-    assert null == pytest.approx(0.05, abs=0.006)
-    assert stats.simulate_power(50, 50, 200, 100, 30, 30, reps=2000, seed=1) == 1.0
+def test_median_ci_is_undefined_for_tiny_groups():
+    assert np.isnan(stats.median_ci([1.0, 2.0, 3.0], 0.05)[0])
 
 
-def test_power_grid_shape():
-    grid = stats.power_grid([20, 41], [10, 40], sci_mean=113, ms_sd=60, sci_sd=30, reps=500)
-    assert len(grid) == 4 and set(grid["n_total"]) == {20, 41}
-    assert grid.loc[grid["n_total"] == 41, "n_ms"].iloc[0] == 22
-    assert (grid.sort_values("difference").groupby("n_total")["power"].diff().dropna() > 0).all()
+def test_geometric_mean_ci_is_a_t_interval_on_logs(two_groups):
+    _df, a, _b = two_groups
+    a = np.abs(a)
+    gm, lo, hi = stats.geometric_mean_ci(a, 0.1)
+    l_lo, l_hi = sps.t.interval(0.9, len(a) - 1, loc=np.log(a).mean(), scale=sps.sem(np.log(a)))
+    assert (gm, lo, hi) == pytest.approx((sps.gmean(a), np.exp(l_lo), np.exp(l_hi)))

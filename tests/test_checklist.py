@@ -1,0 +1,43 @@
+"""The reporting checklist: every STROBE and RECORD item once, complete rows, the paper's numbers never typed."""
+
+import re
+
+from helpers import checklist, published
+
+RECORD_ITEMS = ["1.1", "1.2", "1.3", "6.1", "6.2", "6.3", "7.1", "12.1", "12.2", "12.3", "13.1", "19.1", "22.1"]
+
+
+def test_every_strobe_item_and_every_record_item_once():
+    t = checklist.table()
+    assert not t["item"].duplicated().any()
+    strobe = t.loc[t["checklist"] == "STROBE", "item"]
+    assert {int(re.match(r"\d+", i).group()) for i in strobe} == set(range(1, 23))
+    assert list(t.loc[t["checklist"] == "RECORD", "item"]) == RECORD_ITEMS
+    assert list(t.columns) == list(checklist.COLUMNS)
+
+
+def test_every_cell_is_filled():
+    t = checklist.table()
+    assert (t.map(lambda v: isinstance(v, str) and v.strip() != "")).all().all()
+    assert not t.map(lambda v: "{" in v or "}" in v).any().any()  # every field filled
+
+
+def test_the_papers_numbers_come_from_published_not_from_the_text():
+    typed = " ".join(cell for item in checklist.ITEMS for cell in item[3:])
+    for p in published.PUBLISHED:
+        text = p.fmt(p.value)
+        if len(text) >= 2 or p.key == "n_excluded":  # single digits also occur as words of the design (4-10)
+            assert not re.search(rf"(?<![\w.{{]){re.escape(text)}(?![\w.])", typed), f"{p.key} = {text} typed"
+    t = checklist.table().set_index("item")
+    f = published.formatted()
+    assert (
+        f"{f['n_screened']} screened, {f['n_excluded']} excluded, {f['n_analysed']} analysed"
+        in t.at["13a", "paper_reports"]
+    )
+
+
+def test_what_the_paper_does_not_publish_is_said_to_be_missing():
+    t = checklist.table().set_index("item")
+    assert "no ages, sexes" in t.at["14a", "paper_reports"]
+    assert "no SD" in t.at["1b", "paper_reports"] and "SCI count" in t.at["1b", "paper_reports"]
+    assert t.at["10", "this_study_shows"].count("not post-hoc power") == 1
