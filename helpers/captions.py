@@ -29,15 +29,41 @@ TABLES: dict[str, str] = {
     "04_percent_of_reference_by_group": "Dose as % of the {reference_year}-year dose: mean, SD and {ci}% CI.",
     "04_group_tests": "MS vs SCI at each time point: the published test and three others ({ci}% CIs).",
     "reproduction": "Published (Skoog & Hedman 2019) and reproduced, at the paper's precision.",
+    "05_reporting_checklist": "STROBE (cohort) and RECORD items: what the paper reports, what this study shows, "
+    "what stays missing.",
     "05_run": "How this run was made.",
     "05_software": "Software versions.",
     "06_selection_effect": "Mean % of the reference dose: the analysed patients vs everyone screened.",
+    "06_scenario_settings": "The five scenarios of the synthetic model and the settings used here ({scenario_n} "
+    "simulated patients per group).",
+    "06_scenario_outcome_exclusion": "Scenario: exclusion depends on the outcome. The default simulated cohort "
+    "and the same cohort with the mechanism switched on ({ci}% CIs).",
+    "06_scenario_survivorship": "Scenario: survivorship (the whole clinic). The default simulated cohort and the "
+    "same cohort with the mechanism switched on ({ci}% CIs).",
+    "06_scenario_confounding": "Scenario: confounding by age and time since onset. The default simulated cohort "
+    "and the same cohort with the mechanism switched on ({ci}% CIs).",
     "06_completers": "% at {first} years, by whether the patient was followed to {last} years.",
+    "06_scenario_dropout": "Scenario: informative dropout before 10 years. The default simulated cohort and the "
+    "same cohort with the mechanism switched on ({ci}% CIs).",
     "06_reference_year_sensitivity": "Headline results by reference year.",
+    "06_scenario_noisy_reference": "Scenario: titration after year 1 and a noisy reference dose. The default "
+    "simulated cohort and the same cohort with the mechanism switched on ({ci}% CIs).",
     "06_ratio_measures": "Four summaries of the dose change (% of the reference dose).",
     "06_log_ratio_tests": "Geometric mean % with {ci}% CI, and MS vs SCI p on the log scale.",
+    "06_absolute_doses": "Dose in µg/24 h by diagnosis at the reference year and each time point, with {ci}% CIs "
+    "(the synthetic data's, not the paper's, on the synthetic cohort).",
     "06_multiple_testing": "Adjusting for two time points.",
-    "06_mixed_model": "Mixed model: yearly dose change by diagnosis ({ci}% CI).",
+    "06_mixed_model": "Mixed model: yearly dose change by diagnosis, with {ci}% CIs (geometric, log scale).",
+    "06_multiverse": "Every combination of reference year, summary (with its matching test) and time point, on "
+    "the same patients ({ci}% CIs); the paper's own path is marked.",
+    "06_winners_curse": "Simulated studies of the paper's size per true difference: power, the mean estimate "
+    "among those reaching p < {alpha}, and the exaggeration ratio (Monte Carlo SEs in brackets).",
+    "06_consistency_assumptions": "Unpublished assumptions varied over {consistency_draws} drawn cohorts (each "
+    "drawn uniformly over its range).",
+    "06_consistent_cohorts": "Range of each quantity over the cohorts consistent with the paper: fixed by the "
+    "paper (no range) or set by our assumptions.",
+    "06_p_by_sd_ratio": "Median p-value at 7 years (the paper's first time point) over consistent cohorts, by the assumed ratio of the MS to "
+    "the SCI spread.",
 }
 
 # name -> (caption shown below the figure, alt text: what the figure shows, for a reader who cannot see it)
@@ -77,11 +103,19 @@ FIGURES: dict[str, tuple[str, str]] = {
         "marks 100%.",
     ),
     "06_power_curves": (
-        "Power of Student's t to find an MS-SCI difference, by cohort size, one curve per true difference "
-        "(Monte Carlo). Dotted line: 80% power; dashed line: this study's size.",
+        "Prospective power of Welch's t to find an MS-SCI difference at {first} years, by cohort size, one curve "
+        "per chosen true difference (Monte Carlo, SDs assumed). Dotted line: 80% power; dashed line: this "
+        "cohort's size.",
         "Line chart of power (0 to 1) against the number of patients analysed, one rising curve per true "
         "difference in mean %; larger differences reach 80% power with fewer patients. A vertical dashed "
-        "line marks this study's number of patients.",
+        "line marks this cohort's number of patients.",
+    ),
+    "06_winners_curse": (
+        "The winner's curse: estimated MS-SCI differences of simulated studies of the paper's size, with a small "
+        "true difference; those reaching p < {alpha} overstate it on average.",
+        "Histogram of the estimated difference across many simulated studies, those reaching significance "
+        "shaded apart; a vertical line marks the true difference and another the mean of the significant ones, "
+        "which lies to its right.",
     ),
 }
 
@@ -110,14 +144,16 @@ def _fill(template: str, name: str, values: dict | None) -> str:
     if values is None:
         raise ValueError(f"the caption of {name!r} depends on the run's parameters: pass params=S.params")
     ref, points = values["reference_year"], list(values["time_points"])
-    return template.format(
-        reference_year=ref,
-        reference_years=f"{ref} year{'s' if ref != 1 else ''}",
-        ci=f"{100 * (1 - values['alpha']):g}",
-        first=points[0],
-        last=points[-1],
-        time_points=" and ".join(", ".join(map(str, points)).rsplit(", ", 1)),  # "7", "7 and 10", "5, 7 and 10"
-    )
+    standard = {
+        "reference_year": ref,
+        "reference_years": f"{ref} year{'s' if ref != 1 else ''}",
+        "ci": f"{100 * (1 - values['alpha']):g}",
+        "alpha": f"{values['alpha']:g}",
+        "first": points[0],
+        "last": points[-1],
+        "time_points": " and ".join(", ".join(map(str, points)).rsplit(", ", 1)),  # "7", "7 and 10", "5, 7 and 10"
+    }
+    return template.format(**{**values, **standard})
 
 
 def table(name: str, values: dict | None = None) -> str:

@@ -15,6 +15,15 @@ from scipy import stats as sps
 
 from . import cohort, stats, synthetic
 
+# each scenario's table in the caption registry (helpers/captions.py)
+TABLE_NAMES = {
+    "Exclusion depends on the outcome": "06_scenario_outcome_exclusion",
+    "Survivorship (the whole clinic)": "06_scenario_survivorship",
+    "Informative dropout before 10 years": "06_scenario_dropout",
+    "Titration after year 1, noisy reference": "06_scenario_noisy_reference",
+    "Confounding by age and time since onset": "06_scenario_confounding",
+}
+
 # name: (settings switched on, what the setting means in words)
 SCENARIOS = {
     "Exclusion depends on the outcome": (

@@ -60,7 +60,6 @@ from helpers import (
     published,
     references,
     scenario_effects,
-    stats,
     study,
     wording,
 )
@@ -110,7 +109,9 @@ scenario_words = scenario_effects.conclusions(scenarios)
 def show_scenario(name):
     """The scenario's estimates beside the default cohort's, and what it does to the paper's conclusion."""
     rows = scenario_effects.display(scenarios.loc[scenarios["scenario"] == name]).drop(columns="scenario")
-    display(presentation.show(rows, scenario_effects.TABLE_NAMES[name], params=S.params), Markdown(scenario_words[name]))
+    display(
+        presentation.show(rows, scenario_effects.TABLE_NAMES[name], params=S.params), Markdown(scenario_words[name])
+    )
 
 
 presentation.show(scenario_effects.settings(), "06_scenario_settings", params=S.params)
