@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths, schema, synthetic
+from . import paths, reading, schema, synthetic
 
 
 def load(
@@ -20,11 +20,11 @@ def load(
     drawn by the generator from those parameters.
     """
     if data_dir:
-        patients, doses = schema.read_folder(Path(data_dir))
+        patients, doses = reading.read(Path(data_dir))
         return patients, doses, f"chart data from {Path(data_dir).name}/"
     spec = synthetic.make_spec(synthetic_mode, seed, synthetic_overrides)
     if spec == synthetic.SyntheticSpec():
-        patients, doses = schema.read_folder(paths.SYNTHETIC_DATA)
+        patients, doses = reading.read(paths.SYNTHETIC_DATA)
         return patients, doses, "synthetic cohort, calibrated to the paper (data/synthetic/, seed 2019)"
     patients, doses = synthetic.generate(spec)
     patients, doses = schema.validate(patients, doses)

@@ -1,15 +1,17 @@
-"""The data contract: what ``patients.csv`` and ``doses.csv`` must hold, checked before any analysis.
+"""The data contract: what ``patients`` and ``doses`` must hold, checked before any analysis.
 
-Column rules are pandera schemas; the rules that need both files (dose rows for unknown patients,
-adjustments beyond follow-up ...) are checked after them. Every problem becomes one line naming the file,
-the line of the CSV file (the header is line 1), the column and the rule, so a clinic can fix its export.
-The data dictionary in ``data/synthetic/README.md`` documents the same rules for people.
+Column rules are pandera schemas, stated on the text of the cells; the rules that need both tables (dose
+rows for unknown patients, adjustments beyond follow-up ...) are checked after them. Every broken rule
+becomes one line naming the file, the column and the rule, with how many rows break it and the first few
+of their lines, so a clinic can fix its export. Reading the files is :mod:`helpers.reading`'s job; the data
+dictionary in ``data/synthetic/README.md`` documents the same rules for people.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -18,7 +20,7 @@ from .errors import StudyInputError
 
 MAX_DOSE = 3000.0  # µg/24 h: above any reported ITB maintenance dose; a larger value is a typo or a unit error
 MAX_FOLLOWUP = 60.0
-MAX_LINES_SHOWN = 25  # a file full of one mistake should not print thousands of lines
+LINES_SHOWN = 3  # line numbers named per problem; the count says how many there are in all
 
 TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no")
 PATIENT_COLUMNS = (
@@ -34,222 +36,232 @@ PATIENT_COLUMNS = (
     "ais_grade",
 )
 DOSE_COLUMNS = ("patient_id", "years_since_implant", "dose_ug_per_day")
+NUMBER_COLUMNS = ("followup_years", "age_at_implant", "years_since_onset", "years_since_implant", "dose_ug_per_day")
 
 
-def _isin(values, what):
-    return pa.Check.isin(list(values), error=f"must be one of {', '.join(values)}{what}")
+@dataclass(frozen=True)
+class Place:
+    """Where a table came from, as messages name it: the data row with index i is ``unit`` i + 2."""
+
+    name: str  # "patients.csv"
+    unit: str = "line"  # "line" of a text file; "row" of a spreadsheet
+
+
+DEFAULT_PLACES = {"patients": Place("patients.csv"), "doses": Place("doses.csv")}
+
+
+class Problems:
+    """Broken rules, one entry per (table, column, rule), each with the rows that break it."""
+
+    def __init__(self, places: dict[str, Place]):
+        self.places = places
+        self._rows: dict[tuple, list[tuple[int, str | None]]] = {}
+        self._whole: list[str] = []
+
+    def add(self, table: str, column, rule: str, index, values=None) -> None:
+        """Rows (by index) of ``table`` whose ``column`` breaks ``rule``; ``values`` shown beside them."""
+        index = list(index)
+        values = [None] * len(index) if values is None else list(values)
+        if index:
+            self._rows.setdefault((table, column, rule), []).extend(zip(index, values))
+
+    def whole(self, line: str) -> None:
+        """A problem of a whole file or column, already worded."""
+        self._whole.append(line)
+
+    def lines(self) -> list[str]:
+        out = list(self._whole)
+        for (table, column, rule), rows in self._rows.items():
+            place = self.places[table]
+            rows = sorted(rows, key=lambda r: r[0])
+            n = len(rows)
+            nums = [str(int(i) + 2) for i, _ in rows[:LINES_SHOWN]] + (["..."] if n > LINES_SHOWN else [])
+            where = f"{place.unit}{'s' if n > 1 else ''} {', '.join(nums)}"
+            seen = list(dict.fromkeys(v for _, v in rows if v is not None))
+            got = "; got " + ", ".join(seen[:LINES_SHOWN]) + (", ..." if len(seen) > LINES_SHOWN else "")
+            cols = (
+                "columns " + "/".join(f"'{c}'" for c in column) if isinstance(column, tuple) else f"column '{column}'"
+            )
+            out.append(f"{place.name}, {cols}: {n} row{'s' if n > 1 else ''} {rule} ({where}{got if seen else ''})")
+        return out
+
+    def raise_any(self) -> None:
+        if self._whole or self._rows:
+            raise StudyInputError(self.lines())
+
+
+def _number(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce")
+
+
+def _is_number():
+    return pa.Check(lambda s: _number(s).notna(), error="not a number")
+
+
+def _between(low, high, rule):
+    return pa.Check(lambda s: _number(s).isna() | _number(s).between(low, high), error=rule)
+
+
+def _isin(values, rule):
+    return pa.Check.isin(list(values), error=rule)
+
+
+def _id():
+    return pa.Column(str, nullable=False)
 
 
 PATIENTS = pa.DataFrameSchema(
     {
-        "patient_id": pa.Column(
+        "patient_id": pa.Column(str, unique=True, nullable=False, report_duplicates="exclude_first"),
+        "diagnosis": pa.Column(str, _isin(("MS", "SCI"), "not MS or SCI"), nullable=False),
+        "excluded": pa.Column(str, _isin(TRUE + FALSE, "not one of true/false, yes/no, 1/0"), nullable=False),
+        "exclusion_reason": pa.Column(
             str,
-            pa.Check.str_length(min_value=1, error="must not be empty"),
-            unique=True,
-            nullable=False,
-            report_duplicates="exclude_first",
+            _isin(published.EXCLUSION_REASONS, f"not one of: {', '.join(published.EXCLUSION_REASONS)}"),
+            nullable=True,
         ),
-        "diagnosis": pa.Column(str, _isin(("MS", "SCI"), ""), nullable=False),
-        "excluded": pa.Column(str, _isin(TRUE + FALSE, " (excluded from the analysis?)"), nullable=False),
-        "exclusion_reason": pa.Column(str, _isin(published.EXCLUSION_REASONS, " or empty"), nullable=True),
         "followup_years": pa.Column(
-            float,
-            pa.Check.in_range(0, MAX_FOLLOWUP, error=f"must be from 0 to {MAX_FOLLOWUP:g} years"),
-            coerce=True,
-            nullable=False,
+            None, [_is_number(), _between(0, MAX_FOLLOWUP, f"outside 0-{MAX_FOLLOWUP:g} years")], nullable=False
         ),
-        "sex": pa.Column(str, _isin(("F", "M"), " or empty"), nullable=True),
-        "age_at_implant": pa.Column(
-            float, pa.Check.in_range(0, 100, error="must be from 0 to 100 years"), coerce=True, nullable=True
-        ),
-        "years_since_onset": pa.Column(
-            float, pa.Check.in_range(0, 80, error="must be from 0 to 80 years"), coerce=True, nullable=True
-        ),
-        "sci_level": pa.Column(str, _isin(("cervical", "thoracic"), " or empty"), nullable=True),
-        "ais_grade": pa.Column(str, _isin(tuple("ABCD"), " or empty"), nullable=True),
+        "sex": pa.Column(str, _isin(("F", "M"), "not F or M"), nullable=True),
+        "age_at_implant": pa.Column(None, [_is_number(), _between(0, 100, "outside 0-100 years")], nullable=True),
+        "years_since_onset": pa.Column(None, [_is_number(), _between(0, 80, "outside 0-80 years")], nullable=True),
+        "sci_level": pa.Column(str, _isin(("cervical", "thoracic"), "not cervical or thoracic"), nullable=True),
+        "ais_grade": pa.Column(str, _isin(tuple("ABCD"), "not A, B, C or D"), nullable=True),
     },
-    strict=False,
-    name="patients.csv",
+    name="patients",
 )
 
 DOSES = pa.DataFrameSchema(
     {
-        "patient_id": pa.Column(str, pa.Check.str_length(min_value=1, error="must not be empty"), nullable=False),
-        "years_since_implant": pa.Column(
-            float, pa.Check.ge(0, error="must be 0 or more years"), coerce=True, nullable=False
-        ),
+        "patient_id": _id(),
+        "years_since_implant": pa.Column(None, [_is_number(), _between(0, np.inf, "below 0 years")], nullable=False),
         "dose_ug_per_day": pa.Column(
-            float,
+            None,
             [
-                pa.Check.gt(0, error="must be above 0 µg/24 h"),
-                pa.Check.le(MAX_DOSE, error=f"is implausible above {MAX_DOSE:g} µg/24 h (unit error?)"),
+                _is_number(),
+                pa.Check(lambda s: _number(s).isna() | (_number(s) > 0), error="at or below 0 µg/24 h"),
+                _between(-np.inf, MAX_DOSE, f"above {MAX_DOSE:g} µg/24 h (implausible: a unit error?)"),
             ],
-            coerce=True,
             nullable=False,
         ),
     },
-    strict=False,
-    name="doses.csv",
+    name="doses",
 )
 
-
-def read_folder(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read and validate a data folder; raise :class:`StudyInputError` with every problem found."""
-    folder = Path(folder)
-    if not folder.exists():
-        raise StudyInputError(f"data folder {folder}: does not exist")
-    if not folder.is_dir():
-        raise StudyInputError(f"data folder {folder}: is not a folder")
-    frames, problems = {}, []
-    for name, columns in (("patients.csv", PATIENT_COLUMNS), ("doses.csv", DOSE_COLUMNS)):
-        try:
-            frames[name] = _read_csv(folder / name, columns)
-        except StudyInputError as err:
-            problems += err.lines
-    if problems:
-        raise StudyInputError(problems)
-    return validate(frames["patients.csv"], frames["doses.csv"])
+_RULES = {"not_nullable": "empty", "field_uniqueness": "repeating an earlier patient_id (each patient once)"}
 
 
-def _read_csv(path: Path, columns) -> pd.DataFrame:
-    name = path.name
-    if not path.exists():
-        raise StudyInputError(f"{name}: missing from the data folder {path.parent}")
+def _schema_problems(schema: pa.DataFrameSchema, df: pd.DataFrame, problems: Problems) -> bool:
+    """Validate one table with pandera into ``problems``; True if it passed."""
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise StudyInputError(f"{name}: cannot be read ({err.strerror})") from None
-    if not raw.strip():
-        raise StudyInputError(f"{name}: the file is empty")
-    if b"\x00" in raw[:4096] or raw[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
-        raise StudyInputError(f"{name}: not a CSV text file (a spreadsheet or binary file?); export it as CSV")
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise StudyInputError(f"{name}: not UTF-8 text (byte {err.start}); save it as UTF-8 CSV") from None
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise StudyInputError(f"{name}: not a readable CSV file ({str(err).strip()})") from None
-    df.columns = [str(c).strip() for c in df.columns]
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise StudyInputError(
-            [f"{name}, column '{c}': missing (the file has: {', '.join(df.columns)})" for c in missing]
-        )
-    if df.empty:
-        raise StudyInputError(f"{name}: has a header but no data rows")
-    return df
-
-
-def _line(index) -> int:
-    return int(index) + 2  # CSV line: header is line 1, the first data row line 2
-
-
-def _schema_lines(schema: pa.DataFrameSchema, df: pd.DataFrame):
-    """Validate with pandera; return (validated frame or None, readable lines)."""
-    try:
-        return schema.validate(df, lazy=True), []
+        schema.validate(df, lazy=True)
+        return True
     except pa.errors.SchemaErrors as err:
-        lines = []
-        fc = err.failure_cases.sort_values("index", kind="stable", na_position="first")
-        for row in fc.itertuples(index=False):
-            col, check, case, idx = row.column, str(row.check), row.failure_case, row.index
-            where = (
-                f"{schema.name}, line {_line(idx)}, column '{col}'"
-                if pd.notna(idx)
-                else f"{schema.name}, column '{col}'"
-            )
-            if check.startswith("coerce_dtype"):
-                rule = "must be a number"
-            elif check == "not_nullable":
-                rule = "must not be empty"
-            elif check == "field_uniqueness":
-                rule = "duplicate value (each patient once)"
-            elif check.startswith("column_in_dataframe"):
-                rule = "missing"
+        fc = err.failure_cases
+        for (column, check), rows in fc.groupby(["column", "check"], sort=False, dropna=False):
+            rule = _RULES.get(str(check), str(check))
+            idx = [int(i) for i in rows["index"] if pd.notna(i)]
+            values = [None if df.at[i, column] is None else repr(df.at[i, column]) for i in idx]
+            if idx:
+                problems.add(schema.name, column, rule, idx, None if rule == "empty" else values)
             else:
-                rule = check
-            lines.append(f"{where}: {rule}, got {case!r}" if pd.notna(case) else f"{where}: {rule}")
-        return None, lines
+                problems.whole(f"{problems.places[schema.name].name}, column '{column}': {rule}")
+        return False
 
 
-def validate(patients: pd.DataFrame, doses: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Check both tables against the contract and return them typed (never modifies the inputs)."""
-    p_in, d_in = _as_text(patients), _as_text(doses)
-    p, lines = _schema_lines(PATIENTS, p_in)
-    d, more = _schema_lines(DOSES, d_in)
-    lines += more
-    if p is not None and d is not None:
-        lines += _cross_checks(p, d)
-    if lines:
-        shown = lines[:MAX_LINES_SHOWN]
-        if len(lines) > MAX_LINES_SHOWN:
-            shown.append(f"... and {len(lines) - MAX_LINES_SHOWN} more problems of the same kinds")
-        raise StudyInputError(shown)
+def validate(patients: pd.DataFrame, doses: pd.DataFrame, places=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Check both tables against the contract and return them typed (never modifies the inputs).
+
+    ``places`` names where each table came from (default: patients.csv and doses.csv, numbered by line).
+    """
+    problems = Problems(places or DEFAULT_PLACES)
+    p, d = _as_text(patients), _as_text(doses)
+    ok = True
+    for table, df, columns in (("patients", p, PATIENT_COLUMNS), ("doses", d, DOSE_COLUMNS)):
+        missing = [c for c in columns if c not in df.columns]
+        for c in missing:
+            problems.whole(
+                f"{problems.places[table].name}, column '{c}': missing (the file has: {', '.join(df.columns)})"
+            )
+        ok &= not missing
+    problems.raise_any()
+    ok = _schema_problems(PATIENTS, p, problems) & _schema_problems(DOSES, d, problems)
+    if ok:
+        _cross_checks(p, d, problems)
+    problems.raise_any()
     return _typed(p, d)
 
 
-_TEXT_COLUMNS = ("patient_id", "diagnosis", "excluded", "exclusion_reason", "sex", "sci_level", "ais_grade")
-
-
 def _as_text(df: pd.DataFrame) -> pd.DataFrame:
-    """The contract is stated on CSV text: typed frames (from the generator) are brought to the same form."""
+    """The contract is stated on text: typed frames (from the generator) are brought to the same form."""
     out = df.copy()
-    for c in _TEXT_COLUMNS:
-        if c in out:
-            s = out[c]
-            if s.dtype == bool:
-                s = s.map({True: "true", False: "false"})
-            s = s.astype(object)
-            out[c] = s.where(s.notna() & (s != ""), None)
+    for c in out.columns:
+        s = out[c]
+        if s.dtype == bool:
+            s = s.map({True: "true", False: "false"})
+        elif pd.api.types.is_numeric_dtype(s):
+            s = s.map(lambda v: None if pd.isna(v) else repr(v.item() if hasattr(v, "item") else v))
+        s = s.astype(object)
+        out[c] = s.where(s.notna() & (s != ""), None)
     return out
 
 
-def _cross_checks(p: pd.DataFrame, d: pd.DataFrame) -> list[str]:
-    lines = []
+def _cross_checks(p: pd.DataFrame, d: pd.DataFrame, problems: Problems) -> None:
+    file = {table: place.name for table, place in problems.places.items()}
     excluded = p["excluded"].str.lower().isin(TRUE)
     reason = p["exclusion_reason"]
-    for i in p.index[excluded & reason.isna()]:
-        lines.append(
-            f"patients.csv, line {_line(i)}, column 'exclusion_reason': excluded patient "
-            f"{p.at[i, 'patient_id']} needs a reason ({' or '.join(published.EXCLUSION_REASONS)})"
-        )
-    for i in p.index[~excluded & reason.notna()]:
-        lines.append(
-            f"patients.csv, line {_line(i)}, column 'exclusion_reason': patient {p.at[i, 'patient_id']} "
-            f"is not excluded but has a reason; set excluded to true or clear the reason"
-        )
-    for i in p.index[(p["diagnosis"] == "MS") & (p["sci_level"].notna() | p["ais_grade"].notna())]:
-        lines.append(
-            f"patients.csv, line {_line(i)}, columns 'sci_level'/'ais_grade': MS patient "
-            f"{p.at[i, 'patient_id']} has a spinal cord injury level or AIS grade"
-        )
-    known = set(p["patient_id"])
-    unknown = ~d["patient_id"].isin(known)
-    for i in d.index[unknown]:
-        lines.append(
-            f"doses.csv, line {_line(i)}, column 'patient_id': {d.at[i, 'patient_id']!r} is not in patients.csv"
-        )
-    fu = d["patient_id"].map(p.drop_duplicates("patient_id").set_index("patient_id")["followup_years"])
-    for i in d.index[fu.notna() & (d["years_since_implant"] > fu)]:
-        lines.append(
-            f"doses.csv, line {_line(i)}, column 'years_since_implant': {d.at[i, 'years_since_implant']:g} "
-            f"is beyond the follow-up of patient {d.at[i, 'patient_id']} ({fu[i]:g} years)"
-        )
-    prev = d.groupby("patient_id", sort=False)["years_since_implant"].shift()
-    for i in d.index[prev.notna() & (d["years_since_implant"] <= prev)]:
-        lines.append(
-            f"doses.csv, line {_line(i)}, column 'years_since_implant': adjustments of patient "
-            f"{d.at[i, 'patient_id']} out of order ({d.at[i, 'years_since_implant']:g} after {prev[i]:g}); "
-            "list each patient's adjustments in time order, one per time"
-        )
-    with_doses = set(d["patient_id"])
-    for i in p.index[~excluded & ~p["patient_id"].isin(with_doses)]:
-        lines.append(
-            f"patients.csv, line {_line(i)}: patient {p.at[i, 'patient_id']} is analysed but has no rows in doses.csv"
-        )
-    return lines
+    problems.add("patients", "exclusion_reason", "excluded without a reason", p.index[excluded & reason.isna()])
+    has_reason = ~excluded & reason.notna()
+    problems.add(
+        "patients",
+        "exclusion_reason",
+        "with a reason but not excluded (set excluded to true or clear the reason)",
+        p.index[has_reason],
+    )
+    ms_sci = (p["diagnosis"] == "MS") & (p["sci_level"].notna() | p["ais_grade"].notna())
+    problems.add(
+        "patients",
+        ("sci_level", "ais_grade"),
+        "with an SCI level or AIS grade for an MS patient",
+        p.index[ms_sci],
+        [repr(v) for v in p.loc[ms_sci, "patient_id"]],
+    )
+    unknown = ~d["patient_id"].isin(set(p["patient_id"]))
+    problems.add(
+        "doses",
+        "patient_id",
+        f"for a patient not in {file['patients']}",
+        d.index[unknown],
+        [repr(v) for v in d.loc[unknown, "patient_id"]],
+    )
+    years = _number(d["years_since_implant"])
+    fu = d["patient_id"].map(p.set_index("patient_id")["followup_years"].map(float))
+    beyond = fu.notna() & (years > fu)
+    problems.add(
+        "doses",
+        "years_since_implant",
+        "after the end of the patient's follow-up (followup_years)",
+        d.index[beyond],
+        [f"{pid} at {y:g} > {f:g}" for pid, y, f in zip(d.loc[beyond, "patient_id"], years[beyond], fu[beyond])],
+    )
+    prev = years.groupby(d["patient_id"], sort=False).shift()
+    order = prev.notna() & (years <= prev)
+    problems.add(
+        "doses",
+        "years_since_implant",
+        "out of time order within a patient (list each patient's adjustments in time order, one per time)",
+        d.index[order],
+        [f"{pid}: {y:g} after {q:g}" for pid, y, q in zip(d.loc[order, "patient_id"], years[order], prev[order])],
+    )
+    no_doses = ~excluded & ~p["patient_id"].isin(set(d["patient_id"]))
+    problems.add(
+        "patients",
+        "patient_id",
+        f"analysed but without rows in {file['doses']}",
+        p.index[no_doses],
+        [repr(v) for v in p.loc[no_doses, "patient_id"]],
+    )
 
 
 def _typed(p: pd.DataFrame, d: pd.DataFrame):
@@ -257,7 +269,10 @@ def _typed(p: pd.DataFrame, d: pd.DataFrame):
     p["excluded"] = p["excluded"].str.lower().isin(TRUE)
     for c in ("patient_id", "diagnosis", "exclusion_reason", "sex", "sci_level", "ais_grade"):
         p[c] = p[c].astype("str")
-    p["age_at_implant"] = p["age_at_implant"].astype(float)
+    for c in ("followup_years", "age_at_implant", "years_since_onset"):
+        p[c] = _number(p[c]).astype(float)
     d = d.copy()
     d["patient_id"] = d["patient_id"].astype("str")
+    for c in ("years_since_implant", "dose_ug_per_day"):
+        d[c] = _number(d[c]).astype(float)
     return p.reset_index(drop=True), d.reset_index(drop=True)

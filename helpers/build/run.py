@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import params, paths, schema
+from .. import params, paths, reading
 from ..errors import StudyInputError
 from . import notebooks
 
@@ -59,7 +59,7 @@ def _plan(args) -> dict:
         values["data_dir"] = str(Path(args.data).resolve())
     if values.get("data_dir"):
         values["data_dir"] = str(Path(values["data_dir"]).expanduser().resolve())
-        schema.read_folder(Path(values["data_dir"]))  # every data problem, before any notebook runs
+        reading.read(Path(values["data_dir"]))  # every data problem, before any notebook runs
     named = bool(args.params or args.data or args.name)
     name = args.name or (Path(args.params).stem if args.params else Path(args.data).name if args.data else None)
     if named and (not name or not all(c.isalnum() or c in "-_." for c in name) or name.startswith(".")):
