@@ -20,11 +20,11 @@ def load(
     drawn by the generator from those parameters.
     """
     if data_dir:
-        patients, doses = reading.read(Path(data_dir))
+        patients, doses, _notes = reading.read(Path(data_dir))  # the runner prints the notes
         return patients, doses, f"chart data from {Path(data_dir).name}/"
     spec = synthetic.make_spec(synthetic_mode, seed, synthetic_overrides)
     if spec == synthetic.SyntheticSpec():
-        patients, doses = reading.read(paths.SYNTHETIC_DATA)
+        patients, doses, _notes = reading.read(paths.SYNTHETIC_DATA)
         return patients, doses, "synthetic cohort, calibrated to the paper (data/synthetic/, seed 2019)"
     patients, doses = synthetic.generate(spec)
     patients, doses = schema.validate(patients, doses)

@@ -17,10 +17,15 @@ from .errors import StudyInputError
 FILES = ("patients", "doses")
 
 
-def read(source) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read and validate chart data; raise :class:`StudyInputError` with every problem found."""
+def read(source) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Read and validate chart data: (patients, doses, notes); raise :class:`StudyInputError` with every
+    problem found. Notes say what was read but not used, for the person running the study (never an output)."""
     tables, places = read_tables(Path(source))
-    return schema.validate(tables["patients"], tables["doses"], places)
+    patients, doses = schema.validate(tables["patients"], tables["doses"], places)
+    unused = schema.unused_columns(tables["patients"], tables["doses"])
+    listed = [f"{places[t].name} {', '.join(map(repr, cols))}" for t, cols in unused.items() if cols]
+    notes = [f"columns the study does not use are ignored (never copied into any output): {'; '.join(listed)}"]
+    return patients, doses, notes if listed else []
 
 
 def read_tables(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, schema.Place]]:

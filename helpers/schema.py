@@ -22,7 +22,15 @@ MAX_DOSE = 3000.0  # µg/24 h: above any reported ITB maintenance dose; a larger
 MAX_FOLLOWUP = 60.0
 LINES_SHOWN = 3  # line numbers named per problem; the count says how many there are in all
 
-TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no")
+# Spellings whose meaning is clear are accepted in any case and brought to one form; anything else is refused.
+TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
+SPELLINGS = {
+    "excluded": {**dict.fromkeys(TRUE, "true"), **dict.fromkeys(FALSE, "false")},
+    "diagnosis": {"ms": "MS", "sci": "SCI"},
+    "sex": {"f": "F", "female": "F", "m": "M", "male": "M"},
+    "sci_level": {"cervical": "cervical", "thoracic": "thoracic"},
+    "ais_grade": {g.lower(): g for g in "ABCD"},
+}
 PATIENT_COLUMNS = (
     "patient_id",
     "diagnosis",
@@ -114,7 +122,7 @@ PATIENTS = pa.DataFrameSchema(
     {
         "patient_id": pa.Column(str, unique=True, nullable=False, report_duplicates="exclude_first"),
         "diagnosis": pa.Column(str, _isin(("MS", "SCI"), "not MS or SCI"), nullable=False),
-        "excluded": pa.Column(str, _isin(TRUE + FALSE, "not one of true/false, yes/no, 1/0"), nullable=False),
+        "excluded": pa.Column(str, _isin(("true", "false"), "not one of true/false, yes/no, y/n, 1/0"), nullable=False),
         "exclusion_reason": pa.Column(
             str,
             _isin(published.EXCLUSION_REASONS, f"not one of: {', '.join(published.EXCLUSION_REASONS)}"),
@@ -123,7 +131,7 @@ PATIENTS = pa.DataFrameSchema(
         "followup_years": pa.Column(
             None, [_is_number(), _between(0, MAX_FOLLOWUP, f"outside 0-{MAX_FOLLOWUP:g} years")], nullable=False
         ),
-        "sex": pa.Column(str, _isin(("F", "M"), "not F or M"), nullable=True),
+        "sex": pa.Column(str, _isin(("F", "M"), "not F, M, female or male"), nullable=True),
         "age_at_implant": pa.Column(None, [_is_number(), _between(0, 100, "outside 0-100 years")], nullable=True),
         "years_since_onset": pa.Column(None, [_is_number(), _between(0, 80, "outside 0-80 years")], nullable=True),
         "sci_level": pa.Column(str, _isin(("cervical", "thoracic"), "not cervical or thoracic"), nullable=True),
@@ -176,7 +184,7 @@ def validate(patients: pd.DataFrame, doses: pd.DataFrame, places=None) -> tuple[
     ``places`` names where each table came from (default: patients.csv and doses.csv, numbered by line).
     """
     problems = Problems(places or DEFAULT_PLACES)
-    p, d = _as_text(patients), _as_text(doses)
+    p, d = _spelled(_as_text(patients)), _as_text(doses)
     ok = True
     for table, df, columns in (("patients", p, PATIENT_COLUMNS), ("doses", d, DOSE_COLUMNS)):
         missing = [c for c in columns if c not in df.columns]
@@ -196,20 +204,38 @@ def validate(patients: pd.DataFrame, doses: pd.DataFrame, places=None) -> tuple[
 def _as_text(df: pd.DataFrame) -> pd.DataFrame:
     """The contract is stated on text: typed frames (from the generator) are brought to the same form."""
     out = df.copy()
+    out.columns = [str(c).strip() for c in out.columns]
     for c in out.columns:
         s = out[c]
         if s.dtype == bool:
             s = s.map({True: "true", False: "false"})
         elif pd.api.types.is_numeric_dtype(s):
             s = s.map(lambda v: None if pd.isna(v) else repr(v.item() if hasattr(v, "item") else v))
-        s = s.astype(object)
+        s = s.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
         out[c] = s.where(s.notna() & (s != ""), None)
     return out
 
 
+def _spelled(df: pd.DataFrame) -> pd.DataFrame:
+    """Each accepted spelling in its one form (``TRUE`` -> true, female -> F, ms -> MS); others stay as written."""
+    out = df.copy()
+    for c, forms in SPELLINGS.items():
+        if c in out:
+            out[c] = [forms.get(v.lower(), v) if isinstance(v, str) else v for v in out[c]]
+    return out
+
+
+def unused_columns(patients: pd.DataFrame, doses: pd.DataFrame) -> dict[str, list[str]]:
+    """Columns of each table that the contract does not know: ignored, and never carried into any output."""
+    return {
+        "patients": [str(c) for c in patients.columns if c not in PATIENT_COLUMNS],
+        "doses": [str(c) for c in doses.columns if c not in DOSE_COLUMNS],
+    }
+
+
 def _cross_checks(p: pd.DataFrame, d: pd.DataFrame, problems: Problems) -> None:
     file = {table: place.name for table, place in problems.places.items()}
-    excluded = p["excluded"].str.lower().isin(TRUE)
+    excluded = p["excluded"] == "true"
     reason = p["exclusion_reason"]
     problems.add("patients", "exclusion_reason", "excluded without a reason", p.index[excluded & reason.isna()])
     has_reason = ~excluded & reason.notna()
@@ -265,13 +291,14 @@ def _cross_checks(p: pd.DataFrame, d: pd.DataFrame, problems: Problems) -> None:
 
 
 def _typed(p: pd.DataFrame, d: pd.DataFrame):
-    p = p.copy()
-    p["excluded"] = p["excluded"].str.lower().isin(TRUE)
+    """The contract's columns only (others are dropped here), each with its type."""
+    p = p[list(PATIENT_COLUMNS)].copy()
+    p["excluded"] = p["excluded"] == "true"
     for c in ("patient_id", "diagnosis", "exclusion_reason", "sex", "sci_level", "ais_grade"):
         p[c] = p[c].astype("str")
     for c in ("followup_years", "age_at_implant", "years_since_onset"):
         p[c] = _number(p[c]).astype(float)
-    d = d.copy()
+    d = d[list(DOSE_COLUMNS)].copy()
     d["patient_id"] = d["patient_id"].astype("str")
     for c in ("years_since_implant", "dose_ug_per_day"):
         d[c] = _number(d[c]).astype(float)

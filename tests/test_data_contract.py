@@ -82,7 +82,7 @@ CASES = {
     ),
     "bad excluded flag": (
         _set("patients.csv", 0, "excluded", "maybe"),
-        "patients.csv, column 'excluded': 1 row not one of true/false, yes/no, 1/0 (line 2; got 'maybe')",
+        "patients.csv, column 'excluded': 1 row not one of true/false, yes/no, y/n, 1/0 (line 2; got 'maybe')",
     ),
     "bad AIS grade": (
         _set("patients.csv", 1, "ais_grade", "E"),
@@ -152,8 +152,8 @@ def test_there_are_at_least_15_kinds_of_bad_data():
 
 
 def test_the_valid_folder_passes(data_dir):
-    patients, _doses = reading.read(data_dir)
-    assert len(patients) == 49 and patients["excluded"].dtype == bool
+    patients, _doses, notes = reading.read(data_dir)
+    assert len(patients) == 49 and patients["excluded"].dtype == bool and notes == []
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -59,7 +59,8 @@ def _plan(args) -> dict:
         values["data_dir"] = str(Path(args.data).resolve())
     if values.get("data_dir"):
         values["data_dir"] = str(Path(values["data_dir"]).expanduser().resolve())
-        reading.read(Path(values["data_dir"]))  # every data problem, before any notebook runs
+        for note in reading.read(Path(values["data_dir"]))[2]:  # every data problem, before any notebook runs
+            print(f"note: {note}", file=sys.stderr)
     named = bool(args.params or args.data or args.name)
     name = args.name or (Path(args.params).stem if args.params else Path(args.data).name if args.data else None)
     if named and (not name or not all(c.isalnum() or c in "-_." for c in name) or name.startswith(".")):

@@ -1,0 +1,122 @@
+"""Real clinic exports: what clinics actually write is read (and gives the canonical form's results); what is
+ambiguous is refused with one clear line (issue 12)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import cohort, reading
+from helpers.build import run
+from helpers.errors import StudyInputError
+
+
+def _csv(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+
+
+def _write(df: pd.DataFrame, folder: Path, name: str, **kw) -> None:
+    df.to_csv(folder / name, index=False, lineterminator="\n", **kw)
+
+
+def _refusal(folder) -> list[str]:
+    with pytest.raises(StudyInputError) as err:
+        reading.read(folder)
+    return err.value.lines
+
+
+def assert_same_study(folder_a, folder_b) -> None:
+    """Both folders give the same validated frames and the same headline numbers."""
+    pa_, da, _ = reading.read(folder_a)
+    pb, db, _ = reading.read(folder_b)
+    pd.testing.assert_frame_equal(pa_, pb)
+    pd.testing.assert_frame_equal(da, db)
+    ha, hb = cohort.headline_numbers(pa_, da), cohort.headline_numbers(pb, db)
+    assert ha.keys() == hb.keys()
+    for k in ha:
+        assert ha[k] == hb[k] or (np.isnan(ha[k]) and np.isnan(hb[k])), k
+
+
+@pytest.fixture
+def canonical(tmp_path, synthetic_frames):
+    from helpers import synthetic
+
+    folder = tmp_path / "canonical"
+    synthetic.write_csvs(*synthetic_frames, folder)
+    return folder
+
+
+def _copy(canonical: Path, folder: Path) -> Path:
+    folder.mkdir()
+    for name in ("patients.csv", "doses.csv"):
+        (folder / name).write_bytes((canonical / name).read_bytes())
+    return folder
+
+
+# ---- 1. tolerant where the meaning is clear, strict where it is not --------------------------------------
+
+
+def test_spellings_whose_meaning_is_clear_give_the_canonical_results(canonical, tmp_path):
+    folder = _copy(canonical, tmp_path / "spelled")
+    p = _csv(folder, "patients.csv")
+    yes = ["TRUE", "True", "yes", "Y", "1", "true"]
+    no = ["FALSE", "False", "no", "N", "0", "false"]
+    p["excluded"] = [(yes if v == "true" else no)[i % 6] for i, v in enumerate(p["excluded"])]
+    p["sex"] = [{"F": ["female", "Female", "f"], "M": ["male", "MALE", "m"]}[v][i % 3] for i, v in enumerate(p["sex"])]
+    p["diagnosis"] = [f"  {v.lower()} " if i % 2 else v for i, v in enumerate(p["diagnosis"])]
+    p["ais_grade"] = p["ais_grade"].str.lower()
+    p["sci_level"] = p["sci_level"].str.title()
+    p.columns = [f" {c}" if i == 0 else c for i, c in enumerate(p.columns)]  # a space in the header
+    _write(p, folder, "patients.csv")
+    assert_same_study(canonical, folder)
+
+
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("excluded", "maybe", "column 'excluded': 1 row not one of true/false, yes/no, y/n, 1/0 (line 2; got 'maybe')"),
+        ("excluded", "2", "column 'excluded': 1 row not one of true/false, yes/no, y/n, 1/0 (line 2; got '2')"),
+        ("sex", "X", "column 'sex': 1 row not F, M, female or male (line 2; got 'X')"),
+        ("sex", "w", "column 'sex': 1 row not F, M, female or male (line 2; got 'w')"),
+        ("diagnosis", "MS/SCI", "column 'diagnosis': 1 row not MS or SCI (line 2; got 'MS/SCI')"),
+        ("ais_grade", "E", "column 'ais_grade': 1 row not A, B, C or D (line 2; got 'E')"),
+    ],
+)
+def test_ambiguous_values_are_still_refused(canonical, column, value, message):
+    p = _csv(canonical, "patients.csv")
+    p.loc[0, column] = value
+    _write(p, canonical, "patients.csv")
+    assert f"patients.csv, {message}" in _refusal(canonical)
+
+
+def test_unknown_columns_are_ignored_with_one_note_and_dropped(canonical, tmp_path):
+    folder = _copy(canonical, tmp_path / "extra")
+    p, d = _csv(folder, "patients.csv"), _csv(folder, "doses.csv")
+    p.insert(1, "hospital_number", [f"MRN-{i}" for i in range(len(p))])
+    p["comment"] = "free text"
+    d["nurse"] = "initials"
+    _write(p, folder, "patients.csv")
+    _write(d, folder, "doses.csv")
+    patients, doses, notes = reading.read(folder)
+    assert notes == [
+        "columns the study does not use are ignored (never copied into any output): "
+        "patients.csv 'hospital_number', 'comment'; doses.csv 'nurse'"
+    ]
+    assert "hospital_number" not in patients and "comment" not in patients and "nurse" not in doses
+    assert_same_study(canonical, folder)
+
+
+def test_the_runner_prints_the_note_once(canonical, tmp_path, capsys):
+    p = _csv(canonical, "patients.csv")
+    p["hospital_number"] = "MRN"
+    _write(p, canonical, "patients.csv")
+    args = argparse.Namespace(params=None, data=str(canonical), name=None, out=str(tmp_path / "out"), no_html=True)
+    run._plan(args)  # checks the data and plans the run; runs no notebook
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "note: columns the study does not use are ignored (never copied into any output): patients.csv 'hospital_number'"
+    ]
