@@ -44,6 +44,9 @@ PATIENT_COLUMNS = (
     "ais_grade",
 )
 DOSE_COLUMNS = ("patient_id", "years_since_implant", "dose_ug_per_day")
+# May be left out of patients.csv: the study then treats every value as not recorded (Table 1 says so). A
+# reason is still required for each excluded patient.
+OPTIONAL_COLUMNS = ("exclusion_reason", "sex", "age_at_implant", "years_since_onset", "sci_level", "ais_grade")
 NUMBER_COLUMNS = ("followup_years", "age_at_implant", "years_since_onset", "years_since_implant", "dose_ug_per_day")
 
 
@@ -185,15 +188,14 @@ def validate(patients: pd.DataFrame, doses: pd.DataFrame, places=None) -> tuple[
     """
     problems = Problems(places or DEFAULT_PLACES)
     p, d = _spelled(_as_text(patients)), _as_text(doses)
-    ok = True
     for table, df, columns in (("patients", p, PATIENT_COLUMNS), ("doses", d, DOSE_COLUMNS)):
-        missing = [c for c in columns if c not in df.columns]
-        for c in missing:
-            problems.whole(
-                f"{problems.places[table].name}, column '{c}': missing (the file has: {', '.join(df.columns)})"
-            )
-        ok &= not missing
+        for c in columns:
+            if c not in df.columns and c not in OPTIONAL_COLUMNS:
+                problems.whole(
+                    f"{problems.places[table].name}, column '{c}': missing (the file has: {', '.join(df.columns)})"
+                )
     problems.raise_any()
+    p = p.assign(**{c: None for c in OPTIONAL_COLUMNS if c not in p.columns})
     ok = _schema_problems(PATIENTS, p, problems) & _schema_problems(DOSES, d, problems)
     if ok:
         _cross_checks(p, d, problems)

@@ -20,13 +20,28 @@ TABLE1_LABELS = {
 }
 
 
+NOT_RECORDED = "not recorded"
+TABLE1_ORDER = {
+    "sci_level": ["cervical", "thoracic", NOT_APPLICABLE],
+    "ais_grade": ["A", "B", "C", "D", NOT_APPLICABLE],
+}
+
+
 def table_one(patients: pd.DataFrame, min_count: int | None = None) -> pd.DataFrame:
-    """Table 1 of the analysed patients by diagnosis, built with tableone; small counts masked if asked."""
+    """Table 1 of the analysed patients by diagnosis, built with tableone; small counts masked if asked.
+
+    "Missing" counts the patients without a value for each characteristic (percentages are of those with
+    one); a characteristic nobody has a value for (a column the clinic's export left out) is "not recorded".
+    """
     from tableone import TableOne
 
     pts = cohort.analysed_patients(patients)[["diagnosis", *TABLE1_LABELS]].copy()
     pts["sex"] = pts["sex"].map({"F": "female", "M": "male"})
     is_ms = pts["diagnosis"] == "MS"
+    # SCI level and AIS grade apply to SCI only: recorded if any SCI patient has one
+    recorded = [
+        c for c in TABLE1_LABELS if pts.loc[~is_ms if c in ("sci_level", "ais_grade") else slice(None), c].notna().any()
+    ]
     for c in ("sci_level", "ais_grade"):
         pts[c] = pts[c].astype(object)
         pts.loc[is_ms, c] = NOT_APPLICABLE
@@ -36,22 +51,30 @@ def table_one(patients: pd.DataFrame, min_count: int | None = None) -> pd.DataFr
         warnings.simplefilter("ignore", category=FutureWarning)
         t = TableOne(
             pts,
-            columns=list(TABLE1_LABELS),
-            categorical=["sex", "sci_level", "ais_grade"],
-            nonnormal=["years_since_onset", "followup_years"],
+            columns=recorded,
+            categorical=[c for c in ("sex", "sci_level", "ais_grade") if c in recorded],
+            nonnormal=[c for c in ("years_since_onset", "followup_years") if c in recorded],
             groupby="diagnosis",
-            missing=False,
+            missing=True,
+            include_null=False,
             overall=True,
             decimals=1,
-            rename=TABLE1_LABELS,
+            rename={c: TABLE1_LABELS[c] for c in recorded},
             order={
-                "sci_level": ["cervical", "thoracic", NOT_APPLICABLE],
-                "ais_grade": ["A", "B", "C", "D", NOT_APPLICABLE],
                 "diagnosis": list(DIAGNOSES),
+                **{c: levels for c, levels in TABLE1_ORDER.items() if c in recorded},
             },
         )
     table = t.tableone.copy()
     table.columns = [c[1] for c in table.columns]
+    rows = [table.iloc[[0]]]  # n
+    for c, label in TABLE1_LABELS.items():
+        if c in recorded:
+            rows.append(table.loc[[a.startswith(f"{label},") for a, _ in table.index]])
+        else:
+            missing = {"Missing": "", **{col: NOT_RECORDED for col in table.columns if col != "Missing"}}
+            rows.append(pd.DataFrame([missing], index=pd.MultiIndex.from_tuples([(label, "")])))
+    table = pd.concat(rows)[[*(c for c in table.columns if c != "Missing"), "Missing"]]
     table.index = [f"{a}: {b}" if b else a for a, b in table.index]
     table.index.name = "characteristic"
     if min_count:

@@ -63,8 +63,9 @@ presentation.save(table1, "01_table1_by_diagnosis", S.out, index=True)
 presentation.show(table1, "Table 1. Analysed patients by diagnosis", index=True)
 
 # %% [markdown] tags=[]
-# Categorical rows give *n (%)* of the column's patients; age gives *mean (SD)*; the skewed times give
-# *median [Q1, Q3]*. The SCI level and AIS grade do not apply to MS.
+# Categorical rows give *n (%)* of the column's patients with a value recorded; age gives *mean (SD)*; the
+# skewed times give *median [Q1, Q3]*. *Missing* counts the patients without a value; a characteristic the
+# data do not record at all is "not recorded". The SCI level and AIS grade do not apply to MS.
 #
 # ## The spinal cord injuries
 #

@@ -120,3 +120,75 @@ def test_the_runner_prints_the_note_once(canonical, tmp_path, capsys):
     assert err == [
         "note: columns the study does not use are ignored (never copied into any output): patients.csv 'hospital_number'"
     ]
+
+
+# ---- 3. optional columns may be absent --------------------------------------------------------------------
+
+OPTIONAL = ("sex", "age_at_implant", "years_since_onset", "sci_level", "ais_grade")
+
+
+def test_optional_columns_may_be_absent_and_table_one_says_not_recorded(canonical, tmp_path):
+    from helpers import tables
+
+    folder = _copy(canonical, tmp_path / "optional")
+    _write(_csv(folder, "patients.csv").drop(columns=list(OPTIONAL)), folder, "patients.csv")
+    patients, doses, notes = reading.read(folder)
+    assert notes == [] and patients[list(OPTIONAL)].isna().all().all()
+    full, full_doses, _ = reading.read(canonical)
+    pd.testing.assert_frame_equal(doses, full_doses)
+    got, want = cohort.headline_numbers(patients, doses), cohort.headline_numbers(full, full_doses)
+    sci_detail = {"n_sci_cervical", "n_sci_thoracic", "n_sci_ais_a", "n_sci_ais_bd"}
+    assert {k: v for k, v in got.items() if k not in sci_detail} == {
+        k: v for k, v in want.items() if k not in sci_detail
+    }
+    t1 = tables.table_one(patients)
+    for label in ("Sex", "Age at implant, years", "Years from injury/diagnosis to implant", "SCI level", "AIS grade"):
+        assert t1.loc[label, ["Overall", "MS", "SCI"]].tolist() == ["not recorded"] * 3, label
+    assert t1.loc["n", "Overall"] == 41
+
+
+def test_table_one_counts_the_missing_values_of_each_characteristic(synthetic_frames):
+    from helpers import tables
+
+    p = synthetic_frames[0].copy()
+    analysed = p.index[~p["excluded"]]
+    p.loc[analysed[:3], "age_at_implant"] = np.nan
+    p.loc[analysed[:7], "sex"] = np.nan
+    t1 = tables.table_one(p)
+    assert t1.loc["Age at implant, years, mean (SD)", "Missing"] == 3
+    assert t1.loc["Sex, n (%): female", "Missing"] == 7
+    assert t1.loc["Follow-up since implant, years, median [Q1,Q3]", "Missing"] == 0
+    n_female = int((p.loc[analysed[7:], "sex"] == "F").sum())
+    assert t1.loc["Sex, n (%): female", "Overall"] == f"{n_female} ({100 * n_female / 34:.1f})"  # % of those recorded
+
+
+@pytest.mark.parametrize(
+    "name, column",
+    [
+        ("patients.csv", "patient_id"),
+        ("patients.csv", "diagnosis"),
+        ("patients.csv", "excluded"),
+        ("patients.csv", "followup_years"),
+        ("doses.csv", "patient_id"),
+        ("doses.csv", "years_since_implant"),
+        ("doses.csv", "dose_ug_per_day"),
+    ],
+)
+def test_required_columns_stay_required(canonical, name, column):
+    _write(_csv(canonical, name).drop(columns=[column]), canonical, name)
+    lines = _refusal(canonical)
+    assert len(lines) == 1 and lines[0].startswith(f"{name}, column '{column}': missing (the file has: ")
+
+
+def test_an_absent_reason_column_is_fine_unless_someone_is_excluded(canonical):
+    p = _csv(canonical, "patients.csv").drop(columns=["exclusion_reason"])
+    _write(p, canonical, "patients.csv")
+    lines = [f"{i + 2}" for i in p.index[p["excluded"] == "true"][:3]]
+    assert _refusal(canonical) == [
+        f"patients.csv, column 'exclusion_reason': 8 rows excluded without a reason (lines {', '.join(lines)}, ...)"
+    ]
+    kept = p.loc[p["excluded"] == "false"]
+    _write(kept, canonical, "patients.csv")
+    d = _csv(canonical, "doses.csv")
+    _write(d.loc[d["patient_id"].isin(kept["patient_id"])], canonical, "doses.csv")
+    assert len(reading.read(canonical)[0]) == 41

@@ -7,7 +7,8 @@ from helpers import cohort, disclosure, published, reproduction, tables
 
 def test_table_one_counts(synthetic_frames):
     t1 = tables.table_one(synthetic_frames[0])
-    assert list(t1.columns) == ["Overall", "MS", "SCI"]
+    assert list(t1.columns) == ["Overall", "MS", "SCI", "Missing"]
+    assert t1.loc["Age at implant, years, mean (SD)", "Missing"] == 0
     assert str(t1.loc["n", "MS"]) == "22" and str(t1.loc["n", "SCI"]) == "19"
     assert t1.loc["SCI level, n (%): cervical", "SCI"].startswith("15 ")
     assert t1.loc["AIS grade, n (%): A", "SCI"].startswith("7 ")
