@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from . import published
 from .errors import StudyInputError
 
 MAX_DOSE = 3000.0  # µg/24 h: above any reported ITB maintenance dose; a larger value is a typo or a unit error
@@ -126,11 +125,7 @@ PATIENTS = pa.DataFrameSchema(
         "patient_id": pa.Column(str, unique=True, nullable=False, report_duplicates="exclude_first"),
         "diagnosis": pa.Column(str, _isin(("MS", "SCI"), "not MS or SCI"), nullable=False),
         "excluded": pa.Column(str, _isin(("true", "false"), "not one of true/false, yes/no, y/n, 1/0"), nullable=False),
-        "exclusion_reason": pa.Column(
-            str,
-            _isin(published.EXCLUSION_REASONS, f"not one of: {', '.join(published.EXCLUSION_REASONS)}"),
-            nullable=True,
-        ),
+        "exclusion_reason": pa.Column(str, nullable=True),  # free text: each clinic has its own reasons
         "followup_years": pa.Column(
             None, [_is_number(), _between(0, MAX_FOLLOWUP, f"outside 0-{MAX_FOLLOWUP:g} years")], nullable=False
         ),
@@ -292,10 +287,21 @@ def _cross_checks(p: pd.DataFrame, d: pd.DataFrame, problems: Problems) -> None:
     )
 
 
+def one_spelling(reasons: pd.Series) -> pd.Series:
+    """Free-text reasons with spaces collapsed, and one spelling for a reason written in several cases
+    (its most frequent spelling; the first written among equals), so each reason is counted once."""
+    text = reasons.map(lambda v: " ".join(v.split()) if isinstance(v, str) else v)
+    written = text.dropna()
+    key = written.str.casefold()
+    spelling = written.groupby(key, sort=False).agg(lambda s: s.value_counts(sort=True).index[0])
+    return text.map(lambda v: spelling[v.casefold()] if isinstance(v, str) else v)
+
+
 def _typed(p: pd.DataFrame, d: pd.DataFrame):
     """The contract's columns only (others are dropped here), each with its type."""
     p = p[list(PATIENT_COLUMNS)].copy()
     p["excluded"] = p["excluded"] == "true"
+    p["exclusion_reason"] = one_spelling(p["exclusion_reason"])
     for c in ("patient_id", "diagnosis", "exclusion_reason", "sex", "sci_level", "ais_grade"):
         p[c] = p[c].astype("str")
     for c in ("followup_years", "age_at_implant", "years_since_onset"):

@@ -98,7 +98,10 @@ def flow_counts(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int
     """The flow from screened to analysed, and who is followed to each time point, as a tidy table."""
     pts = cohort.analysed_patients(patients)
     rows = [("screened", "all", len(patients)), ("excluded", "all", int(patients["excluded"].sum()))]
-    reasons = patients.loc[patients["excluded"], "exclusion_reason"].value_counts().sort_index()
+    reasons = patients.loc[patients["excluded"], "exclusion_reason"].value_counts()
+    reasons = reasons.sort_index(
+        key=lambda r: r.str.casefold()
+    )  # by name: an order by size would hint at masked counts
     rows += [(f"excluded: {r}", "all", int(n)) for r, n in reasons.items()]
     rows.append(("analysed", "all", len(pts)))
     pct = cohort.percent_of_reference(patients, doses, reference_year, time_points)

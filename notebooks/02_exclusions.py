@@ -55,6 +55,8 @@ if not S.chart_data:
 
 # %% [markdown] tags=[]
 # ## The flow diagram
+#
+# With a clinic's chart data, the exclusions box lists that clinic's own reasons, each with its count.
 
 # %% tags=[]
 flow = tables.flow_counts(S.patients, S.doses, reference_year, time_points)

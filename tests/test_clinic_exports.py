@@ -192,3 +192,77 @@ def test_an_absent_reason_column_is_fine_unless_someone_is_excluded(canonical):
     d = _csv(canonical, "doses.csv")
     _write(d.loc[d["patient_id"].isin(kept["patient_id"])], canonical, "doses.csv")
     assert len(reading.read(canonical)[0]) == 41
+
+
+# ---- 2. free-text exclusion reasons ------------------------------------------------------------------------
+
+CLINIC_REASONS = [
+    "Infection",
+    "infection ",
+    "INFECTION",
+    "explant at the patient's request after a long discussion with the family and the team",
+    "death",
+    "catheter or pump failure",
+    "Catheter or pump  failure",
+    "moved away",
+]
+
+
+def _with_reasons(folder: Path, reasons) -> pd.DataFrame:
+    p = _csv(folder, "patients.csv")
+    excluded = p.index[p["excluded"] == "true"]
+    p.loc[excluded, "exclusion_reason"] = reasons[: len(excluded)]
+    _write(p, folder, "patients.csv")
+    return p
+
+
+def test_free_text_reasons_are_read_and_counted_once_per_reason(canonical):
+    from helpers import tables
+
+    _with_reasons(canonical, CLINIC_REASONS)
+    patients, doses, _ = reading.read(canonical)
+    flow = tables.flow_counts(patients, doses, 1, [7, 10])
+    reasons = {s.removeprefix("excluded: "): n for s, n in zip(flow["stage"], flow["n"]) if s.startswith("excluded: ")}
+    assert list(reasons.items()) == [  # by name, whatever the case; spaces trimmed; one spelling per reason
+        ("catheter or pump failure", 2),
+        ("death", 1),
+        ("explant at the patient's request after a long discussion with the family and the team", 1),
+        ("Infection", 3),  # three spellings, once each: the first one written
+        ("moved away", 1),
+    ]
+
+
+def test_a_reason_is_still_required_when_excluded(canonical):
+    p = _with_reasons(canonical, ["infection", " ", *CLINIC_REASONS[2:]])
+    line = int(p.index[p["excluded"] == "true"][1]) + 2
+    assert _refusal(canonical) == [
+        f"patients.csv, column 'exclusion_reason': 1 row excluded without a reason (line {line})"
+    ]
+
+
+def test_the_flow_diagram_lists_every_reason_wrapped_and_clear_of_the_other_boxes():
+    from matplotlib.patches import FancyBboxPatch
+
+    from helpers import figures
+
+    reasons = {f"reason {i}: {'a long free-text description ' * 2}".strip(): 6 + i for i in range(9)}
+    counts = {"screened": 140, "excluded": sum(reasons.values()), "analysed": 50, "ms": 30, "sci": 20}
+    counts |= {"ms_7y": 30, "ms_10y": 25, "sci_7y": 20, "sci_10y": 15, "time_points": [7, 10], "reasons": reasons}
+    fig = figures.flow_diagram(counts)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    excluded = next(t for t in texts if t.startswith("Excluded: n = 90"))
+    lines = excluded.splitlines()
+    assert max(map(len, lines)) <= figures.FLOW_WRAP
+    assert " ".join(" ".join(lines[1:]).split()).count("- reason ") == 9
+    for i in range(9):
+        assert f"description: {6 + i}" in " ".join(excluded.split())
+    boxes = [p.get_bbox() for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a.x1 < b.x0 or b.x1 < a.x0 or a.y1 < b.y0 or b.y1 < a.y0, (a, b)  # no two boxes overlap
+    for b in boxes:
+        assert ax.get_ylim()[0] <= b.y0 and b.y1 <= ax.get_ylim()[1] and b.x1 <= ax.get_xlim()[1]
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
