@@ -9,6 +9,7 @@ dictionary in ``data/synthetic/README.md`` documents the same rules for people.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,14 @@ DOSE_COLUMNS = ("patient_id", "years_since_implant", "dose_ug_per_day")
 # May be left out of patients.csv: the study then treats every value as not recorded (Table 1 says so). A
 # reason is still required for each excluded patient.
 OPTIONAL_COLUMNS = ("exclusion_reason", "sex", "age_at_implant", "years_since_onset", "sci_level", "ais_grade")
+# Time in either of two forms per file: years, or ISO dates (YYYY-MM-DD) from which the years are computed
+# as days / 365.25. Doses given by date need the patients' implant dates.
+FORMS = {
+    "patients": ("followup_years", ("implant_date", "review_end_date")),
+    "doses": ("years_since_implant", ("date",)),
+}
+DAYS_PER_YEAR = 365.25
+DATE_RULE = "not a date written YYYY-MM-DD"
 NUMBER_COLUMNS = ("followup_years", "age_at_implant", "years_since_onset", "years_since_implant", "dose_ug_per_day")
 
 
@@ -95,8 +104,11 @@ class Problems:
             out.append(f"{place.name}, {cols}: {n} row{'s' if n > 1 else ''} {rule} ({where}{got if seen else ''})")
         return out
 
+    def __bool__(self) -> bool:
+        return bool(self._whole or self._rows)
+
     def raise_any(self) -> None:
-        if self._whole or self._rows:
+        if self:
             raise StudyInputError(self.lines())
 
 
@@ -112,6 +124,16 @@ def _between(low, high, rule):
     return pa.Check(lambda s: _number(s).isna() | _number(s).between(low, high), error=rule)
 
 
+def as_dates(s: pd.Series) -> pd.Series:
+    """ISO 8601 calendar dates (YYYY-MM-DD, nothing else: 03/04/2010 could be March or April) as datetimes."""
+    iso = s.map(lambda v: isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) is not None)
+    return pd.to_datetime(s.where(iso, None), format="%Y-%m-%d", errors="coerce")
+
+
+def _is_date():
+    return pa.Check(lambda s: as_dates(s).notna(), error=DATE_RULE)
+
+
 def _isin(values, rule):
     return pa.Check.isin(list(values), error=rule)
 
@@ -120,39 +142,43 @@ def _id():
     return pa.Column(str, nullable=False)
 
 
-PATIENTS = pa.DataFrameSchema(
-    {
-        "patient_id": pa.Column(str, unique=True, nullable=False, report_duplicates="exclude_first"),
-        "diagnosis": pa.Column(str, _isin(("MS", "SCI"), "not MS or SCI"), nullable=False),
-        "excluded": pa.Column(str, _isin(("true", "false"), "not one of true/false, yes/no, y/n, 1/0"), nullable=False),
-        "exclusion_reason": pa.Column(str, nullable=True),  # free text: each clinic has its own reasons
-        "followup_years": pa.Column(
-            None, [_is_number(), _between(0, MAX_FOLLOWUP, f"outside 0-{MAX_FOLLOWUP:g} years")], nullable=False
-        ),
-        "sex": pa.Column(str, _isin(("F", "M"), "not F, M, female or male"), nullable=True),
-        "age_at_implant": pa.Column(None, [_is_number(), _between(0, 100, "outside 0-100 years")], nullable=True),
-        "years_since_onset": pa.Column(None, [_is_number(), _between(0, 80, "outside 0-80 years")], nullable=True),
-        "sci_level": pa.Column(str, _isin(("cervical", "thoracic"), "not cervical or thoracic"), nullable=True),
-        "ais_grade": pa.Column(str, _isin(tuple("ABCD"), "not A, B, C or D"), nullable=True),
-    },
+_PATIENTS = {
+    "patient_id": pa.Column(str, unique=True, nullable=False, report_duplicates="exclude_first"),
+    "diagnosis": pa.Column(str, _isin(("MS", "SCI"), "not MS or SCI"), nullable=False),
+    "excluded": pa.Column(str, _isin(("true", "false"), "not one of true/false, yes/no, y/n, 1/0"), nullable=False),
+    "exclusion_reason": pa.Column(str, nullable=True),  # free text: each clinic has its own reasons
+    "followup_years": pa.Column(
+        None, [_is_number(), _between(0, MAX_FOLLOWUP, f"outside 0-{MAX_FOLLOWUP:g} years")], nullable=False
+    ),
+    "sex": pa.Column(str, _isin(("F", "M"), "not F, M, female or male"), nullable=True),
+    "age_at_implant": pa.Column(None, [_is_number(), _between(0, 100, "outside 0-100 years")], nullable=True),
+    "years_since_onset": pa.Column(None, [_is_number(), _between(0, 80, "outside 0-80 years")], nullable=True),
+    "sci_level": pa.Column(str, _isin(("cervical", "thoracic"), "not cervical or thoracic"), nullable=True),
+    "ais_grade": pa.Column(str, _isin(tuple("ABCD"), "not A, B, C or D"), nullable=True),
+}
+_DATES = {c: pa.Column(str, _is_date(), nullable=False) for c in ("implant_date", "review_end_date", "date")}
+PATIENTS = pa.DataFrameSchema(_PATIENTS, name="patients")
+PATIENTS_BY_DATE = pa.DataFrameSchema(
+    {**{c: v for c, v in _PATIENTS.items() if c != "followup_years"}, **{c: _DATES[c] for c in FORMS["patients"][1]}},
     name="patients",
 )
 
-DOSES = pa.DataFrameSchema(
-    {
-        "patient_id": _id(),
-        "years_since_implant": pa.Column(None, [_is_number(), _between(0, np.inf, "below 0 years")], nullable=False),
-        "dose_ug_per_day": pa.Column(
-            None,
-            [
-                _is_number(),
-                pa.Check(lambda s: _number(s).isna() | (_number(s) > 0), error="at or below 0 µg/24 h"),
-                _between(-np.inf, MAX_DOSE, f"above {MAX_DOSE:g} µg/24 h (implausible: a unit error?)"),
-            ],
-            nullable=False,
-        ),
-    },
-    name="doses",
+_DOSES = {
+    "patient_id": _id(),
+    "years_since_implant": pa.Column(None, [_is_number(), _between(0, np.inf, "below 0 years")], nullable=False),
+    "dose_ug_per_day": pa.Column(
+        None,
+        [
+            _is_number(),
+            pa.Check(lambda s: _number(s).isna() | (_number(s) > 0), error="at or below 0 µg/24 h"),
+            _between(-np.inf, MAX_DOSE, f"above {MAX_DOSE:g} µg/24 h (implausible: a unit error?)"),
+        ],
+        nullable=False,
+    ),
+}
+DOSES = pa.DataFrameSchema(_DOSES, name="doses")
+DOSES_BY_DATE = pa.DataFrameSchema(
+    {**{c: v for c, v in _DOSES.items() if c != "years_since_implant"}, "date": _DATES["date"]}, name="doses"
 )
 
 _RULES = {"not_nullable": "empty", "field_uniqueness": "repeating an earlier patient_id (each patient once)"}
@@ -183,19 +209,82 @@ def validate(patients: pd.DataFrame, doses: pd.DataFrame, places=None) -> tuple[
     """
     problems = Problems(places or DEFAULT_PLACES)
     p, d = _spelled(_as_text(patients)), _as_text(doses)
+    by_date = {"patients": _form(p, "patients", problems), "doses": _form(d, "doses", problems)}
+    if by_date["doses"] and by_date["patients"] is False:
+        problems.whole(
+            f"{problems.places['doses'].name}, column 'date': dates need implant_date and review_end_date in "
+            f"{problems.places['patients'].name}, which gives followup_years; give years_since_implant instead, "
+            "or dates in both files"
+        )
     for table, df, columns in (("patients", p, PATIENT_COLUMNS), ("doses", d, DOSE_COLUMNS)):
         for c in columns:
-            if c not in df.columns and c not in OPTIONAL_COLUMNS:
+            if c not in df.columns and c not in OPTIONAL_COLUMNS and c != FORMS[table][0]:
                 problems.whole(
                     f"{problems.places[table].name}, column '{c}': missing (the file has: {', '.join(df.columns)})"
                 )
     problems.raise_any()
     p = p.assign(**{c: None for c in OPTIONAL_COLUMNS if c not in p.columns})
-    ok = _schema_problems(PATIENTS, p, problems) & _schema_problems(DOSES, d, problems)
+    ok = _schema_problems(PATIENTS_BY_DATE if by_date["patients"] else PATIENTS, p, problems)
+    ok &= _schema_problems(DOSES_BY_DATE if by_date["doses"] else DOSES, d, problems)
     if ok:
-        _cross_checks(p, d, problems)
+        p, d = _years_from_dates(p, d, by_date, problems)
+    if ok and not problems:
+        _cross_checks(p, d, problems, by_date)
     problems.raise_any()
     return _typed(p, d)
+
+
+def _form(df: pd.DataFrame, table: str, problems: Problems) -> bool | None:
+    """Whether ``table`` gives time as dates (True) or years (False); None, with a problem, if it is unclear."""
+    years, dates = FORMS[table]
+    name, given = problems.places[table].name, [c for c in dates if c in df.columns]
+    if years in df.columns and given:
+        problems.whole(
+            f"{name}: has both {years} and {'/'.join(given)}; give time in one form, years or dates "
+            "(see the data dictionary)"
+        )
+        return None
+    if years in df.columns:
+        return False
+    if not given:
+        problems.whole(
+            f"{name}, column '{years}': missing, or give {' and '.join(dates)} instead "
+            f"(the file has: {', '.join(df.columns)})"
+        )
+        return None
+    for c in dates:
+        if c not in given:
+            problems.whole(f"{name}, column '{c}': missing (dates need {' and '.join(dates)})")
+    return len(given) == len(dates) or None
+
+
+def _years_from_dates(p: pd.DataFrame, d: pd.DataFrame, by_date: dict, problems: Problems):
+    """Years since implant from dates (days / 365.25), with the rules only dates can break."""
+    p, d = p.copy(), d.copy()
+    if by_date["patients"]:
+        implant, end = as_dates(p["implant_date"]), as_dates(p["review_end_date"])
+        years = (end - implant).dt.days / DAYS_PER_YEAR
+        shown = [repr(v) for v in p["review_end_date"]]
+        for bad, rule in (
+            (years < 0, "before implant_date"),
+            (years > MAX_FOLLOWUP, f"more than {MAX_FOLLOWUP:g} years after implant_date"),
+        ):
+            problems.add("patients", "review_end_date", rule, p.index[bad], [v for v, b in zip(shown, bad) if b])
+        p["followup_years"] = years
+    if by_date["doses"]:
+        # doses are checked against each patient's dates, unless those were found wrong above
+        dates = p.loc[~(p["followup_years"] < 0)].set_index("patient_id")
+        implant = d["patient_id"].map(as_dates(dates["implant_date"]))
+        end = d["patient_id"].map(as_dates(dates["review_end_date"]))
+        when = as_dates(d["date"])
+        shown = [repr(v) for v in d["date"]]
+        for bad, rule in (
+            (when < implant, "dated before the patient's implant_date"),
+            (when > end, "dated after the patient's review_end_date"),
+        ):
+            problems.add("doses", "date", rule, d.index[bad], [v for v, b in zip(shown, bad) if b])
+        d["years_since_implant"] = (when - implant).dt.days / DAYS_PER_YEAR
+    return p, d
 
 
 def _as_text(df: pd.DataFrame) -> pd.DataFrame:
@@ -225,12 +314,12 @@ def _spelled(df: pd.DataFrame) -> pd.DataFrame:
 def unused_columns(patients: pd.DataFrame, doses: pd.DataFrame) -> dict[str, list[str]]:
     """Columns of each table that the contract does not know: ignored, and never carried into any output."""
     return {
-        "patients": [str(c) for c in patients.columns if c not in PATIENT_COLUMNS],
-        "doses": [str(c) for c in doses.columns if c not in DOSE_COLUMNS],
+        "patients": [str(c) for c in patients.columns if c not in (*PATIENT_COLUMNS, *FORMS["patients"][1])],
+        "doses": [str(c) for c in doses.columns if c not in (*DOSE_COLUMNS, *FORMS["doses"][1])],
     }
 
 
-def _cross_checks(p: pd.DataFrame, d: pd.DataFrame, problems: Problems) -> None:
+def _cross_checks(p: pd.DataFrame, d: pd.DataFrame, problems: Problems, by_date: dict) -> None:
     file = {table: place.name for table, place in problems.places.items()}
     excluded = p["excluded"] == "true"
     reason = p["exclusion_reason"]
@@ -259,23 +348,28 @@ def _cross_checks(p: pd.DataFrame, d: pd.DataFrame, problems: Problems) -> None:
         [repr(v) for v in d.loc[unknown, "patient_id"]],
     )
     years = _number(d["years_since_implant"])
-    fu = d["patient_id"].map(p.set_index("patient_id")["followup_years"].map(float))
-    beyond = fu.notna() & (years > fu)
-    problems.add(
-        "doses",
-        "years_since_implant",
-        "after the end of the patient's follow-up (followup_years)",
-        d.index[beyond],
-        [f"{pid} at {y:g} > {f:g}" for pid, y, f in zip(d.loc[beyond, "patient_id"], years[beyond], fu[beyond])],
-    )
+    time = "date" if by_date["doses"] else "years_since_implant"
+    if not by_date["doses"]:  # dated doses were checked against the review end date
+        fu = d["patient_id"].map(p.set_index("patient_id")["followup_years"].map(float))
+        beyond = fu.notna() & (years > fu)
+        end = "review_end_date" if by_date["patients"] else "followup_years"
+        problems.add(
+            "doses",
+            time,
+            f"after the end of the patient's follow-up ({end})",
+            d.index[beyond],
+            [f"{pid} at {y:g} > {f:g}" for pid, y, f in zip(d.loc[beyond, "patient_id"], years[beyond], fu[beyond])],
+        )
     prev = years.groupby(d["patient_id"], sort=False).shift()
     order = prev.notna() & (years <= prev)
+    shown = d[time].map(lambda v: f"{v:g}" if isinstance(v, float) else str(v))
+    before = shown.groupby(d["patient_id"], sort=False).shift()
     problems.add(
         "doses",
-        "years_since_implant",
+        time,
         "out of time order within a patient (list each patient's adjustments in time order, one per time)",
         d.index[order],
-        [f"{pid}: {y:g} after {q:g}" for pid, y, q in zip(d.loc[order, "patient_id"], years[order], prev[order])],
+        [f"{pid}: {a} after {b}" for pid, a, b in zip(d.loc[order, "patient_id"], shown[order], before[order])],
     )
     no_doses = ~excluded & ~p["patient_id"].isin(set(d["patient_id"]))
     problems.add(

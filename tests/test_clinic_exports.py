@@ -177,7 +177,7 @@ def test_table_one_counts_the_missing_values_of_each_characteristic(synthetic_fr
 def test_required_columns_stay_required(canonical, name, column):
     _write(_csv(canonical, name).drop(columns=[column]), canonical, name)
     lines = _refusal(canonical)
-    assert len(lines) == 1 and lines[0].startswith(f"{name}, column '{column}': missing (the file has: ")
+    assert len(lines) == 1 and lines[0].startswith(f"{name}, column '{column}': missing") and "the file has" in lines[0]
 
 
 def test_an_absent_reason_column_is_fine_unless_someone_is_excluded(canonical):
@@ -266,3 +266,141 @@ def test_the_flow_diagram_lists_every_reason_wrapped_and_clear_of_the_other_boxe
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+# ---- 4. dates -----------------------------------------------------------------------------------------------
+
+
+def _day(days) -> list[str]:
+    return list((pd.Timestamp("2001-03-15") + pd.to_timedelta(np.asarray(days), unit="D")).strftime("%Y-%m-%d"))
+
+
+def dated_forms(canonical: Path, root: Path) -> dict[str, Path]:
+    """The canonical cohort at whole days: in years (the canonical form), with patients by date, and with
+    patients and doses by date. Years are days / 365.25, so all three describe the same charts."""
+    p, d = _csv(canonical, "patients.csv"), _csv(canonical, "doses.csv")
+    start = pd.Series(np.arange(len(p)) * 41, index=p["patient_id"])  # a different implant date per patient
+    fu_days = np.ceil(p["followup_years"].astype(float) * 365.25).astype(int)
+    dose_days = np.round(d["years_since_implant"].astype(float) * 365.25).astype(int)
+    folders = {name: root / name for name in ("years", "patients_by_date", "both_by_date")}
+    for folder in folders.values():
+        folder.mkdir()
+    years_p = p.assign(followup_years=[repr(v / 365.25) for v in fu_days])
+    years_d = d.assign(years_since_implant=[repr(v / 365.25) for v in dose_days])
+    implant = start[p["patient_id"]].to_numpy()
+    dated_p = p.drop(columns=["followup_years"])
+    dated_p.insert(4, "implant_date", _day(implant))
+    dated_p.insert(5, "review_end_date", _day(implant + fu_days))
+    dated_d = d.drop(columns=["years_since_implant"])
+    dated_d.insert(1, "date", _day(start[d["patient_id"]].to_numpy() + dose_days))
+    for folder, pp, dd in (
+        (folders["years"], years_p, years_d),
+        (folders["patients_by_date"], dated_p, years_d),
+        (folders["both_by_date"], dated_p, dated_d),
+    ):
+        _write(pp, folder, "patients.csv")
+        _write(dd, folder, "doses.csv")
+    return folders
+
+
+@pytest.fixture
+def dated(canonical, tmp_path):
+    return dated_forms(canonical, tmp_path)
+
+
+@pytest.mark.parametrize("form", ["patients_by_date", "both_by_date"])
+def test_dates_give_the_results_of_years(dated, form):
+    assert_same_study(dated["years"], dated[form])
+
+
+DATE_CASES = {
+    "unparseable implant date": (
+        "patients.csv",
+        lambda p, d: p.assign(implant_date=["04.03.2001", "2001-13-01", *p["implant_date"][2:]]),
+        [
+            "patients.csv, column 'implant_date': 2 rows not a date written YYYY-MM-DD (lines 2, 3; got '04.03.2001', '2001-13-01')"
+        ],
+    ),
+    "unparseable dose date": (
+        "doses.csv",
+        lambda p, d: d.assign(date=["3/4/2001", *d["date"][1:]]),
+        ["doses.csv, column 'date': 1 row not a date written YYYY-MM-DD (line 2; got '3/4/2001')"],
+    ),
+    "dose before implant": (
+        "doses.csv",
+        lambda p, d: d.assign(date=["2001-03-14", "2001-03-13", *d["date"][2:]]),
+        [
+            "doses.csv, column 'date': 2 rows dated before the patient's implant_date (lines 2, 3; got '2001-03-14', '2001-03-13')"
+        ],
+    ),
+    "dose after review end": (
+        "patients.csv",
+        lambda p, d: p.assign(review_end_date=["2008-06-01", *p["review_end_date"][1:]]),
+        None,  # the message names the dose rows after the new end
+    ),
+    "review end before implant": (
+        "patients.csv",
+        lambda p, d: p.assign(review_end_date=["2001-03-01", *p["review_end_date"][1:]]),
+        ["patients.csv, column 'review_end_date': 1 row before implant_date (line 2; got '2001-03-01')"],
+    ),
+    "both forms in patients": (
+        "patients.csv",
+        lambda p, d: p.assign(followup_years="10"),
+        [
+            "patients.csv: has both followup_years and implant_date/review_end_date; give time in one form, years or dates (see the data dictionary)"
+        ],
+    ),
+    "both forms in doses": (
+        "doses.csv",
+        lambda p, d: d.assign(years_since_implant="1"),
+        [
+            "doses.csv: has both years_since_implant and date; give time in one form, years or dates (see the data dictionary)"
+        ],
+    ),
+    "one of the two patient dates": (
+        "patients.csv",
+        lambda p, d: p.drop(columns=["review_end_date"]),
+        ["patients.csv, column 'review_end_date': missing (dates need implant_date and review_end_date)"],
+    ),
+    "empty implant date": (
+        "patients.csv",
+        lambda p, d: p.assign(implant_date=["", *p["implant_date"][1:]]),
+        ["patients.csv, column 'implant_date': 1 row empty (line 2)"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DATE_CASES))
+def test_date_problems_are_one_clear_line_each(dated, case):
+    folder = dated["both_by_date"]
+    name, change, expected = DATE_CASES[case]
+    p, d = _csv(folder, "patients.csv"), _csv(folder, "doses.csv")
+    _write(change(p, d), folder, name)
+    lines = _refusal(folder)
+    if expected is None:
+        n_after = int((d["patient_id"].eq(p.at[0, "patient_id"]) & (d["date"] > "2008-06-01")).sum())
+        first = d.index[d["patient_id"].eq(p.at[0, "patient_id"]) & (d["date"] > "2008-06-01")][0] + 2
+        assert len(lines) == 1 and lines[0].startswith(
+            f"doses.csv, column 'date': {n_after} rows dated after the patient's review_end_date (lines {first}, "
+        ), lines
+    else:
+        assert lines == expected
+
+
+def test_dated_doses_need_dated_patients(dated):
+    folder = dated["both_by_date"]
+    (folder / "patients.csv").write_bytes((dated["years"] / "patients.csv").read_bytes())
+    assert _refusal(folder) == [
+        "doses.csv, column 'date': dates need implant_date and review_end_date in patients.csv, which gives "
+        "followup_years; give years_since_implant instead, or dates in both files"
+    ]
+
+
+def test_dated_doses_out_of_order_are_named_by_their_dates(dated):
+    folder = dated["both_by_date"]
+    d = _csv(folder, "doses.csv")
+    d.loc[[1, 2], "date"] = d.loc[[2, 1], "date"].to_numpy()
+    _write(d, folder, "doses.csv")
+    lines = _refusal(folder)
+    assert len(lines) == 1 and lines[0].startswith("doses.csv, column 'date': 1 row out of time order within a patient")
+    assert f"(line 4; got {d.at[2, 'patient_id']}: {d.at[2, 'date']} after {d.at[1, 'date']})" in lines[0]

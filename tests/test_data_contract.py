@@ -65,7 +65,7 @@ CASES = {
     "adjustments out of order": (
         _set("doses.csv", 3, "years_since_implant", "0.050"),
         "doses.csv, column 'years_since_implant': 1 row out of time order within a patient (list each patient's "
-        "adjustments in time order, one per time) (line 5; got P001: 0.05 after 0.414)",
+        "adjustments in time order, one per time) (line 5; got P001: 0.050 after 0.414)",
     ),
     "adjustment beyond follow-up": (
         _set("patients.csv", 0, "followup_years", "7.1"),
