@@ -14,14 +14,15 @@ def load(
 ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """(patients, doses, source) for the notebooks' cohort parameters.
 
-    ``data_dir`` given: that folder's two files, validated against the data contract.
+    ``data_dir`` given: that folder's two files (or that .xlsx workbook), validated against the data contract.
     Otherwise the synthetic cohort: the committed, calibrated files in data/synthetic/ when the synthetic
     parameters are the defaults (a test keeps them identical to the generator's output), else a cohort
     drawn by the generator from those parameters.
     """
     if data_dir:
         patients, doses, _notes = reading.read(Path(data_dir))  # the runner prints the notes
-        return patients, doses, f"chart data from {Path(data_dir).name}/"
+        where = Path(data_dir).name + ("" if Path(data_dir).is_file() else "/")
+        return patients, doses, f"chart data from {where}"
     spec = synthetic.make_spec(synthetic_mode, seed, synthetic_overrides)
     if spec == synthetic.SyntheticSpec():
         patients, doses, _notes = reading.read(paths.SYNTHETIC_DATA)

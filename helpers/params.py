@@ -77,7 +77,10 @@ def _is_int(v) -> bool:
 
 PARAMS: tuple[Param, ...] = (
     Param(
-        "data_dir", None, "path", "folder with patients.csv and doses.csv (your chart data); null: the synthetic cohort"
+        "data_dir",
+        None,
+        "path",
+        "your chart data: a folder (patients and doses as .csv or .xlsx) or one .xlsx workbook; null: the synthetic cohort",
     ),
     Param("output_dir", None, "path", "folder for figures and tables; null: outputs/ (see helpers/study.py)"),
     Param(

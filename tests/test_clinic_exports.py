@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import cohort, reading
+from helpers import cohort, paths, reading
 from helpers.build import run
 from helpers.errors import StudyInputError
 
@@ -404,3 +404,117 @@ def test_dated_doses_out_of_order_are_named_by_their_dates(dated):
     lines = _refusal(folder)
     assert len(lines) == 1 and lines[0].startswith("doses.csv, column 'date': 1 row out of time order within a patient")
     assert f"(line 4; got {d.at[2, 'patient_id']}: {d.at[2, 'date']} after {d.at[1, 'date']})" in lines[0]
+
+
+# ---- 5. Excel and locales; the examples of every form ---------------------------------------------------------
+
+EXAMPLES = paths.EXAMPLE_DATA
+
+
+def test_the_committed_examples_are_what_helpers_examples_writes():
+    from helpers import examples
+
+    assert examples.main(["--check"]) == 0
+
+
+def test_the_examples_are_tracked_by_git_and_labelled_synthetic():
+    import subprocess
+
+    files = [p.relative_to(paths.ROOT).as_posix() for p in sorted(EXAMPLES.rglob("*")) if p.is_file()]
+    assert len(files) == 14  # README + 6 folders of 2 files + the workbook
+    ignored = subprocess.run(["git", "check-ignore", *files], cwd=paths.ROOT, capture_output=True, text=True)
+    assert ignored.stdout == ""
+    assert (
+        "**Everything in this folder is synthetic: no real patient is in it.**" in (EXAMPLES / "README.md").read_text()
+    )
+    for example in (*(p for p in EXAMPLES.iterdir() if p.is_dir()), EXAMPLES / "workbook.xlsx"):
+        tables, _ = reading.read_tables(example)
+        assert set(tables["patients"]["patient_id"]) == {f"SYNTH-{i:02d}" for i in range(1, 15)}, example.name
+
+
+@pytest.mark.parametrize("example", ["spelled_freely", "semicolon_decimal_comma", "workbook.xlsx", "excel_files"])
+def test_each_form_gives_the_results_of_its_canonical_form(example):
+    canonical = "dates" if example == "excel_files" else "canonical"  # the Excel files hold dates as date cells
+    assert_same_study(EXAMPLES / canonical, EXAMPLES / example)
+
+
+def test_the_dates_example_gives_the_canonical_results():
+    """Canonical years are days / 365.25 written with 6 decimals: the same charts to within a minute."""
+    pc, dc, _ = reading.read(EXAMPLES / "canonical")
+    pd_, dd, _ = reading.read(EXAMPLES / "dates")
+    pd.testing.assert_frame_equal(pc, pd_, check_exact=False, atol=1e-6, rtol=0)
+    pd.testing.assert_frame_equal(dc, dd, check_exact=False, atol=1e-6, rtol=0)
+    hc, hd = cohort.headline_numbers(pc, dc), cohort.headline_numbers(pd_, dd)
+    assert hc.keys() == hd.keys() and all(np.isclose(hc[k], hd[k], rtol=1e-9) for k in hc)
+
+
+def test_the_optional_columns_example_gives_the_canonical_results_it_can():
+    pc, dc, _ = reading.read(EXAMPLES / "canonical")
+    po, do, _ = reading.read(EXAMPLES / "optional_columns_left_out")
+    pd.testing.assert_frame_equal(pc.drop(columns=list(OPTIONAL)), po.drop(columns=list(OPTIONAL)))
+    pd.testing.assert_frame_equal(dc, do)
+    assert po[list(OPTIONAL)].isna().all().all()
+
+
+def _workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        for name, df in sheets.items():
+            df.to_excel(xl, sheet_name=name, index=False)
+
+
+def test_spreadsheet_problems_name_the_sheet_and_its_rows(canonical, tmp_path):
+    p, d = _csv(canonical, "patients.csv"), _csv(canonical, "doses.csv")
+    p.loc[[3, 5], "diagnosis"] = "ALS"
+    _workbook(tmp_path / "clinic.xlsx", {"Patients ": p, "doses": d})
+    assert _refusal(tmp_path / "clinic.xlsx") == [
+        "clinic.xlsx, sheet 'Patients ', column 'diagnosis': 2 rows not MS or SCI (rows 5, 7; got 'ALS')"
+    ]
+    _workbook(tmp_path / "clinic.xlsx", {"patients": p, "dose adjustments": d})
+    assert _refusal(tmp_path / "clinic.xlsx") == [
+        "clinic.xlsx: no sheet named 'doses' (the workbook has: patients, dose adjustments)"
+    ]
+    folder = tmp_path / "files"
+    folder.mkdir()
+    _workbook(folder / "doses.xlsx", {"Sheet1": d.assign(dose_ug_per_day="0")})
+    _write(p, folder, "patients.csv")
+    lines = _refusal(folder)
+    assert lines[-1].startswith(
+        f"doses.xlsx, column 'dose_ug_per_day': {len(d)} rows at or below 0 µg/24 h (rows 2, 3, 4, ..."
+    )
+
+
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ({"patients.csv": b"x", "patients.xlsx": b"x"}, "has both patients.csv and patients.xlsx; keep one"),
+        ({"patients.csv": None, "patients.xlsx": b"not a zip"}, "patients.xlsx: not a readable .xlsx workbook"),
+        ({"clinic.xls": b"x"}, "is not a folder or an .xlsx workbook"),
+    ],
+)
+def test_unreadable_or_ambiguous_files_are_refused(canonical, files, message):
+    for name, content in files.items():
+        if content is None:
+            (canonical / name).unlink()
+        else:
+            (canonical / name).write_bytes(content)
+    source = canonical / "clinic.xls" if "clinic.xls" in files else canonical
+    assert any(message in line for line in _refusal(source))
+
+
+def test_semicolon_files_with_decimal_commas_refuse_a_point_as_ambiguous(tmp_path):
+    folder = _copy(EXAMPLES / "semicolon_decimal_comma", tmp_path / "semicolon")
+    text = (folder / "doses.csv").read_text(encoding="utf-8-sig").splitlines()
+    text[1] = text[1].replace("55,7", "1.500")
+    (folder / "doses.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    assert _refusal(folder) == [
+        "doses.csv, column 'dose_ug_per_day': 1 row with a '.' in a file written with decimal commas "
+        "(is 1.500 one and a half, or fifteen hundred?) (line 2; got '1.500')"
+    ]
+
+
+def test_a_workbook_names_its_run_after_the_file(tmp_path):
+    args = argparse.Namespace(
+        params=None, data=str(EXAMPLES / "workbook.xlsx"), name=None, out=str(tmp_path / "out"), no_html=True
+    )
+    plan = run._plan(args)
+    assert plan["name"] == "workbook" and plan["values"]["data_dir"].endswith("workbook.xlsx")

@@ -224,7 +224,14 @@ def test_run_and_chart_data_paths_are_git_ignored():
     proc = subprocess.run(["git", "check-ignore", *ignored], cwd=paths.ROOT, capture_output=True, text=True)
     assert proc.stdout.split() == ignored
     tracked = subprocess.run(
-        ["git", "check-ignore", "data/synthetic/patients.csv", "outputs/tables/reproduction.csv"],
+        [
+            "git",
+            "check-ignore",
+            "data/synthetic/patients.csv",
+            "data/examples/canonical/patients.csv",
+            "data/examples/workbook.xlsx",
+            "outputs/tables/reproduction.csv",
+        ],
         cwd=paths.ROOT,
         capture_output=True,
         text=True,
