@@ -97,6 +97,7 @@ PARAMS: tuple[Param, ...] = (
     Param("alpha", 0.05, "float", "significance level; confidence intervals are 1 - alpha", 0.001, 0.2),
     Param("min_cell_count", 5, "int", "chart data: counts below this are shown as '<N'", 1, 50),
     Param("show_individuals", False, "bool", "chart data: allow plots of individual patients' doses"),
+    Param("show_extremes", False, "bool", "chart data: allow a group's minimum and maximum (single patients' values)"),
     Param("power_reps", 2000, "int", "Monte Carlo replicates per cell of the power grid", 100, 200_000),
 )
 BY_NAME = {p.name: p for p in PARAMS}

@@ -37,6 +37,8 @@ synthetic_mode = "calibrated"  # synthetic cohort: "calibrated" to the paper, or
 seed = 2019  # seed of the synthetic cohort's generator
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
 output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
+reference_year = 1  # the "initial" dose is the dose at this year after implant (chart data: for masking)
+time_points = [7, 10]  # years at which the dose is compared (chart data: masking agrees with notebook 2)
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %% tags=[]
@@ -58,7 +60,7 @@ S.text(
 )
 
 # %% tags=[]
-table1 = tables.table_one(S.patients, min_count=S.min_count)
+table1 = tables.table_one(S.patients, shown=S.shown)
 presentation.save(table1, "01_table1_by_diagnosis", S.out, index=True)
 presentation.show(table1, "Table 1. Analysed patients by diagnosis", index=True)
 
@@ -72,8 +74,7 @@ presentation.show(table1, "Table 1. Analysed patients by diagnosis", index=True)
 # The paper reports the SCI group by level of injury and by completeness (AIS A = complete; B-D = incomplete).
 
 # %% tags=[]
-sci = tables.sci_breakdown(S.patients)
-sci = S.masked(sci, *sci.columns)
+sci = tables.sci_breakdown(S.patients, shown=S.shown)
 presentation.save(sci, "01_sci_level_by_ais", S.out, index=True)
 presentation.show(sci, "SCI patients by level and AIS grade", index=True)
 

@@ -59,8 +59,8 @@ if not S.chart_data:
 # With a clinic's chart data, the exclusions box lists that clinic's own reasons, each with its count.
 
 # %% tags=[]
-flow = tables.flow_counts(S.patients, S.doses, reference_year, time_points)
-fig = figures.flow_diagram(tables.flow_numbers(flow, time_points, count=S.shown_count))
+flow = tables.flow_shown(tables.flow_counts(S.patients, S.doses, reference_year, time_points), S.shown)
+fig = figures.flow_diagram(tables.flow_numbers(flow, time_points))
 figures.save(fig, "02_flow_diagram", S.out)
 
 # %% [markdown] tags=[]
@@ -71,9 +71,8 @@ figures.save(fig, "02_flow_diagram", S.out)
 # comparison has every analysed patient; the 10-year comparison has fewer.
 
 # %% tags=[]
-flow_shown = S.masked(flow, "n")
-presentation.save(flow_shown, "02_flow_counts", S.out)
-presentation.show(flow_shown, "Patients at each stage")
+presentation.save(flow, "02_flow_counts", S.out)
+presentation.show(flow, "Patients at each stage")
 
 # %% [markdown] tags=[]
 # **Why it matters.** Every exclusion and every patient lost before 10 years changes who the means
