@@ -60,8 +60,16 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], dict[str, schema
     return tables, places
 
 
+def _find(folder: Path, filename: str) -> Path:
+    """``folder/filename``, or the one file whose name differs only in case (Patients.CSV)."""
+    same = [p for p in folder.iterdir() if p.name.lower() == filename]
+    if len(same) > 1:
+        raise StudyInputError(f"data folder {folder}: has {' and '.join(sorted(p.name for p in same))}; keep one")
+    return same[0] if same else folder / filename
+
+
 def _read_one(folder: Path, name: str) -> tuple[pd.DataFrame, schema.Place]:
-    csv, xlsx = folder / f"{name}.csv", folder / f"{name}.xlsx"
+    csv, xlsx = _find(folder, f"{name}.csv"), _find(folder, f"{name}.xlsx")
     if csv.exists() and xlsx.exists():
         raise StudyInputError(f"data folder {folder}: has both {csv.name} and {xlsx.name}; keep one")
     if xlsx.exists():
@@ -117,8 +125,7 @@ def _decimal_points(df: pd.DataFrame, place: schema.Place) -> pd.DataFrame:
     """Decimal commas (``12,5``) in number columns as points. A file that writes decimal commas and also
     has numbers with a point (``1.500``: 1500 or 1.5?) is refused for those cells: the point is ambiguous."""
     columns = [c for c in df.columns if c in schema.NUMBER_COLUMNS]
-    cells = df[columns].stack()
-    if not cells.map(lambda v: bool(_DECIMAL_COMMA.fullmatch(v))).any():
+    if not any(isinstance(v, str) and _DECIMAL_COMMA.fullmatch(v) for c in columns for v in df[c]):
         return df
     out = df.copy()
     problems = schema.Problems({"table": place})

@@ -32,7 +32,7 @@
 # values are *assumptions*, marked as such below.
 
 # %% tags=["parameters"]
-data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
+data_dir = None  # your chart data: a folder or an .xlsx workbook (data dictionary); None: the synthetic cohort
 synthetic_mode = "calibrated"  # synthetic cohort: "calibrated" to the paper, or "simulation" (random draw)
 seed = 2019  # seed of the synthetic cohort's generator
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)

@@ -501,6 +501,17 @@ def test_unreadable_or_ambiguous_files_are_refused(canonical, files, message):
     assert any(message in line for line in _refusal(source))
 
 
+def test_semicolon_files_may_leave_number_cells_empty(tmp_path):
+    folder = _copy(EXAMPLES / "semicolon_decimal_comma", tmp_path / "semicolon")
+    text = (folder / "patients.csv").read_text(encoding="utf-8-sig").splitlines()
+    cells = text[1].split(";")
+    cells[6] = ""  # age_at_implant
+    text[1] = ";".join(cells)
+    (folder / "patients.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    patients, _, _ = reading.read(folder)
+    assert np.isnan(patients.at[0, "age_at_implant"]) and patients.at[1, "followup_years"] > 0
+
+
 def test_semicolon_files_with_decimal_commas_refuse_a_point_as_ambiguous(tmp_path):
     folder = _copy(EXAMPLES / "semicolon_decimal_comma", tmp_path / "semicolon")
     text = (folder / "doses.csv").read_text(encoding="utf-8-sig").splitlines()
@@ -510,6 +521,14 @@ def test_semicolon_files_with_decimal_commas_refuse_a_point_as_ambiguous(tmp_pat
         "doses.csv, column 'dose_ug_per_day': 1 row with a '.' in a file written with decimal commas "
         "(is 1.500 one and a half, or fifteen hundred?) (line 2; got '1.500')"
     ]
+
+
+def test_file_names_may_differ_in_case(canonical):
+    (canonical / "patients.csv").rename(canonical / "Patients.CSV")
+    patients, _, _ = reading.read(canonical)
+    assert len(patients) == 49
+    (canonical / "patients.csv").write_bytes((canonical / "Patients.CSV").read_bytes())
+    assert _refusal(canonical) == [f"data folder {canonical}: has Patients.CSV and patients.csv; keep one"]
 
 
 def test_a_workbook_names_its_run_after_the_file(tmp_path):
