@@ -24,7 +24,9 @@ TABLES: dict[str, str] = {
     "01_table1_by_diagnosis": "Analysed patients by diagnosis.",
     "01_sci_level_by_ais": "SCI patients by level of injury and AIS grade.",
     "02_flow_counts": "Patients at each stage, from screened to followed at each time point.",
-    "03_reference_dose_median_range": "Dose {reference_years} after implant, µg/24 h: median and range.",
+    "03_reference_dose_median_range": "Dose {reference_years} after implant, µg/24 h: median and range (on chart "
+    "data the 10th-90th percentiles instead, unless show_extremes). The paper gives only the 'all' row; on the "
+    "synthetic cohort the MS and SCI rows are the synthetic data's.",
     "03_adjustments_per_year": "Dose adjustments per patient-year.",
     "04_percent_of_reference_by_group": "Dose as % of the {reference_year}-year dose: mean, SD and {ci}% CI.",
     "04_group_tests": "MS vs SCI at each time point: the published test and three others ({ci}% CIs).",

@@ -133,17 +133,47 @@ def group_labels(df: pd.DataFrame, group: str = "diagnosis", count=int) -> dict[
 # ----------------------------------------------------------------------------------------------------
 
 
+FLOW_WRAP = 34  # characters per line of an exclusion reason in the flow diagram
+FLOW_LINE = 2.8  # height of a line of text in the flow diagram's units (100 units = the default height)
+
+
+def _flow_reason_lines(reasons: dict) -> tuple[list[str], bool]:
+    """'reason: n' per exclusion reason, and whether they read as a list: more than two reasons, or one
+    too long for a line, become a left-aligned list of wrapped items ("- " first, continuation indented)."""
+    import functools
+    import textwrap
+
+    plain = [f"{r}: {n}" for r, n in reasons.items()]
+    if len(plain) <= 2 and all(len(line) <= FLOW_WRAP for line in plain):
+        return plain, False
+    wrap = functools.partial(textwrap.wrap, width=FLOW_WRAP, subsequent_indent="   ", break_on_hyphens=False)
+    return [line for item in plain for line in wrap(f"- {item}")], True
+
+
 def flow_diagram(counts: dict):
     """CONSORT/STROBE-style flow: screened -> excluded (with reasons) -> analysed -> by diagnosis -> time points.
 
     ``counts`` comes from :func:`helpers.tables.flow_numbers`; values are numbers or masked text ("<5").
+    The exclusions box lists every reason; a long list moves it to the right of the diagram and, if need
+    be, makes the figure taller, so it never covers another box.
     """
-    fig, ax = plt.subplots(figsize=(8.0, 6.6))
-    ax.set_xlim(0, 100)
-    ax.set_ylim(0, 100)
+    reason_lines, as_list = _flow_reason_lines(counts["reasons"])
+    excluded_text = "\n".join([f"Excluded: {n_text(counts['excluded'], True)}", *reason_lines])
+    n_lines = 1 + len(reason_lines)
+    height = 13.0 if n_lines <= 3 else FLOW_LINE * n_lines + 4.6
+    wide = n_lines > 6  # beside the diagram, clear of the SCI boxes below it
+    x_excluded, x_max, y_min, y_excluded = 79, 100, 0.0, 75.0
+    if wide:
+        x_excluded, x_max = 101, 130
+        if 75 + height / 2 > 97:
+            y_excluded = 97 - height / 2
+        y_min = min(0.0, y_excluded - height / 2 - 2)
+    fig, ax = plt.subplots(figsize=(8.0 * x_max / 100, 6.6 * (100 - y_min) / 100))
+    ax.set_xlim(0, x_max)
+    ax.set_ylim(y_min, 100)
     ax.axis("off")
 
-    def box(x, y, w, h, text, colour="#FFFFFF", edge=GREY, bold=False):
+    def box(x, y, w, h, text, colour="#FFFFFF", edge=GREY, bold=False, ha="center"):
         ax.add_patch(
             FancyBboxPatch(
                 (x - w / 2, y - h / 2),
@@ -155,7 +185,8 @@ def flow_diagram(counts: dict):
                 facecolor=colour,
             )
         )
-        ax.text(x, y, text, ha="center", va="center", fontsize=10, fontweight="bold" if bold else "normal")
+        x_text = x if ha == "center" else x - w / 2 + 1
+        ax.text(x_text, y, text, ha=ha, va="center", fontsize=10, fontweight="bold" if bold else "normal")
 
     def arrow(x0, y0, x1, y1):
         ax.annotate(
@@ -165,12 +196,12 @@ def flow_diagram(counts: dict):
             arrowprops=dict(arrowstyle="-|>", color=GREY, lw=1.3, shrinkA=0, shrinkB=0),
         )
 
-    reasons = "\n".join(f"{r}: {n}" for r, n in counts["reasons"].items())
     box(38, 92, 56, 8, f"ITB pump, treated at least 7 years\nscreened: {n_text(counts['screened'], True)}", bold=True)
     arrow(38, 87.5, 38, 62.5)
-    ax.plot([38, 60.5], [75, 75], color=GREY, lw=1.3)
-    box(79, 75, 36, 13, f"Excluded: {n_text(counts['excluded'], True)}\n{reasons}", colour="#F2F2F2")
-    arrow(60.5, 75, 61.2, 75)
+    left = x_excluded - 18  # the exclusions box is 36 wide
+    ax.plot([38, left - 0.5], [75, 75], color=GREY, lw=1.3)
+    box(x_excluded, y_excluded, 36, height, excluded_text, colour="#F2F2F2", ha="left" if as_list else "center")
+    arrow(left - 0.5, 75, left + 0.2, 75)
     box(38, 58, 40, 8, f"Analysed: {n_text(counts['analysed'], True)}", bold=True)
     y_levels = (24, 10)[: len(counts["time_points"])]
     for x, dx in ((20, "MS"), (56, "SCI")):

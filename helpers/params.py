@@ -79,7 +79,10 @@ def _is_int(v) -> bool:
 
 PARAMS: tuple[Param, ...] = (
     Param(
-        "data_dir", None, "path", "folder with patients.csv and doses.csv (your chart data); null: the synthetic cohort"
+        "data_dir",
+        None,
+        "path",
+        "your chart data: a folder (patients and doses as .csv or .xlsx) or one .xlsx workbook; null: the synthetic cohort",
     ),
     Param("output_dir", None, "path", "folder for figures and tables; null: outputs/ (see helpers/study.py)"),
     Param(
@@ -96,6 +99,7 @@ PARAMS: tuple[Param, ...] = (
     Param("alpha", 0.05, "float", "significance level; confidence intervals are 1 - alpha", 0.001, 0.2),
     Param("min_cell_count", 5, "int", "chart data: counts below this are shown as '<N'", 1, 50),
     Param("show_individuals", False, "bool", "chart data: allow plots of individual patients' doses"),
+    Param("show_extremes", False, "bool", "chart data: allow a group's minimum and maximum (single patients' values)"),
     Param("power_reps", 2000, "int", "Monte Carlo replicates per cell of the power grid", 100, 200_000),
     Param("scenario_n", 1000, "int", "simulated patients per group in each scenario cohort (notebook 6)", 50, 100_000),
     Param(

@@ -10,6 +10,7 @@ HELPERS = ROOT / "helpers"
 BUILD = HELPERS / "build"  # runner, site, notebook hygiene: not part of the code fingerprint
 NOTEBOOKS = ROOT / "notebooks"
 SYNTHETIC_DATA = ROOT / "data" / "synthetic"
+EXAMPLE_DATA = ROOT / "data" / "examples"  # small synthetic examples of each accepted form of chart data
 OUTPUTS = ROOT / "outputs"
 RUNS = OUTPUTS / "runs"
 FAILED = OUTPUTS / "failed"

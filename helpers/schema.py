@@ -1,28 +1,38 @@
-"""The data contract: what ``patients.csv`` and ``doses.csv`` must hold, checked before any analysis.
+"""The data contract: what ``patients`` and ``doses`` must hold, checked before any analysis.
 
-Column rules are pandera schemas; the rules that need both files (dose rows for unknown patients,
-adjustments beyond follow-up ...) are checked after them. Every problem becomes one line naming the file,
-the line of the CSV file (the header is line 1), the column and the rule, so a clinic can fix its export.
-The data dictionary in ``data/synthetic/README.md`` documents the same rules for people.
+Column rules are pandera schemas, stated on the text of the cells; the rules that need both tables (dose
+rows for unknown patients, adjustments beyond follow-up ...) are checked after them. Every broken rule
+becomes one line naming the file, the column and the rule, with how many rows break it and the first few
+of their lines, so a clinic can fix its export. Reading the files is :mod:`helpers.reading`'s job; the data
+dictionary in ``data/synthetic/README.md`` documents the same rules for people.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from . import published
 from .diagnoses import DIAGNOSES
 from .errors import StudyInputError
 
 MAX_DOSE = 3000.0  # µg/24 h: above any reported ITB maintenance dose; a larger value is a typo or a unit error
 MAX_FOLLOWUP = 60.0
-MAX_YEARS_SINCE_ONSET = 80.0
-MAX_LINES_SHOWN = 25  # a file full of one mistake should not print thousands of lines
+MAX_YEARS_SINCE_ONSET = 80.0  # years; the generator keeps inside it too
+LINES_SHOWN = 3  # line numbers named per problem; the count says how many there are in all
 
-TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no")
+# Spellings whose meaning is clear are accepted in any case and brought to one form; anything else is refused.
+TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
+SPELLINGS = {
+    "excluded": {**dict.fromkeys(TRUE, "true"), **dict.fromkeys(FALSE, "false")},
+    "diagnosis": {"ms": "MS", "sci": "SCI"},
+    "sex": {"f": "F", "female": "F", "m": "M", "male": "M"},
+    "sci_level": {"cervical": "cervical", "thoracic": "thoracic"},
+    "ais_grade": {g.lower(): g for g in "ABCD"},
+}
 PATIENT_COLUMNS = (
     "patient_id",
     "diagnosis",
@@ -36,233 +46,364 @@ PATIENT_COLUMNS = (
     "ais_grade",
 )
 DOSE_COLUMNS = ("patient_id", "years_since_implant", "dose_ug_per_day")
+# May be left out of patients.csv: the study then treats every value as not recorded (Table 1 says so). A
+# reason is still required for each excluded patient.
+OPTIONAL_COLUMNS = ("exclusion_reason", "sex", "age_at_implant", "years_since_onset", "sci_level", "ais_grade")
+# Time in either of two forms per file: years, or ISO dates (YYYY-MM-DD) from which the years are computed
+# as days / 365.25. Doses given by date need the patients' implant dates.
+FORMS = {
+    "patients": ("followup_years", ("implant_date", "review_end_date")),
+    "doses": ("years_since_implant", ("date",)),
+}
+DAYS_PER_YEAR = 365.25
+DATE_RULE = "not a date written YYYY-MM-DD"
+NUMBER_COLUMNS = ("followup_years", "age_at_implant", "years_since_onset", "years_since_implant", "dose_ug_per_day")
 
 
-def _isin(values, what):
-    return pa.Check.isin(list(values), error=f"must be one of {', '.join(values)}{what}")
+@dataclass(frozen=True)
+class Place:
+    """Where a table came from, as messages name it: the data row with index i is ``unit`` i + 2."""
+
+    name: str  # "patients.csv"
+    unit: str = "line"  # "line" of a text file; "row" of a spreadsheet
 
 
-PATIENTS = pa.DataFrameSchema(
-    {
-        "patient_id": pa.Column(
-            str,
-            pa.Check.str_length(min_value=1, error="must not be empty"),
-            unique=True,
-            nullable=False,
-            report_duplicates="exclude_first",
-        ),
-        "diagnosis": pa.Column(str, _isin(DIAGNOSES, ""), nullable=False),
-        "excluded": pa.Column(str, _isin(TRUE + FALSE, " (excluded from the analysis?)"), nullable=False),
-        "exclusion_reason": pa.Column(str, _isin(published.EXCLUSION_REASONS, " or empty"), nullable=True),
-        "followup_years": pa.Column(
-            float,
-            pa.Check.in_range(0, MAX_FOLLOWUP, error=f"must be from 0 to {MAX_FOLLOWUP:g} years"),
-            coerce=True,
-            nullable=False,
-        ),
-        "sex": pa.Column(str, _isin(("F", "M"), " or empty"), nullable=True),
-        "age_at_implant": pa.Column(
-            float, pa.Check.in_range(0, 100, error="must be from 0 to 100 years"), coerce=True, nullable=True
-        ),
-        "years_since_onset": pa.Column(
-            float,
-            pa.Check.in_range(0, MAX_YEARS_SINCE_ONSET, error=f"must be from 0 to {MAX_YEARS_SINCE_ONSET:g} years"),
-            coerce=True,
-            nullable=True,
-        ),
-        "sci_level": pa.Column(str, _isin(("cervical", "thoracic"), " or empty"), nullable=True),
-        "ais_grade": pa.Column(str, _isin(tuple("ABCD"), " or empty"), nullable=True),
-    },
-    strict=False,
-    name="patients.csv",
-)
-
-DOSES = pa.DataFrameSchema(
-    {
-        "patient_id": pa.Column(str, pa.Check.str_length(min_value=1, error="must not be empty"), nullable=False),
-        "years_since_implant": pa.Column(
-            float, pa.Check.ge(0, error="must be 0 or more years"), coerce=True, nullable=False
-        ),
-        "dose_ug_per_day": pa.Column(
-            float,
-            [
-                pa.Check.gt(0, error="must be above 0 µg/24 h"),
-                pa.Check.le(MAX_DOSE, error=f"is implausible above {MAX_DOSE:g} µg/24 h (unit error?)"),
-            ],
-            coerce=True,
-            nullable=False,
-        ),
-    },
-    strict=False,
-    name="doses.csv",
-)
+DEFAULT_PLACES = {"patients": Place("patients.csv"), "doses": Place("doses.csv")}
 
 
-def read_folder(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read and validate a data folder; raise :class:`StudyInputError` with every problem found."""
-    folder = Path(folder)
-    if not folder.exists():
-        raise StudyInputError(f"data folder {folder}: does not exist")
-    if not folder.is_dir():
-        raise StudyInputError(f"data folder {folder}: is not a folder")
-    frames, problems = {}, []
-    for name, columns in (("patients.csv", PATIENT_COLUMNS), ("doses.csv", DOSE_COLUMNS)):
-        try:
-            frames[name] = _read_csv(folder / name, columns)
-        except StudyInputError as err:
-            problems += err.lines
-    if problems:
-        raise StudyInputError(problems)
-    return validate(frames["patients.csv"], frames["doses.csv"])
+class Problems:
+    """Broken rules, one entry per (table, column, rule), each with the rows that break it."""
 
+    def __init__(self, places: dict[str, Place]):
+        self.places = places
+        self._rows: dict[tuple, list[tuple[int, str | None]]] = {}
+        self._whole: list[str] = []
 
-def _read_csv(path: Path, columns) -> pd.DataFrame:
-    name = path.name
-    if not path.exists():
-        raise StudyInputError(f"{name}: missing from the data folder {path.parent}")
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise StudyInputError(f"{name}: cannot be read ({err.strerror})") from None
-    if not raw.strip():
-        raise StudyInputError(f"{name}: the file is empty")
-    if b"\x00" in raw[:4096] or raw[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
-        raise StudyInputError(f"{name}: not a CSV text file (a spreadsheet or binary file?); export it as CSV")
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise StudyInputError(f"{name}: not UTF-8 text (byte {err.start}); save it as UTF-8 CSV") from None
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise StudyInputError(f"{name}: not a readable CSV file ({str(err).strip()})") from None
-    df.columns = [str(c).strip() for c in df.columns]
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise StudyInputError(
-            [f"{name}, column '{c}': missing (the file has: {', '.join(df.columns)})" for c in missing]
-        )
-    if df.empty:
-        raise StudyInputError(f"{name}: has a header but no data rows")
-    return df
+    def add(self, table: str, column, rule: str, index, values=None) -> None:
+        """Rows (by index) of ``table`` whose ``column`` breaks ``rule``; ``values`` shown beside them."""
+        index = list(index)
+        values = [None] * len(index) if values is None else list(values)
+        if index:
+            self._rows.setdefault((table, column, rule), []).extend(zip(index, values))
 
+    def whole(self, line: str) -> None:
+        """A problem of a whole file or column, already worded."""
+        self._whole.append(line)
 
-def _line(index) -> int:
-    return int(index) + 2  # CSV line: header is line 1, the first data row line 2
-
-
-def _schema_lines(schema: pa.DataFrameSchema, df: pd.DataFrame):
-    """Validate with pandera; return (validated frame or None, readable lines)."""
-    try:
-        return schema.validate(df, lazy=True), []
-    except pa.errors.SchemaErrors as err:
-        lines = []
-        fc = err.failure_cases.sort_values("index", kind="stable", na_position="first")
-        for row in fc.itertuples(index=False):
-            col, check, case, idx = row.column, str(row.check), row.failure_case, row.index
-            where = (
-                f"{schema.name}, line {_line(idx)}, column '{col}'"
-                if pd.notna(idx)
-                else f"{schema.name}, column '{col}'"
+    def lines(self) -> list[str]:
+        out = list(self._whole)
+        for (table, column, rule), rows in self._rows.items():
+            place = self.places[table]
+            rows = sorted(rows, key=lambda r: r[0])
+            n = len(rows)
+            nums = [str(int(i) + 2) for i, _ in rows[:LINES_SHOWN]] + (["..."] if n > LINES_SHOWN else [])
+            where = f"{place.unit}{'s' if n > 1 else ''} {', '.join(nums)}"
+            seen = list(dict.fromkeys(v for _, v in rows if v is not None))
+            got = "; got " + ", ".join(seen[:LINES_SHOWN]) + (", ..." if len(seen) > LINES_SHOWN else "")
+            cols = (
+                "columns " + "/".join(f"'{c}'" for c in column) if isinstance(column, tuple) else f"column '{column}'"
             )
-            if check.startswith("coerce_dtype"):
-                rule = "must be a number"
-            elif check == "not_nullable":
-                rule = "must not be empty"
-            elif check == "field_uniqueness":
-                rule = "duplicate value (each patient once)"
-            elif check.startswith("column_in_dataframe"):
-                rule = "missing"
+            out.append(f"{place.name}, {cols}: {n} row{'s' if n > 1 else ''} {rule} ({where}{got if seen else ''})")
+        return out
+
+    def __bool__(self) -> bool:
+        return bool(self._whole or self._rows)
+
+    def raise_any(self) -> None:
+        if self:
+            raise StudyInputError(self.lines())
+
+
+def _number(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce")
+
+
+def _is_number():
+    return pa.Check(lambda s: _number(s).notna(), error="not a number")
+
+
+def _between(low, high, rule):
+    return pa.Check(lambda s: _number(s).isna() | _number(s).between(low, high), error=rule)
+
+
+def as_dates(s: pd.Series) -> pd.Series:
+    """ISO 8601 calendar dates (YYYY-MM-DD, nothing else: 03/04/2010 could be March or April) as datetimes."""
+    iso = s.map(lambda v: isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) is not None)
+    return pd.to_datetime(s.where(iso, None), format="%Y-%m-%d", errors="coerce")
+
+
+def _is_date():
+    return pa.Check(lambda s: as_dates(s).notna(), error=DATE_RULE)
+
+
+def _isin(values, rule):
+    return pa.Check.isin(list(values), error=rule)
+
+
+def _id():
+    return pa.Column(str, nullable=False)
+
+
+_PATIENTS = {
+    "patient_id": pa.Column(str, unique=True, nullable=False, report_duplicates="exclude_first"),
+    "diagnosis": pa.Column(str, _isin(DIAGNOSES, "not MS or SCI"), nullable=False),
+    "excluded": pa.Column(str, _isin(("true", "false"), "not one of true/false, yes/no, y/n, 1/0"), nullable=False),
+    "exclusion_reason": pa.Column(str, nullable=True),  # free text: each clinic has its own reasons
+    "followup_years": pa.Column(
+        None, [_is_number(), _between(0, MAX_FOLLOWUP, f"outside 0-{MAX_FOLLOWUP:g} years")], nullable=False
+    ),
+    "sex": pa.Column(str, _isin(("F", "M"), "not F, M, female or male"), nullable=True),
+    "age_at_implant": pa.Column(None, [_is_number(), _between(0, 100, "outside 0-100 years")], nullable=True),
+    "years_since_onset": pa.Column(None, [_is_number(), _between(0, MAX_YEARS_SINCE_ONSET, f"outside 0-{MAX_YEARS_SINCE_ONSET:g} years")], nullable=True),
+    "sci_level": pa.Column(str, _isin(("cervical", "thoracic"), "not cervical or thoracic"), nullable=True),
+    "ais_grade": pa.Column(str, _isin(tuple("ABCD"), "not A, B, C or D"), nullable=True),
+}
+_DATES = {c: pa.Column(str, _is_date(), nullable=False) for c in ("implant_date", "review_end_date", "date")}
+PATIENTS = pa.DataFrameSchema(_PATIENTS, name="patients")
+PATIENTS_BY_DATE = pa.DataFrameSchema(
+    {**{c: v for c, v in _PATIENTS.items() if c != "followup_years"}, **{c: _DATES[c] for c in FORMS["patients"][1]}},
+    name="patients",
+)
+
+_DOSES = {
+    "patient_id": _id(),
+    "years_since_implant": pa.Column(None, [_is_number(), _between(0, np.inf, "below 0 years")], nullable=False),
+    "dose_ug_per_day": pa.Column(
+        None,
+        [
+            _is_number(),
+            pa.Check(lambda s: _number(s).isna() | (_number(s) > 0), error="at or below 0 µg/24 h"),
+            _between(-np.inf, MAX_DOSE, f"above {MAX_DOSE:g} µg/24 h (implausible: a unit error?)"),
+        ],
+        nullable=False,
+    ),
+}
+DOSES = pa.DataFrameSchema(_DOSES, name="doses")
+DOSES_BY_DATE = pa.DataFrameSchema(
+    {**{c: v for c, v in _DOSES.items() if c != "years_since_implant"}, "date": _DATES["date"]}, name="doses"
+)
+
+_RULES = {"not_nullable": "empty", "field_uniqueness": "repeating an earlier patient_id (each patient once)"}
+
+
+def _schema_problems(schema: pa.DataFrameSchema, df: pd.DataFrame, problems: Problems) -> bool:
+    """Validate one table with pandera into ``problems``; True if it passed."""
+    try:
+        schema.validate(df, lazy=True)
+        return True
+    except pa.errors.SchemaErrors as err:
+        fc = err.failure_cases
+        for (column, check), rows in fc.groupby(["column", "check"], sort=False, dropna=False):
+            rule = _RULES.get(str(check), str(check))
+            idx = [int(i) for i in rows["index"] if pd.notna(i)]
+            values = [None if df.at[i, column] is None else repr(df.at[i, column]) for i in idx]
+            if idx:
+                problems.add(schema.name, column, rule, idx, None if rule == "empty" else values)
             else:
-                rule = check
-            lines.append(f"{where}: {rule}, got {case!r}" if pd.notna(case) else f"{where}: {rule}")
-        return None, lines
+                problems.whole(f"{problems.places[schema.name].name}, column '{column}': {rule}")
+        return False
 
 
-def validate(patients: pd.DataFrame, doses: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Check both tables against the contract and return them typed (never modifies the inputs)."""
-    p_in, d_in = _as_text(patients), _as_text(doses)
-    p, lines = _schema_lines(PATIENTS, p_in)
-    d, more = _schema_lines(DOSES, d_in)
-    lines += more
-    if p is not None and d is not None:
-        lines += _cross_checks(p, d)
-    if lines:
-        shown = lines[:MAX_LINES_SHOWN]
-        if len(lines) > MAX_LINES_SHOWN:
-            shown.append(f"... and {len(lines) - MAX_LINES_SHOWN} more problems of the same kinds")
-        raise StudyInputError(shown)
+def validate(patients: pd.DataFrame, doses: pd.DataFrame, places=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Check both tables against the contract and return them typed (never modifies the inputs).
+
+    ``places`` names where each table came from (default: patients.csv and doses.csv, numbered by line).
+    """
+    problems = Problems(places or DEFAULT_PLACES)
+    p, d = _spelled(_as_text(patients)), _as_text(doses)
+    by_date = {"patients": _form(p, "patients", problems), "doses": _form(d, "doses", problems)}
+    if by_date["doses"] and by_date["patients"] is False:
+        problems.whole(
+            f"{problems.places['doses'].name}, column 'date': dates need implant_date and review_end_date in "
+            f"{problems.places['patients'].name}, which gives followup_years; give years_since_implant instead, "
+            "or dates in both files"
+        )
+    for table, df, columns in (("patients", p, PATIENT_COLUMNS), ("doses", d, DOSE_COLUMNS)):
+        for c in columns:
+            if c not in df.columns and c not in OPTIONAL_COLUMNS and c != FORMS[table][0]:
+                problems.whole(
+                    f"{problems.places[table].name}, column '{c}': missing (the file has: {', '.join(df.columns)})"
+                )
+    problems.raise_any()
+    p = p.assign(**{c: None for c in OPTIONAL_COLUMNS if c not in p.columns})
+    ok = _schema_problems(PATIENTS_BY_DATE if by_date["patients"] else PATIENTS, p, problems)
+    ok &= _schema_problems(DOSES_BY_DATE if by_date["doses"] else DOSES, d, problems)
+    if ok:
+        p, d = _years_from_dates(p, d, by_date, problems)
+    if ok and not problems:
+        _cross_checks(p, d, problems, by_date)
+    problems.raise_any()
     return _typed(p, d)
 
 
-_TEXT_COLUMNS = ("patient_id", "diagnosis", "excluded", "exclusion_reason", "sex", "sci_level", "ais_grade")
+def _form(df: pd.DataFrame, table: str, problems: Problems) -> bool | None:
+    """Whether ``table`` gives time as dates (True) or years (False); None, with a problem, if it is unclear."""
+    years, dates = FORMS[table]
+    name, given = problems.places[table].name, [c for c in dates if c in df.columns]
+    if years in df.columns and given:
+        problems.whole(
+            f"{name}: has both {years} and {'/'.join(given)}; give time in one form, years or dates "
+            "(see the data dictionary)"
+        )
+        return None
+    if years in df.columns:
+        return False
+    if not given:
+        problems.whole(
+            f"{name}, column '{years}': missing, or give {' and '.join(dates)} instead "
+            f"(the file has: {', '.join(df.columns)})"
+        )
+        return None
+    for c in dates:
+        if c not in given:
+            problems.whole(f"{name}, column '{c}': missing (dates need {' and '.join(dates)})")
+    return len(given) == len(dates) or None
+
+
+def _years_from_dates(p: pd.DataFrame, d: pd.DataFrame, by_date: dict, problems: Problems):
+    """Years since implant from dates (days / 365.25), with the rules only dates can break."""
+    p, d = p.copy(), d.copy()
+    if by_date["patients"]:
+        implant, end = as_dates(p["implant_date"]), as_dates(p["review_end_date"])
+        years = (end - implant).dt.days / DAYS_PER_YEAR
+        shown = [repr(v) for v in p["review_end_date"]]
+        for bad, rule in (
+            (years < 0, "before implant_date"),
+            (years > MAX_FOLLOWUP, f"more than {MAX_FOLLOWUP:g} years after implant_date"),
+        ):
+            problems.add("patients", "review_end_date", rule, p.index[bad], [v for v, b in zip(shown, bad) if b])
+        p["followup_years"] = years
+    if by_date["doses"]:
+        # doses are checked against each patient's dates, unless those were found wrong above
+        dates = p.loc[~(p["followup_years"] < 0)].set_index("patient_id")
+        implant = d["patient_id"].map(as_dates(dates["implant_date"]))
+        end = d["patient_id"].map(as_dates(dates["review_end_date"]))
+        when = as_dates(d["date"])
+        shown = [repr(v) for v in d["date"]]
+        for bad, rule in (
+            (when < implant, "dated before the patient's implant_date"),
+            (when > end, "dated after the patient's review_end_date"),
+        ):
+            problems.add("doses", "date", rule, d.index[bad], [v for v, b in zip(shown, bad) if b])
+        d["years_since_implant"] = (when - implant).dt.days / DAYS_PER_YEAR
+    return p, d
 
 
 def _as_text(df: pd.DataFrame) -> pd.DataFrame:
-    """The contract is stated on CSV text: typed frames (from the generator) are brought to the same form."""
+    """The contract is stated on text: typed frames (from the generator) are brought to the same form."""
     out = df.copy()
-    for c in _TEXT_COLUMNS:
-        if c in out:
-            s = out[c]
-            if s.dtype == bool:
-                s = s.map({True: "true", False: "false"})
-            s = s.astype(object)
-            out[c] = s.where(s.notna() & (s != ""), None)
+    out.columns = [str(c).strip() for c in out.columns]
+    for c in out.columns:
+        s = out[c]
+        if s.dtype == bool:
+            s = s.map({True: "true", False: "false"})
+        elif pd.api.types.is_numeric_dtype(s):
+            s = s.map(lambda v: None if pd.isna(v) else repr(v.item() if hasattr(v, "item") else v))
+        s = s.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
+        out[c] = s.where(s.notna() & (s != ""), None)
     return out
 
 
-def _cross_checks(p: pd.DataFrame, d: pd.DataFrame) -> list[str]:
-    lines = []
-    excluded = p["excluded"].str.lower().isin(TRUE)
+def _spelled(df: pd.DataFrame) -> pd.DataFrame:
+    """Each accepted spelling in its one form (``TRUE`` -> true, female -> F, ms -> MS); others stay as written."""
+    out = df.copy()
+    for c, forms in SPELLINGS.items():
+        if c in out:
+            out[c] = [forms.get(v.lower(), v) if isinstance(v, str) else v for v in out[c]]
+    return out
+
+
+def unused_columns(patients: pd.DataFrame, doses: pd.DataFrame) -> dict[str, list[str]]:
+    """Columns of each table that the contract does not know: ignored, and never carried into any output."""
+    return {
+        "patients": [str(c) for c in patients.columns if c not in (*PATIENT_COLUMNS, *FORMS["patients"][1])],
+        "doses": [str(c) for c in doses.columns if c not in (*DOSE_COLUMNS, *FORMS["doses"][1])],
+    }
+
+
+def _cross_checks(p: pd.DataFrame, d: pd.DataFrame, problems: Problems, by_date: dict) -> None:
+    file = {table: place.name for table, place in problems.places.items()}
+    excluded = p["excluded"] == "true"
     reason = p["exclusion_reason"]
-    for i in p.index[excluded & reason.isna()]:
-        lines.append(
-            f"patients.csv, line {_line(i)}, column 'exclusion_reason': excluded patient "
-            f"{p.at[i, 'patient_id']} needs a reason ({' or '.join(published.EXCLUSION_REASONS)})"
+    problems.add("patients", "exclusion_reason", "excluded without a reason", p.index[excluded & reason.isna()])
+    has_reason = ~excluded & reason.notna()
+    problems.add(
+        "patients",
+        "exclusion_reason",
+        "with a reason but not excluded (set excluded to true or clear the reason)",
+        p.index[has_reason],
+    )
+    ms_sci = (p["diagnosis"] == "MS") & (p["sci_level"].notna() | p["ais_grade"].notna())
+    problems.add(
+        "patients",
+        ("sci_level", "ais_grade"),
+        "with an SCI level or AIS grade for an MS patient",
+        p.index[ms_sci],
+        [repr(v) for v in p.loc[ms_sci, "patient_id"]],
+    )
+    unknown = ~d["patient_id"].isin(set(p["patient_id"]))
+    problems.add(
+        "doses",
+        "patient_id",
+        f"for a patient not in {file['patients']}",
+        d.index[unknown],
+        [repr(v) for v in d.loc[unknown, "patient_id"]],
+    )
+    years = _number(d["years_since_implant"])
+    time = "date" if by_date["doses"] else "years_since_implant"
+    if not by_date["doses"]:  # dated doses were checked against the review end date
+        fu = d["patient_id"].map(p.set_index("patient_id")["followup_years"].map(float))
+        beyond = fu.notna() & (years > fu)
+        end = "review_end_date" if by_date["patients"] else "followup_years"
+        problems.add(
+            "doses",
+            time,
+            f"after the end of the patient's follow-up ({end})",
+            d.index[beyond],
+            [f"{pid} at {y:g} > {f:g}" for pid, y, f in zip(d.loc[beyond, "patient_id"], years[beyond], fu[beyond])],
         )
-    for i in p.index[~excluded & reason.notna()]:
-        lines.append(
-            f"patients.csv, line {_line(i)}, column 'exclusion_reason': patient {p.at[i, 'patient_id']} "
-            f"is not excluded but has a reason; set excluded to true or clear the reason"
-        )
-    for i in p.index[(p["diagnosis"] == "MS") & (p["sci_level"].notna() | p["ais_grade"].notna())]:
-        lines.append(
-            f"patients.csv, line {_line(i)}, columns 'sci_level'/'ais_grade': MS patient "
-            f"{p.at[i, 'patient_id']} has a spinal cord injury level or AIS grade"
-        )
-    known = set(p["patient_id"])
-    unknown = ~d["patient_id"].isin(known)
-    for i in d.index[unknown]:
-        lines.append(
-            f"doses.csv, line {_line(i)}, column 'patient_id': {d.at[i, 'patient_id']!r} is not in patients.csv"
-        )
-    fu = d["patient_id"].map(p.drop_duplicates("patient_id").set_index("patient_id")["followup_years"])
-    for i in d.index[fu.notna() & (d["years_since_implant"] > fu)]:
-        lines.append(
-            f"doses.csv, line {_line(i)}, column 'years_since_implant': {d.at[i, 'years_since_implant']:g} "
-            f"is beyond the follow-up of patient {d.at[i, 'patient_id']} ({fu[i]:g} years)"
-        )
-    prev = d.groupby("patient_id", sort=False)["years_since_implant"].shift()
-    for i in d.index[prev.notna() & (d["years_since_implant"] <= prev)]:
-        lines.append(
-            f"doses.csv, line {_line(i)}, column 'years_since_implant': adjustments of patient "
-            f"{d.at[i, 'patient_id']} out of order ({d.at[i, 'years_since_implant']:g} after {prev[i]:g}); "
-            "list each patient's adjustments in time order, one per time"
-        )
-    with_doses = set(d["patient_id"])
-    for i in p.index[~excluded & ~p["patient_id"].isin(with_doses)]:
-        lines.append(
-            f"patients.csv, line {_line(i)}: patient {p.at[i, 'patient_id']} is analysed but has no rows in doses.csv"
-        )
-    return lines
+    prev = years.groupby(d["patient_id"], sort=False).shift()
+    order = prev.notna() & (years <= prev)
+    shown = d[time].map(lambda v: f"{v:g}" if isinstance(v, float) else str(v))
+    before = shown.groupby(d["patient_id"], sort=False).shift()
+    problems.add(
+        "doses",
+        time,
+        "out of time order within a patient (list each patient's adjustments in time order, one per time)",
+        d.index[order],
+        [f"{pid}: {a} after {b}" for pid, a, b in zip(d.loc[order, "patient_id"], shown[order], before[order])],
+    )
+    no_doses = ~excluded & ~p["patient_id"].isin(set(d["patient_id"]))
+    problems.add(
+        "patients",
+        "patient_id",
+        f"analysed but without rows in {file['doses']}",
+        p.index[no_doses],
+        [repr(v) for v in p.loc[no_doses, "patient_id"]],
+    )
+
+
+def one_spelling(reasons: pd.Series) -> pd.Series:
+    """Free-text reasons with spaces collapsed, and one spelling for a reason written in several cases
+    (its most frequent spelling; the first written among equals), so each reason is counted once."""
+    text = reasons.map(lambda v: " ".join(v.split()) if isinstance(v, str) else v)
+    written = text.dropna()
+    key = written.str.casefold()
+    spelling = written.groupby(key, sort=False).agg(lambda s: s.value_counts(sort=True).index[0])
+    return text.map(lambda v: spelling[v.casefold()] if isinstance(v, str) else v)
 
 
 def _typed(p: pd.DataFrame, d: pd.DataFrame):
-    p = p.copy()
-    p["excluded"] = p["excluded"].str.lower().isin(TRUE)
+    """The contract's columns only (others are dropped here), each with its type."""
+    p = p[list(PATIENT_COLUMNS)].copy()
+    p["excluded"] = p["excluded"] == "true"
+    p["exclusion_reason"] = one_spelling(p["exclusion_reason"])
     for c in ("patient_id", "diagnosis", "exclusion_reason", "sex", "sci_level", "ais_grade"):
         p[c] = p[c].astype("str")
-    p["age_at_implant"] = p["age_at_implant"].astype(float)
-    d = d.copy()
+    for c in ("followup_years", "age_at_implant", "years_since_onset"):
+        p[c] = _number(p[c]).astype(float)
+    d = d[list(DOSE_COLUMNS)].copy()
     d["patient_id"] = d["patient_id"].astype("str")
+    for c in ("years_since_implant", "dose_ug_per_day"):
+        d[c] = _number(d[c]).astype(float)
     return p.reset_index(drop=True), d.reset_index(drop=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import captions, cohort, disclosure, figures, loading, params, paths, published, synthetic
+from . import captions, cohort, counts, disclosure, figures, loading, params, paths, published, synthetic
 
 
 @dataclass
@@ -34,23 +35,62 @@ class Study:
     def show_individuals(self) -> bool:
         return not self.chart_data or self.params["show_individuals"]
 
+    @property
+    def show_extremes(self) -> bool:
+        """Whether a group's minimum and maximum (single patients' values) may be shown."""
+        return not self.chart_data or self.params["show_extremes"]
+
+    @functools.cached_property
+    def cells(self):
+        """Every patient count the tables show, keyed (:mod:`helpers.counts`)."""
+        p = self.params
+        return counts.cells(self.patients, self.doses, p["reference_year"], p["time_points"])
+
+    @functools.cached_property
+    def shown(self) -> dict | None:
+        """Chart data: what each count may show ("<5", "masked" or the count), decided once for every table
+        of every notebook so they all show the same (:func:`helpers.counts.protected`). None: synthetic data."""
+        if not self.chart_data:
+            return None
+        p = self.params
+        return counts.protected(self.patients, self.doses, p["reference_year"], p["time_points"], self.min_count)
+
     def privacy_note(self) -> str:
         """What a notebook says when disclosure control changes what it shows (empty for synthetic data)."""
         if not self.chart_data:
             return ""
-        shown = "shown" if self.show_individuals else "not shown (set show_individuals: true to allow)"
+        m = self.params["min_cell_count"]
+        individuals = "shown" if self.show_individuals else "not shown (set show_individuals: true to allow)"
+        extremes = (
+            "shown"
+            if self.show_extremes
+            else "replaced by the 10th and 90th percentiles (set show_extremes: true to allow them)"
+        )
         return (
-            f"Chart data: counts below {self.params['min_cell_count']} are shown as '<{self.params['min_cell_count']}'; "
-            f"individual patients are {shown}."
+            f"Chart data: counts below {m} are shown as '<{m}', and counts that would let one be worked out by "
+            f"subtraction as '{disclosure.SECONDARY}'; individual patients are {individuals}; a group's minimum "
+            f"and maximum (single patients' values) are {extremes}."
         )
 
     def masked(self, df, *columns):
-        """``df`` with small counts in ``columns`` masked for chart data (unchanged for synthetic data)."""
-        return disclosure.mask_counts(df, columns, self.min_count) if self.min_count else df
+        """``df`` with the counts in ``columns`` as they may be shown (:meth:`shown_count`); unchanged for
+        synthetic data."""
+        if not self.min_count:
+            return df
+        return df.assign(**{c: [str(self.shown_count(v)) for v in df[c]] for c in columns})
 
     def shown_count(self, n):
-        """A count as it may be shown: masked below the threshold for chart data."""
-        return disclosure.mask(n, self.min_count) if self.min_count else int(n)
+        """A count as it may be shown: "<N" below the threshold for chart data, and "masked" if it equals a
+        count that disclosure control hides elsewhere (a table that does not say which count it is cannot
+        be told apart, so every equal count is hidden)."""
+        if not self.min_count:
+            return int(n)
+        shown = disclosure.mask(n, self.min_count)
+        return disclosure.SECONDARY if shown == int(n) and int(n) in self._secondary_values else shown
+
+    @functools.cached_property
+    def _secondary_values(self) -> set:
+        return {self.cells.count(k) for k, v in (self.shown or {}).items() if v == disclosure.SECONDARY}
 
     @property
     def spec(self):

@@ -32,11 +32,13 @@
 # values are *assumptions*, marked as such below.
 
 # %% tags=["parameters"]
-data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
+data_dir = None  # your chart data: a folder or an .xlsx workbook (data dictionary); None: the synthetic cohort
 synthetic_mode = "calibrated"  # synthetic cohort: "calibrated" to the paper, or "simulation" (random draw)
 seed = 2019  # seed of the synthetic cohort's generator
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
 output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
+reference_year = 1  # the "initial" dose is the dose at this year after implant (chart data: for masking)
+time_points = [7, 10]  # years at which the dose is compared (chart data: masking agrees with notebook 2)
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %% tags=[]
@@ -58,21 +60,21 @@ S.text(
 )
 
 # %% tags=[]
-table1 = tables.table_one(S.patients, min_count=S.min_count)
+table1 = tables.table_one(S.patients, shown=S.shown)
 presentation.save(table1, "01_table1_by_diagnosis", S.out, index=True)
 presentation.show(table1, "01_table1_by_diagnosis", index=True)
 
 # %% [markdown] tags=[]
-# Categorical rows give *n (%)* of the column's patients; age gives *mean (SD)*; the skewed times give
-# *median [Q1, Q3]*. The SCI level and AIS grade do not apply to MS.
+# Categorical rows give *n (%)* of the column's patients with a value recorded; age gives *mean (SD)*; the
+# skewed times give *median [Q1, Q3]*. *Missing* counts the patients without a value; a characteristic the
+# data do not record at all is "not recorded". The SCI level and AIS grade do not apply to MS.
 #
 # ## The spinal cord injuries
 #
 # The paper reports the SCI group by level of injury and by completeness (AIS A = complete; B-D = incomplete).
 
 # %% tags=[]
-sci = tables.sci_breakdown(S.patients)
-sci = S.masked(sci, *sci.columns)
+sci = tables.sci_breakdown(S.patients, shown=S.shown)
 presentation.save(sci, "01_sci_level_by_ais", S.out, index=True)
 presentation.show(sci, "01_sci_level_by_ais", index=True)
 

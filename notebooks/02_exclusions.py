@@ -27,7 +27,7 @@
 # of SCI patients followed to 10 years: in the synthetic cohort these are assumptions, stated below.
 
 # %% tags=["parameters"]
-data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
+data_dir = None  # your chart data: a folder or an .xlsx workbook (data dictionary); None: the synthetic cohort
 synthetic_mode = "calibrated"  # synthetic cohort: "calibrated" to the paper, or "simulation" (random draw)
 seed = 2019  # seed of the synthetic cohort's generator
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
@@ -59,10 +59,12 @@ if not S.chart_data:
 # Drawn as the reporting guidelines for observational studies ask: STROBE
 # ([von Elm et al. 2007](05_reproduction.ipynb#ref-vonelm2007)) and, for routinely collected data such as
 # charts, RECORD ([Benchimol et al. 2015](05_reproduction.ipynb#ref-benchimol2015)).
+#
+# With a clinic's chart data, the exclusions box lists that clinic's own reasons, each with its count.
 
 # %% tags=[]
-flow = tables.flow_counts(S.patients, S.doses, reference_year, time_points)
-fig = figures.flow_diagram(tables.flow_numbers(flow, time_points, count=S.shown_count))
+flow = tables.flow_shown(tables.flow_counts(S.patients, S.doses, reference_year, time_points), S.shown)
+fig = figures.flow_diagram(tables.flow_numbers(flow, time_points))
 figures.save(fig, "02_flow_diagram", S.out)
 
 # %% [markdown] tags=[]
@@ -73,9 +75,8 @@ figures.save(fig, "02_flow_diagram", S.out)
 # comparison has every analysed patient; the 10-year comparison has fewer.
 
 # %% tags=[]
-flow_shown = S.masked(flow, "n")
-presentation.save(flow_shown, "02_flow_counts", S.out)
-presentation.show(flow_shown, "02_flow_counts")
+presentation.save(flow, "02_flow_counts", S.out)
+presentation.show(flow, "02_flow_counts")
 
 # %% [markdown] tags=[]
 # **Why it matters.** Every exclusion and every patient lost before 10 years changes who the means

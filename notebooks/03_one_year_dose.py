@@ -26,13 +26,15 @@
 # dose "at year *k*" is the last adjustment at or before year *k*.
 
 # %% tags=["parameters"]
-data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
+data_dir = None  # your chart data: a folder or an .xlsx workbook (data dictionary); None: the synthetic cohort
 synthetic_mode = "calibrated"  # synthetic cohort: "calibrated" to the paper, or "simulation" (random draw)
 seed = 2019  # seed of the synthetic cohort's generator
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
 output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
 reference_year = 1  # the "initial" dose is the dose at this year after implant
+time_points = [7, 10]  # years at which the dose is compared (chart data: masking agrees with notebook 2)
 show_individuals = False  # chart data only: allow plots that show individual patients
+show_extremes = False  # chart data only: allow a group's minimum and maximum (single patients' values)
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %% tags=[]
@@ -48,15 +50,18 @@ S.text(
 
 # %% [markdown] tags=[]
 # ## Median and range
+#
+# With a clinic's chart data the range gives way to the 10th-90th percentiles (parameter `show_extremes`):
+# the minimum and the maximum are single patients' doses.
 
 # %% tags=[]
-ref = S.masked(tables.median_range(pct, reference_year), "n")
+ref = tables.median_range(pct, reference_year, extremes=S.show_extremes, shown=S.shown)
 presentation.save(ref, "03_reference_dose_median_range", S.out)
 presentation.show(
     ref,
     "03_reference_dose_median_range",
     params=S.params,
-    formats={"median": "{:.0f}", "min": "{:.0f}", "max": "{:.0f}"},
+    formats={c: "{:.0f}" for c in ("median", "min", "max", "p10", "p90") if c in ref},
 )
 
 # %% [markdown] tags=[]
@@ -79,7 +84,7 @@ figures.save(fig, "03_reference_dose_by_diagnosis", S.out, S.params)
 
 # %% tags=[]
 counts = cohort.adjustments_per_year(S.patients, S.doses)
-adj = S.masked(tables.adjustments_summary(counts), "patient_years")
+adj = tables.adjustments_summary(counts, extremes=S.show_extremes, min_count=S.min_count)
 presentation.save(adj, "03_adjustments_per_year", S.out)
 presentation.show(adj, "03_adjustments_per_year", formats={"median": "{:.1f}"})
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import paths, schema
+from helpers import paths, reading
 from helpers.build import run
 from helpers.errors import StudyInputError
 
@@ -40,56 +40,61 @@ CASES = {
     "missing column": (_drop_column("patients.csv", "diagnosis"), "patients.csv, column 'diagnosis': missing"),
     "wrong type": (
         _set("patients.csv", 2, "followup_years", "ten"),
-        "patients.csv, line 4, column 'followup_years': must be a number, got 'ten'",
+        "patients.csv, column 'followup_years': 1 row not a number (line 4; got 'ten')",
     ),
     "unknown diagnosis": (
         _set("patients.csv", 0, "diagnosis", "ALS"),
-        "patients.csv, line 2, column 'diagnosis': must be one of MS, SCI, got 'ALS'",
+        "patients.csv, column 'diagnosis': 1 row not MS or SCI (line 2; got 'ALS')",
     ),
     "negative dose": (
         _set("doses.csv", 5, "dose_ug_per_day", "-20"),
-        "doses.csv, line 7, column 'dose_ug_per_day': must be above 0 µg/24 h, got -20.0",
+        "doses.csv, column 'dose_ug_per_day': 1 row at or below 0 µg/24 h (line 7; got '-20')",
     ),
     "absurd dose": (
         _set("doses.csv", 9, "dose_ug_per_day", "45000"),
-        "doses.csv, line 11, column 'dose_ug_per_day': is implausible above 3000 µg/24 h",
+        "doses.csv, column 'dose_ug_per_day': 1 row above 3000 µg/24 h (implausible: a unit error?) (line 11",
     ),
     "duplicate id": (
         _set("patients.csv", 1, "patient_id", "P001"),
-        "patients.csv, line 3, column 'patient_id': duplicate value (each patient once), got 'P001'",
+        "patients.csv, column 'patient_id': 1 row repeating an earlier patient_id (each patient once) (line 3; got 'P001')",
     ),
     "dose rows for unknown patient": (
         _set("doses.csv", 3, "patient_id", "P999"),
-        "doses.csv, line 5, column 'patient_id': 'P999' is not in patients.csv",
+        "doses.csv, column 'patient_id': 1 row for a patient not in patients.csv (line 5; got 'P999')",
     ),
     "adjustments out of order": (
         _set("doses.csv", 3, "years_since_implant", "0.050"),
-        "doses.csv, line 5, column 'years_since_implant': adjustments of patient P001 out of order (0.05 after 0.414)",
+        "doses.csv, column 'years_since_implant': 1 row out of time order within a patient (list each patient's "
+        "adjustments in time order, one per time) (line 5; got P001: 0.050 after 0.414)",
     ),
     "adjustment beyond follow-up": (
         _set("patients.csv", 0, "followup_years", "7.1"),
-        "is beyond the follow-up of patient P001 (7.1 years)",
+        "doses.csv, column 'years_since_implant': 27 rows after the end of the patient's follow-up (followup_years) "
+        "(lines 50, 51, 52, ...; got P001 at 7.186 > 7.1",
     ),
-    "excluded without reason": (None, "column 'exclusion_reason': excluded patient"),
+    "excluded without reason": (
+        None,
+        "patients.csv, column 'exclusion_reason': 1 row excluded without a reason (line ",
+    ),
     "included with a reason": (
         _set("patients.csv", 0, "exclusion_reason", "catheter or pump failure"),
-        "patients.csv, line 2, column 'exclusion_reason': patient P001 is not excluded but has a reason",
+        "patients.csv, column 'exclusion_reason': 1 row with a reason but not excluded (set excluded to true or clear the reason) (line 2)",
     ),
     "bad excluded flag": (
         _set("patients.csv", 0, "excluded", "maybe"),
-        "patients.csv, line 2, column 'excluded': must be one of true, 1, yes, false, 0, no",
+        "patients.csv, column 'excluded': 1 row not one of true/false, yes/no, y/n, 1/0 (line 2; got 'maybe')",
     ),
     "bad AIS grade": (
         _set("patients.csv", 1, "ais_grade", "E"),
-        "patients.csv, line 3, column 'ais_grade': must be one of A, B, C, D or empty, got 'E'",
+        "patients.csv, column 'ais_grade': 1 row not A, B, C or D (line 3; got 'E')",
     ),
     "MS patient with SCI level": (
         _set("patients.csv", 0, "sci_level", "cervical"),
-        "patients.csv, line 2, columns 'sci_level'/'ais_grade': MS patient P001",
+        "patients.csv, columns 'sci_level'/'ais_grade': 1 row with an SCI level or AIS grade for an MS patient (line 2; got 'P001')",
     ),
     "empty patient id": (
         _set("doses.csv", 0, "patient_id", ""),
-        "doses.csv, line 2, column 'patient_id': must not be empty",
+        "doses.csv, column 'patient_id': 1 row empty (line 2)",
     ),
     "empty file": (_raw("doses.csv", b""), "doses.csv: the file is empty"),
     "header only": (
@@ -113,7 +118,10 @@ CASES = {
         "doses.csv: not a readable CSV file",
     ),
     "missing file": ("delete doses.csv", "doses.csv: missing from the data folder"),
-    "analysed patient without doses": (None, "is analysed but has no rows in doses.csv"),
+    "analysed patient without doses": (
+        None,
+        "patients.csv, column 'patient_id': 1 row analysed but without rows in doses.csv (line 2; got 'P001')",
+    ),
 }
 
 
@@ -144,8 +152,8 @@ def test_there_are_at_least_15_kinds_of_bad_data():
 
 
 def test_the_valid_folder_passes(data_dir):
-    patients, _doses = schema.read_folder(data_dir)
-    assert len(patients) == 49 and patients["excluded"].dtype == bool
+    patients, _doses, notes = reading.read(data_dir)
+    assert len(patients) == 49 and patients["excluded"].dtype == bool and notes == []
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -162,12 +170,28 @@ def test_bad_data_is_refused_with_one_clear_line(case, data_dir, synthetic_frame
     assert not out.exists()
 
 
-def test_many_problems_are_listed_but_capped(data_dir):
+def test_one_systematic_problem_is_one_line_with_its_count_and_first_lines(data_dir):
     _edit(data_dir, "doses.csv", lambda df: df.assign(dose_ug_per_day="-1"))
+    _edit(data_dir, "patients.csv", lambda df: df.assign(diagnosis=["ALS", "ms?", *df["diagnosis"][2:]]))
+    n_doses = len(pd.read_csv(data_dir / "doses.csv"))
     with pytest.raises(StudyInputError) as err:
-        schema.read_folder(data_dir)
-    assert len(err.value.lines) == schema.MAX_LINES_SHOWN + 1
-    assert err.value.lines[-1].startswith("... and ")
+        reading.read(data_dir)
+    assert err.value.lines == [
+        "patients.csv, column 'diagnosis': 2 rows not MS or SCI (lines 2, 3; got 'ALS', 'ms?')",
+        f"doses.csv, column 'dose_ug_per_day': {n_doses} rows at or below 0 µg/24 h (lines 2, 3, 4, ...; got '-1')",
+    ]
+
+
+def test_problems_of_one_rule_in_two_columns_are_two_lines_and_two_rules_in_one_column_two_lines(data_dir):
+    _edit(data_dir, "patients.csv", lambda df: df.assign(age_at_implant=["200", "x", *df["age_at_implant"][2:]]))
+    _edit(data_dir, "patients.csv", lambda df: df.assign(years_since_onset=["x", *df["years_since_onset"][1:]]))
+    with pytest.raises(StudyInputError) as err:
+        reading.read(data_dir)
+    assert err.value.lines == [
+        "patients.csv, column 'age_at_implant': 1 row not a number (line 3; got 'x')",
+        "patients.csv, column 'age_at_implant': 1 row outside 0-100 years (line 2; got '200')",
+        "patients.csv, column 'years_since_onset': 1 row not a number (line 2; got 'x')",
+    ]
 
 
 def test_missing_data_folder(tmp_path, capsys):
@@ -195,6 +219,6 @@ def test_refusal_from_the_command_line_has_exit_code_2_no_traceback_and_leaves_o
     proc = run_study("--data", data_dir)  # the real default target: outputs/runs/chart
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
-        "error: patients.csv, line 2, column 'diagnosis': must be one of MS, SCI, got 'ALS'"
+        "error: patients.csv, column 'diagnosis': 1 row not MS or SCI (line 2; got 'ALS')"
     ]
     assert tree_digest(paths.OUTPUTS) == before

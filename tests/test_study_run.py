@@ -233,7 +233,14 @@ def test_run_and_chart_data_paths_are_git_ignored():
     proc = subprocess.run(["git", "check-ignore", *ignored], cwd=paths.ROOT, capture_output=True, text=True)
     assert proc.stdout.split() == ignored
     tracked = subprocess.run(
-        ["git", "check-ignore", "data/synthetic/patients.csv", "outputs/tables/reproduction.csv"],
+        [
+            "git",
+            "check-ignore",
+            "data/synthetic/patients.csv",
+            "data/examples/canonical/patients.csv",
+            "data/examples/workbook.xlsx",
+            "outputs/tables/reproduction.csv",
+        ],
         cwd=paths.ROOT,
         capture_output=True,
         text=True,
@@ -250,10 +257,13 @@ def chart_run(tmp_path_factory):
     ids = {pid: f"CLINIC-{i:04d}-X" for i, pid in enumerate(patients["patient_id"])}
     patients["patient_id"] = patients["patient_id"].map(ids)
     doses["patient_id"] = doses["patient_id"].map(ids)
+    numbers = [f"MRN-{i:05d}-Z" for i in range(len(patients))]
+    patients.insert(1, "hospital_number", numbers)  # a column the study does not use: never copied
     synthetic.write_csvs(patients, doses, root / "clinic")
     proc = run_study("--data", root / "clinic", "--out", root / "out")
     assert proc.returncode == 0, proc.stderr
-    return root / "out", list(ids.values())
+    assert "note: columns the study does not use are ignored" in proc.stderr
+    return root / "out", [*ids.values(), *numbers]
 
 
 def _all_text(folder: Path) -> dict[str, str]:
@@ -280,7 +290,9 @@ def test_chart_data_small_counts_are_masked(chart_run):
     out, _ = chart_run
     flow = pd.read_csv(out / "tables" / "02_flow_counts.csv", dtype=str).set_index(["stage", "group"])["n"]
     assert flow[("excluded", "all")] == "<5" and flow[("analysed", "SCI")] == "<5"
-    assert flow[("analysed", "MS")] == "9"
+    # and so that subtraction cannot give them back: screened or analysed, analysed or MS, hidden as well
+    assert "masked" in (flow[("screened", "all")], flow[("analysed", "all")])
+    assert "masked" in (flow[("analysed", "all")], flow[("analysed", "MS")])
     t1 = pd.read_csv(out / "tables" / "01_table1_by_diagnosis.csv", dtype=str).set_index("characteristic")
     assert t1.loc["n", "SCI"] == "<5"
     repro = pd.read_csv(out / "tables" / "reproduction.csv", dtype=str).set_index("quantity")
@@ -290,6 +302,21 @@ def test_chart_data_small_counts_are_masked(chart_run):
     tests = pd.read_csv(out / "tables" / "04_group_tests.csv", dtype=str)
     assert "<5" in set(tests["n_sci"]) and set(tests["n_sci"]) <= {"<5", "0"}  # zero is not a small count
     assert "(n=&lt;5)" in (out / "html" / "index.html").read_text()
+    t1_text = (out / "tables" / "01_table1_by_diagnosis.csv").read_text()
+    assert "masked" in t1_text
+
+
+def test_chart_data_shows_percentiles_not_single_patients_extremes(chart_run):
+    import pandas as pd
+
+    out, _ = chart_run
+    ref = pd.read_csv(out / "tables" / "03_reference_dose_median_range.csv")
+    assert {"p10", "p90", "median (10th-90th percentile)"} <= set(ref.columns)
+    assert not {"min", "max", "median (range)"} & set(ref.columns)
+    adj = pd.read_csv(out / "tables" / "03_adjustments_per_year.csv")
+    assert {"p10", "p90"} <= set(adj.columns) and not {"min", "max"} & set(adj.columns)
+    repro = pd.read_csv(out / "tables" / "reproduction.csv", dtype=str).set_index("quantity")
+    assert repro.loc["Dose after 1 year, minimum (µg/24 h)", "reproduced"] == "not shown"
 
 
 @pytest.mark.xdist_group("chart")

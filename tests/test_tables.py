@@ -7,15 +7,19 @@ from helpers import cohort, disclosure, published, reproduction, tables
 
 def test_table_one_counts(synthetic_frames):
     t1 = tables.table_one(synthetic_frames[0])
-    assert list(t1.columns) == ["Overall", "MS", "SCI"]
+    assert list(t1.columns) == ["Overall", "MS", "SCI", "Missing"]
+    assert t1.loc["Age at implant, years, mean (SD)", "Missing"] == 0
     assert str(t1.loc["n", "MS"]) == "22" and str(t1.loc["n", "SCI"]) == "19"
     assert t1.loc["SCI level, n (%): cervical", "SCI"].startswith("15 ")
     assert t1.loc["AIS grade, n (%): A", "SCI"].startswith("7 ")
 
 
 def test_table_one_masks_small_counts_for_chart_data(synthetic_frames):
-    t1 = tables.table_one(synthetic_frames[0], min_count=5)
+    from helpers import counts
+
+    t1 = tables.table_one(synthetic_frames[0], shown=counts.protected(*synthetic_frames, 1, [7, 10], 5))
     assert t1.loc["SCI level, n (%): thoracic", "SCI"] == "<5"  # 4 patients
+    assert t1.loc["SCI level, n (%): cervical", "SCI"] == "masked"  # else 19 - 15 gives the 4 back
     assert str(t1.loc["n", "MS"]) == "22"
 
 

@@ -2,8 +2,8 @@
 
 * No options: the default study. Notebooks are executed in order with papermill, written back in place
   (committed with their outputs, so GitHub shows the study) and ``outputs/`` is regenerated.
-* ``--params params/NAME.yaml`` and/or ``--data DIR``: the same study with those parameters or that chart
-  data; everything of the run goes to ``outputs/runs/NAME/`` (git-ignored).
+* ``--params params/NAME.yaml`` and/or ``--data DIR`` (or ``--data FILE.xlsx``): the same study with those
+  parameters or that chart data; everything of the run goes to ``outputs/runs/NAME/`` (git-ignored).
 
 Everything is checked before any notebook runs (parameters, data, the output folder); a problem is one
 line per fault and exit code 2. The run is built in a temporary folder and moved into place only when
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import params, paths, schema
+from .. import params, paths, reading
 from ..errors import StudyInputError
 from . import notebooks
 
@@ -36,7 +36,11 @@ DEFAULT_PARTS = ("figures", "tables", "html")  # what the default run owns in ou
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.build.run", description=__doc__.split("\n\n")[0])
     ap.add_argument("--params", metavar="FILE", help="YAML file of parameters (see params/)")
-    ap.add_argument("--data", metavar="DIR", help="folder with your patients.csv and doses.csv")
+    ap.add_argument(
+        "--data",
+        metavar="DIR",
+        help="your chart data: a folder (patients and doses, .csv or .xlsx) or one .xlsx workbook",
+    )
     ap.add_argument("--name", help="name of the run folder under outputs/runs/ (default: from --params or --data)")
     ap.add_argument("--out", metavar="DIR", help=argparse.SUPPRESS)  # tests/bench: build the default study elsewhere
     ap.add_argument("--no-html", action="store_true", help="skip the HTML pages")
@@ -62,9 +66,11 @@ def _plan(args) -> dict:
         values["data_dir"] = str(Path(args.data).resolve())
     if values.get("data_dir"):
         values["data_dir"] = str(Path(values["data_dir"]).expanduser().resolve())
-        schema.read_folder(Path(values["data_dir"]))  # every data problem, before any notebook runs
+        for note in reading.read(Path(values["data_dir"]))[2]:  # every data problem, before any notebook runs
+            print(f"note: {note}", file=sys.stderr)
     named = bool(args.params or args.data or args.name)
-    name = args.name or (Path(args.params).stem if args.params else Path(args.data).name if args.data else None)
+    data_name = (Path(args.data).stem if Path(args.data).is_file() else Path(args.data).name) if args.data else None
+    name = args.name or (Path(args.params).stem if args.params else data_name)
     if named and (not name or not all(c.isalnum() or c in "-_." for c in name) or name.startswith(".")):
         raise StudyInputError(f"run name {name!r}: use letters, digits, '-', '_' or '.' (option --name)")
     if args.out:

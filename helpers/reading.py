@@ -1,0 +1,235 @@
+"""Reading a clinic's export: the files it comes in, as text tables ready for the contract.
+
+This module knows files (where they are, what kind, how they are encoded and separated); :mod:`helpers.schema`
+knows the rules their contents must follow. Accepted:
+
+* a folder with ``patients`` and ``doses``, each as ``.csv`` or ``.xlsx`` (first sheet);
+* one ``.xlsx`` workbook with sheets ``patients`` and ``doses``;
+* CSV separated by ``,`` or, as Excel writes it in many European locales, by ``;`` (or a tab), with decimal
+  commas; UTF-8, with or without the byte-order mark Excel writes.
+
+Every cell is read as text, with empty cells as missing; the index of a row is its place in the file, so
+the rules can name its line (the header is line 1) or spreadsheet row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema
+from .errors import StudyInputError
+
+TABLES = ("patients", "doses")
+SEPARATORS = (",", ";", "\t")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
+
+
+def read(source) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Read and validate chart data: (patients, doses, notes); raise :class:`StudyInputError` with every
+    problem found. Notes say what was read but not used, for the person running the study (never an output)."""
+    tables, places = read_tables(Path(source))
+    patients, doses = schema.validate(tables["patients"], tables["doses"], places)
+    unused = schema.unused_columns(tables["patients"], tables["doses"])
+    listed = [f"{places[t].name} {', '.join(map(repr, cols))}" for t, cols in unused.items() if cols]
+    notes = [f"columns the study does not use are ignored (never copied into any output): {'; '.join(listed)}"]
+    return patients, doses, notes if listed else []
+
+
+def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], dict[str, schema.Place]]:
+    """The two tables as text, and where each came from; a missing or unreadable file is refused."""
+    if not source.exists():
+        raise StudyInputError(f"data folder {source}: does not exist")
+    if source.is_file():
+        if source.suffix.lower() == ".xlsx":
+            return _read_workbook(source)
+        raise StudyInputError(f"data {source}: is not a folder or an .xlsx workbook")
+    tables, places, problems = {}, {}, []
+    for name in TABLES:
+        try:
+            tables[name], places[name] = _read_one(source, name)
+        except StudyInputError as err:
+            problems += err.lines
+    if problems:
+        raise StudyInputError(problems)
+    return tables, places
+
+
+def _find(folder: Path, filename: str) -> Path:
+    """``folder/filename``, or the one file whose name differs only in case (Patients.CSV)."""
+    same = [p for p in folder.iterdir() if p.name.lower() == filename]
+    if len(same) > 1:
+        raise StudyInputError(f"data folder {folder}: has {' and '.join(sorted(p.name for p in same))}; keep one")
+    return same[0] if same else folder / filename
+
+
+def _read_one(folder: Path, name: str) -> tuple[pd.DataFrame, schema.Place]:
+    csv, xlsx = _find(folder, f"{name}.csv"), _find(folder, f"{name}.xlsx")
+    if csv.exists() and xlsx.exists():
+        raise StudyInputError(f"data folder {folder}: has both {csv.name} and {xlsx.name}; keep one")
+    if xlsx.exists():
+        with _workbook(xlsx) as book:
+            return _sheet_table(book.worksheets[0], xlsx.name), schema.Place(xlsx.name, "row")
+    if not csv.exists():
+        raise StudyInputError(f"{csv.name}: missing from the data folder {folder} (or give {xlsx.name})")
+    return _read_csv(csv)
+
+
+# ---- CSV ---------------------------------------------------------------------------------------------------
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, schema.Place]:
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise StudyInputError(f"{name}: cannot be read ({err.strerror})") from None
+    if not raw.strip():
+        raise StudyInputError(f"{name}: the file is empty")
+    if b"\x00" in raw[:4096] or raw[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+        raise StudyInputError(
+            f"{name}: not a CSV text file (a spreadsheet or binary file?); export it as CSV, or name it .xlsx"
+        )
+    try:
+        text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
+    except UnicodeDecodeError as err:
+        raise StudyInputError(f"{name}: not UTF-8 text (byte {err.start}); save it as UTF-8 CSV") from None
+    header = text.split("\n", 1)[0]
+    sep = max(SEPARATORS, key=header.count)  # the header's most frequent separator; "," if none
+    try:
+        # blank lines are kept while reading (then dropped) so that a row's index is its line in the file - 2
+        df = pd.read_csv(
+            path,
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            encoding="utf-8-sig",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise StudyInputError(f"{name}: not a readable CSV file ({str(err).strip()})") from None
+    df = _tidy(df, name)
+    place = schema.Place(name)
+    if sep != ",":
+        df = _decimal_points(df, place)
+    return df, place
+
+
+def _decimal_points(df: pd.DataFrame, place: schema.Place) -> pd.DataFrame:
+    """Decimal commas (``12,5``) in number columns as points. A file that writes decimal commas and also
+    has numbers with a point (``1.500``: 1500 or 1.5?) is refused for those cells: the point is ambiguous."""
+    columns = [c for c in df.columns if c in schema.NUMBER_COLUMNS]
+    if not any(isinstance(v, str) and _DECIMAL_COMMA.fullmatch(v) for c in columns for v in df[c]):
+        return df
+    out = df.copy()
+    problems = schema.Problems({"table": place})
+    for c in columns:
+        s = out[c]
+        ambiguous = s.map(lambda v: isinstance(v, str) and "." in v)
+        problems.add(
+            "table",
+            c,
+            "with a '.' in a file written with decimal commas (is 1.500 one and a half, or fifteen hundred?)",
+            s.index[ambiguous],
+            [repr(v) for v in s[ambiguous]],
+        )
+        out[c] = s.map(lambda v: v.replace(",", ".") if isinstance(v, str) and _DECIMAL_COMMA.fullmatch(v) else v)
+    problems.raise_any()
+    return out
+
+
+# ---- Excel -------------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _workbook(path: Path):
+    """The workbook's cell values (a formula's last computed value), closed after use."""
+    import zipfile
+
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # openpyxl's notes on styles and extensions it skips
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        raise StudyInputError(f"{path.name}: not a readable .xlsx workbook ({err}); save it again from Excel") from None
+    try:
+        yield book
+    finally:
+        book.close()
+
+
+def _read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, schema.Place]]:
+    with _workbook(path) as book:
+        return _workbook_tables(book, path.name)
+
+
+def _workbook_tables(book, name: str) -> tuple[dict[str, pd.DataFrame], dict[str, schema.Place]]:
+    sheets = {ws.title.strip().lower(): ws for ws in book.worksheets}
+    missing = [t for t in TABLES if t not in sheets]
+    if missing:
+        raise StudyInputError(
+            [
+                f"{name}: no sheet named '{t}' (the workbook has: {', '.join(ws.title for ws in book.worksheets)})"
+                for t in missing
+            ]
+        )
+    tables, places, problems = {}, {}, []
+    for t in TABLES:
+        label = f"{name}, sheet '{sheets[t].title}'"
+        try:
+            tables[t], places[t] = _sheet_table(sheets[t], label), schema.Place(label, "row")
+        except StudyInputError as err:
+            problems += err.lines
+    if problems:
+        raise StudyInputError(problems)
+    return tables, places
+
+
+def _sheet_table(ws, label: str) -> pd.DataFrame:
+    """A worksheet as a text table: the first row is the header; row i + 2 of the sheet has index i."""
+    rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    if not rows or not any(v is not None for row in rows for v in row):
+        raise StudyInputError(f"{label}: the sheet is empty")
+    width = max(len(r) for r in rows)
+    rows = [r + [None] * (width - len(r)) for r in rows]
+    header, body = rows[0], rows[1:]
+    keep = [i for i in range(width) if header[i] is not None or any(r[i] is not None for r in body)]
+    columns = [header[i] if header[i] is not None else f"(no name, column {i + 1})" for i in keep]
+    df = pd.DataFrame([[r[i] for i in keep] for r in body], columns=columns, dtype=object)
+    return _tidy(df, label)
+
+
+def _cell_text(v) -> str | None:
+    """A cell as the text a CSV export would hold: dates as YYYY-MM-DD, whole numbers without '.0'."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat()  # a date cell; a time of day, if any, says nothing about the date
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v)
+
+
+# ---- both --------------------------------------------------------------------------------------------------
+
+
+def _tidy(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Header names and cells without surrounding spaces, empty cells as missing, blank rows dropped."""
+    df.columns = [str(c).strip() for c in df.columns]
+    df = df.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
+    df = df.where(df.notna() & (df != ""), None).dropna(how="all")
+    if df.empty:
+        raise StudyInputError(f"{name}: has a header but no data rows")
+    return df
