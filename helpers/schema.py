@@ -154,7 +154,11 @@ _PATIENTS = {
     ),
     "sex": pa.Column(str, _isin(("F", "M"), "not F, M, female or male"), nullable=True),
     "age_at_implant": pa.Column(None, [_is_number(), _between(0, 100, "outside 0-100 years")], nullable=True),
-    "years_since_onset": pa.Column(None, [_is_number(), _between(0, MAX_YEARS_SINCE_ONSET, f"outside 0-{MAX_YEARS_SINCE_ONSET:g} years")], nullable=True),
+    "years_since_onset": pa.Column(
+        None,
+        [_is_number(), _between(0, MAX_YEARS_SINCE_ONSET, f"outside 0-{MAX_YEARS_SINCE_ONSET:g} years")],
+        nullable=True,
+    ),
     "sci_level": pa.Column(str, _isin(("cervical", "thoracic"), "not cervical or thoracic"), nullable=True),
     "ais_grade": pa.Column(str, _isin(tuple("ABCD"), "not A, B, C or D"), nullable=True),
 }
