@@ -27,6 +27,7 @@ def pytest_unconfigure(config):
     shutil.rmtree(getattr(config, "_itb_outputs", ""), ignore_errors=True)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.nodeid.startswith("notebooks/"):  # nbval: the cells of every notebook in one worker, in order

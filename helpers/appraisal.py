@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from . import cohort, published, stats
+from .diagnoses import DIAGNOSES
 
 
 def _means(pct: pd.DataFrame, time_points) -> pd.DataFrame:
@@ -219,7 +220,7 @@ def absolute_doses(pct: pd.DataFrame, reference_year: int, time_points, alpha: f
     mean and median, each with a (1 - alpha) CI (t; t on logs; order statistics, with its exact coverage)."""
     rows = []
     for k in [reference_year, *time_points]:
-        for dx in ("MS", "SCI"):
+        for dx in DIAGNOSES:
             x = pct.loc[(pct["year"] == k) & (pct["diagnosis"] == dx), "dose"].to_numpy(float)
             n = len(x)
             half = sps.t.ppf(1 - alpha / 2, n - 1) * x.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan

@@ -122,6 +122,12 @@ FIGURES: dict[str, tuple[str, str]] = {
 }
 
 
+# tables saved as data but shown otherwise (no number of their own): name -> where a reader sees them
+DATA_FILES: dict[str, str] = {
+    "06_scenarios": "the five scenario tables of notebook 6, in one file",
+    "06_power": "the grid behind the power figure of notebook 6",
+}
+
 _KINDS = {"Figure": FIGURES, "Table": TABLES}
 
 

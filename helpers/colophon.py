@@ -42,9 +42,12 @@ def versions() -> pd.DataFrame:
 def fingerprint() -> str:
     """sha256 (first 12 hex digits) of what computes the results: the study's code (``helpers/`` without the
     build machinery in ``helpers/build/``), the cells of the notebooks that run (their sources, not their
-    outputs), the pins and the synthetic data. Editing the runner or the site never changes it."""
+    outputs), the pins, the reference list and the synthetic data. Editing the runner or the site never changes
+    it."""
     code = [f for f in paths.HELPERS.rglob("*.py") if paths.BUILD not in f.parents]
-    files = sorted([*code, paths.ROOT / "requirements.txt", *paths.SYNTHETIC_DATA.glob("*.csv")])
+    files = sorted(
+        [*code, paths.ROOT / "requirements.txt", paths.ROOT / "references.bib", *paths.SYNTHETIC_DATA.glob("*.csv")]
+    )
     h = hashlib.sha256()
     for f in files:
         h.update(f.relative_to(paths.ROOT).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")

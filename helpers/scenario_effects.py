@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from . import cohort, stats, synthetic
+from .diagnoses import DIAGNOSES
 
 # each scenario's table in the caption registry (helpers/captions.py)
 TABLE_NAMES = {
@@ -169,7 +170,7 @@ _ROWS = {
             model_mean if whole else mean_pct,
             {"year": 7, "diagnosis": dx, **({"whole_clinic": True} if whole else {})},
         )
-        for dx in ("MS", "SCI")
+        for dx in DIAGNOSES
         for whole, who in ((False, "on ITB >= 7 years (paper's rule)"), (True, "whole clinic (model only)"))
     ],
     "Informative dropout before 10 years": [

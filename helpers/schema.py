@@ -391,7 +391,9 @@ def one_spelling(reasons: pd.Series) -> pd.Series:
     """Free-text reasons with spaces collapsed, and one spelling for a reason written in several cases
     (its most frequent spelling; the first written among equals), so each reason is counted once."""
     text = reasons.map(lambda v: " ".join(v.split()) if isinstance(v, str) else v)
-    written = text.dropna()
+    written = text.dropna().astype(str)
+    if written.empty:
+        return text
     key = written.str.casefold()
     spelling = written.groupby(key, sort=False).agg(lambda s: s.value_counts(sort=True).index[0])
     return text.map(lambda v: spelling[v.casefold()] if isinstance(v, str) else v)

@@ -42,7 +42,8 @@ def test_registry_is_in_reading_order_and_names_the_outputs():
     committed = {p.stem for p in (paths.OUTPUTS / "figures").glob("*.png")}
     assert committed == set(captions.FIGURES)
     saved_tables = {p.stem for p in (paths.OUTPUTS / "tables").glob("*.csv")}
-    assert saved_tables <= set(captions.TABLES)
+    assert saved_tables <= set(captions.TABLES) | set(captions.DATA_FILES)
+    assert not set(captions.TABLES) & set(captions.DATA_FILES)
 
 
 def test_cross_references_in_the_notebooks_resolve():

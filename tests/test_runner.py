@@ -63,6 +63,7 @@ def fake_root(tmp_path, monkeypatch):
     shutil.copytree(paths.HELPERS, root / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(paths.SYNTHETIC_DATA, root / "data" / "synthetic")
     shutil.copy2(paths.ROOT / "requirements.txt", root)
+    shutil.copy2(paths.ROOT / "references.bib", root)
     nbs = [shutil.copy2(p, tmp_path) for p in paths.study_notebooks()]
     for name, value in {"ROOT": root, "HELPERS": root / "helpers", "BUILD": root / "helpers" / "build",
                         "SYNTHETIC_DATA": root / "data" / "synthetic"}.items():  # fmt: skip
