@@ -4,17 +4,14 @@ Notebooks re-executed by nbval write their figures and tables to a temporary fol
 the kernels inherit $ITB_STUDY_OUTPUT_DIR from this process (see helpers/paths.py). The folder is removed
 when the session ends.
 
-With pytest-xdist (``make test``), tests that start Jupyter kernels over TCP (nbval, plain papermill) run
-on one worker, one after another: the runner's own kernels use IPC sockets and need no such care.
+``make test`` runs tests/ with pytest-xdist, then nbval over notebooks/ in one process (nbval's cells depend
+on each other and must share a kernel). Tests that start Jupyter kernels over TCP (plain papermill) share one
+xdist group; the runner's own kernels use IPC sockets and need no such care.
 """
 
 import os
 import shutil
 import tempfile
-
-import pytest
-
-TCP_KERNELS = "tcp-kernels"  # xdist group of the tests whose kernels use TCP ports
 
 
 def pytest_configure(config):
@@ -25,10 +22,3 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     shutil.rmtree(getattr(config, "_itb_outputs", ""), ignore_errors=True)
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.nodeid.startswith("notebooks/"):  # nbval: the cells of every notebook in one worker, in order
-            item.add_marker(pytest.mark.xdist_group(TCP_KERNELS))

@@ -14,7 +14,7 @@ import pytest
 from helpers import cohort, paths, synthetic
 
 PY = sys.executable
-TCP_KERNELS = "tcp-kernels"  # xdist group of tests whose kernels use TCP ports, as nbval's (../conftest.py)
+TCP_KERNELS = "tcp-kernels"  # xdist group of the tests whose kernels use TCP ports (plain papermill)
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
