@@ -22,8 +22,8 @@
 # than only stated: what the paper did, one alternative, and how much the result moves.
 #
 # On the default synthetic cohort the "what the paper did" numbers equal the published ones; the
-# alternatives show what the same data say under other reasonable choices. Because the synthetic data are
-# a model, differences here illustrate *how* a choice can matter, not the size it had in the real cohort.
+# alternatives show how the synthetic data respond to other reasonable choices. Apart from the published
+# numbers, their values are set by our assumptions (section 7). Because the synthetic data are a model, differences here illustrate *how* a choice can matter, not the size it had in the real cohort.
 # Where the calibrated cohort cannot show a bias (its excluded patients, for example, were drawn like
 # everyone else), the bias is **switched on** in a larger simulated cohort, beside the same cohort without it.
 #
@@ -80,7 +80,9 @@ pct_fmt = dict.fromkeys(
 # the dose meaningless), but the result then describes patients who stayed on ITB and whose course was
 # uncomplicated. Patients who stopped ITB early (for lack of effect, side effects or death) are invisible.
 #
-# The excluded patients' charts are in the data: what if they had been kept?
+# What if the excluded patients had been kept? In this synthetic cohort the excluded patients' doses are
+# invented, drawn like everyone else's, so keeping them moves the means by chance only; the paper gives no
+# data on them. The table shows how to make the comparison on chart data.
 
 # %% tags=[]
 sel = S.masked(
@@ -116,10 +118,18 @@ def show_scenario(name):
 
 presentation.show(scenario_effects.settings(), "06_scenario_settings", params=S.params)
 
+# %% tags=[]
+Markdown(
+    f"The intervals in the scenario tables come from {scenario_n} simulated patients per group (`scenario_n`). "
+    "They show how precisely the simulation pins down the mechanism at our setting, not how precise a study of "
+    f"{published.value('n_analysed'):.0f} patients would be, and not how large the bias was in the real cohort."
+)
+
 # %% [markdown] tags=[]
-# **Exclusion depends on the outcome.** The paper excluded patients with a catheter or pump failure, and its
-# conclusion reads a large rise in SCI as a sign of pump failure. If a rise is what leads to the check that
-# finds (or assumes) the failure, the excluded patients are those whose dose rose most.
+# **Exclusion depends on the outcome.** The paper excluded patients with a catheter or pump failure, and it
+# concludes that a large dose increase in SCI "suggests possible pump failure, triggering factors or
+# progressive spinal disease". If a large rise is what prompts the search that finds a failure, the excluded
+# patients are those whose dose rose most.
 
 # %% tags=[]
 show_scenario("Exclusion depends on the outcome")
@@ -135,9 +145,10 @@ show_scenario("Survivorship (the whole clinic)")
 # %% [markdown] tags=[]
 # ### Who is compared: confounding
 #
-# Table 1 (notebook 1) shows the MS patients older and longer since onset than the SCI patients. If age or
-# time since onset go with a steeper dose rise, part of the MS-SCI difference goes with them rather than with
-# the diagnosis. A regression on log(dose / 1-year dose) with age and years since onset beside the diagnosis
+# The paper reports no ages or disease durations. In the synthetic cohort we **assumed** the MS patients older
+# and longer since onset than the SCI patients (Table 1, notebook 1), as is clinically plausible. If so, and
+# if age or time since onset go with a steeper dose rise, part of the MS-SCI difference would go with them
+# rather than with the diagnosis. A regression on log(dose / 1-year dose) with age and years since onset beside the diagnosis
 # compares patients of the same age and time since onset (it can only adjust for what was recorded).
 
 # %% tags=[]
@@ -149,7 +160,8 @@ show_scenario("Confounding by age and time since onset")
 # Everyone was followed 7 years, but not everyone 10: the 10-year means are over fewer patients. If the
 # patients who reached 10 years differ from those who did not (for example, those with a steeper rise were
 # followed longer, or stopped earlier), the 10-year mean is not the 10-year mean of the same cohort.
-# A first check: were the patients followed to 10 years already different at 7 years?
+# Were the patients followed to 10 years already different at 7 years? With few patients not followed, this
+# comparison cannot tell chance from informative dropout.
 
 # %% tags=[]
 comp = S.masked(appraisal.completers(pct, time_points), "n")
@@ -162,7 +174,9 @@ presentation.show(
 
 # %% [markdown] tags=[]
 # In the calibrated cohort (and in the default simulated one) who reaches 10 years is a random draw: the
-# 10-year data are *missing completely at random*, and the two groups above differ only by chance.
+# 10-year data are *missing completely at random*: here we know that the two groups above differ only by
+# chance because the synthetic follow-up was drawn at random. No table can confirm missing-at-random in real
+# charts.
 # **Switched on: informative dropout.** Patients whose dose rises faster are less often followed to 10 years
 # (the same share is followed as before).
 
