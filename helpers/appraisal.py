@@ -169,6 +169,11 @@ def _mixed_model_note(fit, d: pd.DataFrame, caught) -> str:
         f"per year); the year-to-year scatter within a patient has an SD of {resid:.3f}."
     )
     if any("boundary" in m for m in msgs):
+        if sd.min() > 0.1 * resid and fit.converged:
+            note = (
+                "The model fitted without problems; the *boundary* warning statsmodels gives is a known false alarm "
+                "here (technical note below).\n\n" + note
+            )
         if sd.min() > 0.1 * resid:
             note += (
                 " statsmodels warns that *the MLE may be on the boundary of the parameter space*. It says so "

@@ -346,7 +346,7 @@ def trajectories(
         ax.legend(loc="upper left", frameon=False, fontsize=9)
     axes[0].set_ylabel(f"Dose, % of the {reference_year}-year dose")
     fig.suptitle(
-        "Dose over time relative to the dose after titration" + ("" if show_individuals else " (group means only)"),
+        f"Dose over time relative to the {reference_year}-year dose" + ("" if show_individuals else " (group means only)"),
         x=0.01,
         ha="left",
         fontweight="bold",
@@ -389,7 +389,7 @@ def time_point_distributions(
     )
     ax.set_xlabel("")
     ax.set_ylabel(f"Dose, % of the {reference_year}-year dose")
-    ax.set_title("Dose at each time point relative to the dose after titration", loc="left")
+    ax.set_title(f"Dose at each time point relative to the {reference_year}-year dose", loc="left")
     ax.set_xlim(-0.5, len(time_points) - 0.5)
     handles = [
         matplotlib.patches.Patch(facecolor=c, alpha=0.6, edgecolor="#222222", label=dx) for dx, c in PALETTE.items()

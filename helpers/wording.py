@@ -5,9 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import captions
 
-def tests_in_words(tests: pd.DataFrame, alpha: float) -> str:
-    """One plain sentence per time point from :func:`group_tests` (Markdown)."""
+
+def tests_in_words(tests: pd.DataFrame, alpha: float, chart_data: bool = True) -> str:
+    """One plain sentence per time point from :func:`group_tests` (Markdown); on a synthetic cohort
+    (``chart_data`` False) it adds that the other tests' agreement with Student's t is set by assumptions."""
     lines = []
     for k, t in tests.groupby("year", sort=True):
         r = t.set_index("test")
@@ -22,6 +25,11 @@ def tests_in_words(tests: pd.DataFrame, alpha: float) -> str:
             f"Student {p_text(st['p'])}, Welch {p_text(we['p'])}, Mann-Whitney {p_text(mw['p'])}; "
             f"Hedges' g = {g['estimate']:.2f} ({ci} {g['ci_low']:.2f} to {g['ci_high']:.2f}). "
             f"{_agree(st, we, mw, alpha)}"
+        )
+    if not chart_data and len(lines) > 0:
+        lines.append(
+            "\nOn the synthetic cohort the Welch and Mann-Whitney p-values follow from the assumed SD ratio and the "
+            "model's shape of the distributions; their agreement with Student's t is not a check of the paper."
         )
     return "\n".join(lines)
 
@@ -107,7 +115,9 @@ def _share(p: float) -> str:
     return f"{100 * p:.0f}%"
 
 
-def dose_plan_answer(f: dict, start_dose: float, diagnosis: str, year: int, alpha: float, n_shown) -> str:
+def dose_plan_answer(
+    f: dict, start_dose: float, diagnosis: str, year: int, alpha: float, n_shown, chart_data: bool = False
+) -> str:
     """Exercise 4's answer from :func:`helpers.appraisal.planning_figures` (Markdown inside <details>)."""
     if f["n"] < 2:
         return f"<details><summary>Answer</summary>\nFewer than 2 {diagnosis} patients at {year} years.\n</details>"
@@ -118,8 +128,9 @@ def dose_plan_answer(f: dict, start_dose: float, diagnosis: str, year: int, alph
         f"{n_shown} {diagnosis} patients still on ITB and followed to {year} years, the dose at {year} years was "
         f"typically {f['geometric_mean_ratio']:.2f} times the reference dose (geometric mean; median "
         f"{f['median_ratio']:.2f} times): about **{start_dose * f['geometric_mean_ratio']:.0f} µg/24 h**. One new "
-        f"patient's dose could lie anywhere from about {start_dose * f['prediction_low']:.0f} to "
-        f"{start_dose * f['prediction_high']:.0f} µg/24 h ({level} prediction interval, from the spread of the log "
+        f"patient's dose could lie anywhere from roughly {_two_digits(start_dose * f['prediction_low'])} to "
+        f"{_two_digits(start_dose * f['prediction_high'])} µg/24 h ({level} prediction interval, from the spread of "
+        "the log "
         "ratios, assuming they are roughly normal): a starting expectation, revised at every refill.\n\n"
         "**For the service** (how much baclofen to buy), what counts is the total dose of all its patients; for "
         f"patients like these it changes by the ratio of the summed doses, {f['ratio_of_means']:.2f} times (ratio "
@@ -129,9 +140,22 @@ def dose_plan_answer(f: dict, start_dose: float, diagnosis: str, year: int, alph
         "total), and a few large ratios pull it above the typical patient's course.\n\n"
         f"**Only for patients who stay on ITB**: all of these come from patients still treated and charted at "
         f"{year} years, without a pump or catheter failure. They say nothing about how likely this patient is to "
-        "be one of them. On the synthetic cohort the spread between patients, and so the interval, rests on "
-        "assumptions (the SD ratio): the numbers illustrate the reasoning, not real patients.\n</details>"
+        "be one of them."
+        + (
+            ""
+            if chart_data
+            else " On the synthetic cohort, apart from the paper's mean of ratios, these numbers (the typical course, "
+            f"the spread between patients and so the interval, the ratio of means) are set by our assumptions (see "
+            f"{captions.label('Table', '06_consistent_cohorts')}): they illustrate the reasoning only, not real "
+            "patients."
+        )
+        + "\n</details>"
     )
+
+
+def _two_digits(x: float) -> str:
+    """A number rounded to two significant digits, for an interval that is only a rough guide: 906 -> '910'."""
+    return f"{float(f'{x:.2g}'):.0f}"
 
 
 def with_ci(estimate: float, low: float, high: float, decimals: int = 0) -> str:
@@ -144,8 +168,13 @@ def with_ci(estimate: float, low: float, high: float, decimals: int = 0) -> str:
     return f"{f.format(estimate)} ({f.format(low)} to {f.format(high)})"
 
 
-def multiverse_in_words(mv: pd.DataFrame, alpha: float, chart_data: bool) -> str:
-    """What the multiverse table says: how many paths reach alpha, how far the headline figure moves."""
+def multiverse_in_words(
+    mv: pd.DataFrame, alpha: float, chart_data: bool, consistent: pd.DataFrame | None = None
+) -> str:
+    """What the multiverse table says: how many paths reach alpha, how far the headline figure moves; on a
+    synthetic cohort, which rows the paper fixes (``consistent``: :func:`helpers.consistency.ranges`, optional)."""
+    from . import published
+
     sig = int((mv["p"] < alpha).sum())
     last = mv["year"].max()
     ms_last = mv.loc[mv["year"] == last].drop_duplicates(["reference_year", "summary"])["ms_pct"]  # one per summary
@@ -155,16 +184,44 @@ def multiverse_in_words(mv: pd.DataFrame, alpha: float, chart_data: bool) -> str
         f"{p_format(mv['p'].max())}). The MS figure at {last} years ranges from **{ms_last.min():.0f}% to "
         f"{ms_last.max():.0f}%** of the reference dose across these choices"
     )
+    highest = False
     if len(paper):
         rank = int((ms_last > paper.iloc[0]).sum()) + 1
-        place = "the highest" if rank == 1 else f"number {rank} from the top"
+        highest = rank == 1
+        place = "the highest" if highest else f"number {rank} from the top"
         text += f"; the paper's path gives {paper.iloc[0]:.0f}%, {place} of these {len(ms_last)} summaries"
     text += ". "
     if not chart_data:
+        table = captions.label("Table", "06_consistent_cohorts")
+        ref = published.REFERENCE_YEAR
         text += (
-            "On the calibrated synthetic cohort the paths agree largely by construction: the cohort was built to "
-            "match the published difference, and the secondary tests rest on the assumed SD ratio. On real "
-            "charts paths can disagree, and then a choice made after seeing the data decides the conclusion."
+            f"On the synthetic cohort only the Student rows at reference year {ref} are fixed by the paper (the "
+            "cohort was calibrated to them, so they agree with it by construction). Every other row is set by our "
+            "assumptions"
+        )
+        above = []
+        if consistent is not None:
+            t = consistent.loc[~consistent["fixed_by_paper"] & consistent["quantity"].str.contains(" p at ")]
+            above = list(t.loc[t["max"] > alpha, "quantity"])
+        text += (
+            f", and over cohorts equally consistent with the paper some give p > {alpha:g} ({table}: "
+            f"{and_list(above)})."
+            if above
+            else f"; how far they range over cohorts equally consistent with the paper is in {table}."
+        )
+        if highest:
+            text += (
+                " The paper's path gives the highest MS value partly by arithmetic: a mean of ratios is never below "
+                "the geometric mean"
+                + (
+                    f", and year {ref} as reference spans the most years"
+                    if ref == mv["reference_year"].min() and paper.iloc[0] == ms_last.max()
+                    else ""
+                )
+                + "."
+            )
+        text += (
+            " The analyses are not independent: they reuse the same patients, so their agreement is not corroboration."
         )
     return text
 

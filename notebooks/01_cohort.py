@@ -22,9 +22,9 @@
 # 43(5):555-561, [doi:10.5535/arm.2019.43.5.555](https://doi.org/10.5535/arm.2019.43.5.555), on synthetic data.*
 #
 # The paper is a retrospective chart review of patients with an intrathecal baclofen (ITB) pump for severe
-# leg spasticity who had been treated for at least 7 years. Its question: **does the dose needed to control
-# spasticity keep rising over the years, and does that differ between multiple sclerosis (MS) and traumatic
-# spinal cord injury (SCI)?**
+# leg spasticity who had been treated for at least 7 years. Its objective: **to investigate how the dose
+# changes during long-term treatment, in multiple sclerosis (MS) and in traumatic spinal cord injury (SCI)**,
+# comparing each patient's dose at 7 and 10 years with their 1-year dose.
 #
 # This notebook describes the patients. **No real patient is in this study:** by default it runs on a
 # synthetic cohort generated to match every number the paper published (see `data/synthetic/README.md`).

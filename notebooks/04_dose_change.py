@@ -19,8 +19,8 @@
 #
 # The paper's main result: each patient's dose at 7 and 10 years as a **percentage of their own 1-year
 # dose**, averaged per diagnosis (published values just below the parameters). Below, the same analysis on
-# this run's data, with the group means' confidence intervals, and the published Student t-test beside two
-# tests that make fewer assumptions and an effect size. The standard deviations are not published: the
+# this run's data, with the group means' confidence intervals, and the published t-test (assumed to be
+# Student's) beside two tests that make fewer assumptions and an effect size. The standard deviations are not published: the
 # synthetic cohort assumes a ratio of the MS to the SCI spread (the parameter `sd_ratio_ms_to_sci`).
 
 # %% tags=["parameters"]
@@ -83,7 +83,8 @@ presentation.show(
 # The paper reports only the 7- and 10-year values. On synthetic data, the years in between come from the
 # model (each patient's dose changes by a steady factor per year), so the *shape* of these curves is an
 # assumption, not a finding; only chart data can show whether the dose rose steadily, in steps, or early and
-# then levelled off.
+# then levelled off. On the synthetic cohort a step in the mean at the last time point reflects fewer
+# patients and the calibration to the published mean there, not an acceleration of the dose.
 
 # %%
 by_year = stats.summary(yearly, "pct", by=("diagnosis", "year"), alpha=alpha)
@@ -104,12 +105,15 @@ figures.save(fig, "04_percent_at_time_points", S.out, S.params)
 # %% [markdown]
 # ## MS vs SCI: the published test, two other tests and an effect size
 #
-# * **Student t** ([Student 1908](05_reproduction.ipynb#ref-student1908)) is the test the paper reports; it assumes both groups have the same spread.
+# * **Student t** ([Student 1908](05_reproduction.ipynb#ref-student1908)): the paper reports a "t-test" without
+#   saying which; we assume Student's t, which assumes both groups have the same spread, and the synthetic
+#   cohort was calibrated to it.
 # * **Welch t** ([Welch 1947](05_reproduction.ipynb#ref-welch1947)) drops that assumption: when the two spreads differ, it is the safer reading.
 # * **Mann-Whitney U** ([Mann & Whitney 1947](05_reproduction.ipynb#ref-mann1947)) compares ranks, so a few very high ratios cannot drive it; its estimate is the chance
 #   that a random MS patient's % is above a random SCI patient's.
-# * **Hedges' g** ([Hedges 1981](05_reproduction.ipynb#ref-hedges1981)) is not a test but an effect size: the difference in standard deviations, with its
-#   confidence interval (about 0.2 is small, 0.5 medium, 0.8 large).
+# * **Hedges' g** ([Hedges 1981](05_reproduction.ipynb#ref-hedges1981)) is not a test but an effect size: the
+#   difference in units of the pooled SD, with its confidence interval; 0.2, 0.5 and 0.8 are Cohen's
+#   conventional labels (small, medium, large), not clinical thresholds.
 #
 # **What they can and cannot show here.** On a clinic's chart data, Welch and Mann-Whitney (and the log-ratio
 # test of notebook 6) are real information: if they disagreed with Student's t, the conclusion would rest on
@@ -142,7 +146,7 @@ presentation.show(
 # %%
 from IPython.display import Markdown
 
-Markdown(wording.tests_in_words(tests, alpha))
+Markdown(wording.tests_in_words(tests, alpha, S.chart_data))
 
 # %%
 S.text(

@@ -22,8 +22,8 @@
 # than only stated: what the paper did, one alternative, and how much the result moves.
 #
 # On the default synthetic cohort the "what the paper did" numbers equal the published ones; the
-# alternatives show what the same data say under other reasonable choices. Because the synthetic data are
-# a model, differences here illustrate *how* a choice can matter, not the size it had in the real cohort.
+# alternatives show how the synthetic data respond to other reasonable choices. Apart from the published
+# numbers, their values are set by our assumptions (section 7). Because the synthetic data are a model, differences here illustrate *how* a choice can matter, not the size it had in the real cohort.
 # Where the calibrated cohort cannot show a bias (its excluded patients, for example, were drawn like
 # everyone else), the bias is **switched on** in a larger simulated cohort, beside the same cohort without it.
 #
@@ -52,6 +52,7 @@ from IPython.display import Markdown, display
 
 from helpers import (
     appraisal,
+    captions,
     cohort,
     consistency,
     figures,
@@ -80,7 +81,9 @@ pct_fmt = dict.fromkeys(
 # the dose meaningless), but the result then describes patients who stayed on ITB and whose course was
 # uncomplicated. Patients who stopped ITB early (for lack of effect, side effects or death) are invisible.
 #
-# The excluded patients' charts are in the data: what if they had been kept?
+# What if the excluded patients had been kept? In this synthetic cohort the excluded patients' doses are
+# invented, drawn like everyone else's, so keeping them moves the means by chance only; the paper gives no
+# data on them. The table shows how to make the comparison on chart data.
 
 # %% tags=[]
 sel = S.masked(
@@ -116,10 +119,18 @@ def show_scenario(name):
 
 presentation.show(scenario_effects.settings(), "06_scenario_settings", params=S.params)
 
+# %% tags=[]
+Markdown(
+    f"The intervals in the scenario tables come from {scenario_n} simulated patients per group (`scenario_n`). "
+    "They show how precisely the simulation pins down the mechanism at our setting, not how precise a study of "
+    f"{published.value('n_analysed'):.0f} patients would be, and not how large the bias was in the real cohort."
+)
+
 # %% [markdown] tags=[]
-# **Exclusion depends on the outcome.** The paper excluded patients with a catheter or pump failure, and its
-# conclusion reads a large rise in SCI as a sign of pump failure. If a rise is what leads to the check that
-# finds (or assumes) the failure, the excluded patients are those whose dose rose most.
+# **Exclusion depends on the outcome.** The paper excluded patients with a catheter or pump failure, and it
+# concludes that a large dose increase in SCI "suggests possible pump failure, triggering factors or
+# progressive spinal disease". If a large rise is what prompts the search that finds a failure, the excluded
+# patients are those whose dose rose most.
 
 # %% tags=[]
 show_scenario("Exclusion depends on the outcome")
@@ -135,9 +146,10 @@ show_scenario("Survivorship (the whole clinic)")
 # %% [markdown] tags=[]
 # ### Who is compared: confounding
 #
-# Table 1 (notebook 1) shows the MS patients older and longer since onset than the SCI patients. If age or
-# time since onset go with a steeper dose rise, part of the MS-SCI difference goes with them rather than with
-# the diagnosis. A regression on log(dose / 1-year dose) with age and years since onset beside the diagnosis
+# The paper reports no ages or disease durations. In the synthetic cohort we **assumed** the MS patients older
+# and longer since onset than the SCI patients (Table 1, notebook 1), as is clinically plausible. If so, and
+# if age or time since onset go with a steeper dose rise, part of the MS-SCI difference would go with them
+# rather than with the diagnosis. A regression on log(dose / 1-year dose) with age and years since onset beside the diagnosis
 # compares patients of the same age and time since onset (it can only adjust for what was recorded).
 
 # %% tags=[]
@@ -149,7 +161,8 @@ show_scenario("Confounding by age and time since onset")
 # Everyone was followed 7 years, but not everyone 10: the 10-year means are over fewer patients. If the
 # patients who reached 10 years differ from those who did not (for example, those with a steeper rise were
 # followed longer, or stopped earlier), the 10-year mean is not the 10-year mean of the same cohort.
-# A first check: were the patients followed to 10 years already different at 7 years?
+# Were the patients followed to 10 years already different at 7 years? With few patients not followed, this
+# comparison cannot tell chance from informative dropout.
 
 # %% tags=[]
 comp = S.masked(appraisal.completers(pct, time_points), "n")
@@ -162,7 +175,9 @@ presentation.show(
 
 # %% [markdown] tags=[]
 # In the calibrated cohort (and in the default simulated one) who reaches 10 years is a random draw: the
-# 10-year data are *missing completely at random*, and the two groups above differ only by chance.
+# 10-year data are *missing completely at random*: here we know that the two groups above differ only by
+# chance because the synthetic follow-up was drawn at random. No table can confirm missing-at-random in real
+# charts.
 # **Switched on: informative dropout.** Patients whose dose rises faster are less often followed to 10 years
 # (the same share is followed as before).
 
@@ -180,6 +195,17 @@ show_scenario("Informative dropout before 10 years")
 ref_years = sorted({reference_year, 1, 2, 3})
 sens = appraisal.reference_year_sensitivity(S.patients, S.doses, ref_years, time_points)
 presentation.show(sens, "06_reference_year_sensitivity", formats={**pct_fmt, "Student p": wording.p_format})
+
+# %% tags=[]
+later_refs = [y for y in ref_years if y > published.REFERENCE_YEAR]
+Markdown(
+    ""
+    if S.chart_data or S.spec.titration_after_year1_pct or not later_refs
+    else f"In the synthetic cohort there is no titration after year {published.REFERENCE_YEAR}, by construction: "
+    f"the doses at years {wording.and_list(later_refs)} come from the assumed steady yearly rise. Lower "
+    "percentages with a later reference year therefore only reflect fewer years of change; these rows are set "
+    "by the model, not by the paper."
+)
 
 # %% [markdown] tags=[]
 # **Switched on: titration after year 1 and a noisy 1-year dose.** In the calibrated cohort the 1-year dose is
@@ -212,7 +238,8 @@ presentation.show(
 # %% [markdown] tags=[]
 # A **log-ratio analysis** compares the geometric means with a t-test on log(dose / reference dose). It
 # suits ratios better (symmetric, less driven by a few patients), and its p-value can be set beside the
-# published test's:
+# published test's. The paper reports a "t-test" without saying which; we assume Student's t (equal
+# spreads), the test the synthetic cohort was calibrated to:
 
 # %% tags=[]
 lr = S.masked(appraisal.log_ratio_tests(pct, time_points, alpha), "n")
@@ -227,6 +254,15 @@ presentation.show(
         "p_student": wording.p_format,
         "p_published_test": wording.p_format,
     },
+)
+
+# %% tags=[]
+Markdown(
+    ""
+    if S.chart_data
+    else "On the synthetic cohort the log-ratio p is set by our assumptions about the spread and shape of the "
+    "doses (see {tab[06_consistent_cohorts]}, section 7): it shows how to run the test, not what it would give "
+    "on real charts.".format(**captions.references())
 )
 
 # %% [markdown] tags=[]
@@ -327,7 +363,17 @@ presentation.show(
 )
 
 # %% tags=[]
-Markdown(note)
+Markdown(
+    (
+        ""
+        if S.chart_data
+        else "On the synthetic cohort the yearly doses between the time points are generated by the model, so a "
+        "small p here shows how the model uses every year, not that it would find a clearer result in real "
+        "charts; the range of the MS-SCI difference in yearly change over cohorts consistent with the paper is "
+        "in {tab[06_consistent_cohorts]} (section 7).\n\n".format(**captions.references())
+    )
+    + note
+)
 
 # %% [markdown] tags=[]
 # ### Every path at once: a multiverse
@@ -361,7 +407,10 @@ presentation.show(
 )
 
 # %% tags=[]
-Markdown(wording.multiverse_in_words(mv, alpha, S.chart_data))
+# the cohorts consistent with the paper (section 7), drawn once here: which rows the paper fixes
+consistent = consistency.draw_cohorts(consistency_draws, seed)
+fixed = consistency.ranges(consistent)
+Markdown(wording.multiverse_in_words(mv, alpha, S.chart_data, fixed))
 
 # %% [markdown] tags=[]
 # **Which of these should have been pre-specified?** Before any chart is opened, a protocol names one
@@ -378,9 +427,9 @@ Markdown(wording.multiverse_in_words(mv, alpha, S.chart_data))
 # Power belongs to a design, before its data: the chance that a study of a given size detects a true
 # difference of a given size. It needs three inputs, each a choice or an assumption, stated here:
 #
-# * **The differences worth detecting** (parameter `power_differences`), chosen before looking at any
-#   result; they are our judgement, not the paper's (it states none). The differences are in points of the
-#   mean % of the 1-year dose, MS minus SCI, at the first time point.
+# * **The differences worth detecting** (parameter `power_differences`): our choice, made knowing the
+#   published difference, not the paper's (it states none). The differences are in points of the mean % of
+#   the 1-year dose, MS minus SCI, at the first time point.
 # * **The spread of the % values in each group** (SDs, below, with where they come from).
 # * **The test**: Welch's t ([Welch 1947](#ref-welch1947)), because the SDs are assumed to differ; its analytic power (noncentral t with
 #   the Welch-Satterthwaite degrees of freedom) is set beside the Monte Carlo estimate as a cross-check.
@@ -407,13 +456,24 @@ grid = power.power_grid(
 )
 presentation.save(grid, "06_power", S.out)
 median_ref = published.value("dose_ref_median")
+published_gap = published.value("ms_pct_7y") - published.value("sci_pct_7y")
+largest = max(power_differences)
 Markdown(
-    f"**Differences** (chosen): {wording.and_list(f'{d:g}' for d in power_differences)} points. At the published "
-    f"median 1-year dose of {median_ref:.0f} µg/24 h they mean about "
-    f"{wording.and_list(f'{d / 100 * median_ref:.0f}' for d in power_differences)} µg/24 h more in MS than in SCI "
-    f"at {time_points[0]} years. The smallest is our judgement of the smallest difference that would "
+    f"**Differences** (chosen): {wording.and_list(f'{d:g}' for d in power_differences)} points. For a patient "
+    f"starting at the published median 1-year dose of {median_ref:.0f} µg/24 h, a rise "
+    f"{' or '.join(wording.and_list(f'{d:g}' for d in power_differences).rsplit(' and ', 1))} points larger means about "
+    f"{wording.and_list(f'{d / 100 * median_ref:.0f}' for d in power_differences)} µg/24 h more at "
+    f"{time_points[0]} years. The smallest is our judgement of the smallest difference that would "
     "change how a clinic plans refills and drug supply; the larger ones are differences no clinician would want "
-    "to miss.\n\n"
+    f"to miss. The largest, {largest:g} points, is "
+    + (
+        f"essentially the published {published.TIME_POINTS[0]}-year difference ({published_gap:.0f} points), so its "
+        'power is close to the "observed power" warned against above and is not the study\'s power.'
+        if abs(largest - published_gap) <= 5
+        else f"to be set beside the published {published.TIME_POINTS[0]}-year difference ({published_gap:.0f} points): "
+        "power at the observed difference is not the study's power."
+    )
+    + "\n\n"
     f"**SDs at {time_points[0]} years**: MS {sd['MS']:.0f}, SCI {sd['SCI']:.0f} points of %; "
     + wording.sd_source(S.chart_data, synthetic_mode, reference_year, time_points[0], S.spec.sd_ratio_ms_to_sci)
     + "."
@@ -431,7 +491,10 @@ Markdown(
     )
     + f"\n\nOver the whole grid the simulated and analytic powers differ by at most "
     f"{power.largest_gap_in_se(grid, power_reps):.1f} Monte Carlo SEs. Every figure here rests on the assumed SDs: "
-    "with a larger spread, every power is lower and every sample size larger."
+    "with a larger spread, every power is lower and every sample size larger.\n\n"
+    f"The sample sizes count **analysed** patients with {time_points[0]}-year data, in the same MS:SCI split and "
+    "with the assumed SDs. A study must enrol more, to allow for exclusions and for patients stopping before "
+    f"{time_points[0]} years; a log-ratio or mixed-model primary analysis needs its own calculation."
 )
 
 # %% [markdown] tags=[]
@@ -458,12 +521,12 @@ presentation.show(
             "exaggeration ratio": [
                 wording.with_se(r, se, 2) for r, se in wc[["exaggeration_ratio", "exaggeration_ratio_se"]].to_numpy()
             ],
-            "share with the wrong sign": wc["wrong_sign_share"],
+            "share of significant studies with the wrong sign": wc["wrong_sign_share"],
         }
     ),
     "06_winners_curse",
     params=S.params,
-    formats={"difference": "{:.0f}", "share with the wrong sign": "{:.3f}"},
+    formats={"difference": "{:.0f}", "share of significant studies with the wrong sign": "{:.3f}"},
 )
 
 # %% tags=[]
@@ -481,7 +544,7 @@ Markdown(
     f"that did would report on average **{w['mean_estimate_significant']:.0f} points** (SE "
     f"{w['mean_estimate_significant_se']:.1f}), **{w['exaggeration_ratio']:.1f} times** the truth. The paper's "
     f"published difference at {published.TIME_POINTS[0]} years, {published_diff:.0f} points, comes from a study "
-    "that reached significance, and results reach print mostly when they do. Read as an estimate of the true "
+    "that reached significance, and significant results are more likely to be published. Read as an estimate of the true "
     "difference, it may therefore be too large, by an amount that depends on the true difference and so cannot "
     "be read off the study itself. A replication of the same size would on average find the true difference, "
     "not the published one. (At larger true differences, power is higher and the exaggeration smaller: see the "
@@ -502,8 +565,6 @@ Markdown(
 # its value on the synthetic cohort (here or in notebook 4) says nothing about the real patients.
 
 # %% tags=[]
-consistent = consistency.draw_cohorts(consistency_draws, seed)
-fixed = consistency.ranges(consistent)
 presentation.save(fixed, "06_consistent_cohorts", S.out)
 presentation.show(
     consistency.assumptions(),
@@ -520,7 +581,12 @@ presentation.show(
 )
 
 # %% tags=[]
-Markdown(consistency.in_words(fixed))
+n_kept, n_drawn = int(consistent["consistent"].sum()), len(consistent)
+Markdown(
+    f"Of the {n_drawn} cohorts drawn, **{n_kept}** passed the plausibility limits and are summarised above. The "
+    "limits are our choice, and 'no range' means no range within this model family and these assumption "
+    "ranges, not over every cohort the paper could describe.\n\n" + consistency.in_words(fixed)
+)
 
 # %% [markdown] tags=[]
 # The assumed spread ratio alone moves the other tests' p-values in opposite directions, with the published
@@ -566,9 +632,10 @@ presentation.show(
 # **2.** In section 4, why is the mean of ratios higher than the geometric mean in both groups?
 #
 # <details><summary>Answer</summary>
-# Ratios are skewed to the right: rises can be large (300%) but falls are bounded (a dose cannot drop below
-# 0%). The arithmetic mean of skewed values is pulled up by the largest; the geometric mean works on the
-# log scale, where the distribution is roughly symmetric. The gap is larger in the group with more spread.
+# The arithmetic mean of positive numbers is never below their geometric mean (the two are equal only if all
+# values are equal), and the gap grows with the spread of the values. Ratios are also skewed to the right:
+# rises can be large (300%) but falls are bounded (a dose cannot drop below 0%), and right skew widens the
+# gap further. So the gap is larger in the group with more spread.
 # </details>
 #
 # **3.** Which single choice in sections 1-5 would you change if you re-did the study, and why?
@@ -587,13 +654,15 @@ Markdown(
     f"**4.** A patient with MS has needed {start_dose} µg/24 h after {reference_year} "
     f"year{'s' if reference_year > 1 else ''}. What dose would you "
     f"plan for at {last} years, and how sure are you? And what would you tell the pharmacy that supplies the "
-    "clinic?\n\n" + wording.dose_plan_answer(plan, start_dose, "MS", last, alpha, S.shown_count(plan["n"]))
+    "clinic?\n\n"
+    + wording.dose_plan_answer(plan, start_dose, "MS", last, alpha, S.shown_count(plan["n"]), chart_data=S.chart_data)
 )
 
 # %% [markdown] tags=[]
 # ## Discussion questions
 #
-# * The paper excluded patients with pump failures. Would including them bias the result up or down?
+# * If pump failures show up as dose rises, would including them move the SCI mean up or down, and would the
+#   result then still describe the dose patients need?
 # * Is a rising dose in MS evidence of *tolerance* to baclofen, of *disease progression*, or neither? What
 #   data would tell them apart?
 # * Does "the SCI dose is stable" mean SCI patients need fewer visits? What else drives visit frequency?
