@@ -346,7 +346,8 @@ def trajectories(
         ax.legend(loc="upper left", frameon=False, fontsize=9)
     axes[0].set_ylabel(f"Dose, % of the {reference_year}-year dose")
     fig.suptitle(
-        f"Dose over time relative to the {reference_year}-year dose" + ("" if show_individuals else " (group means only)"),
+        f"Dose over time relative to the {reference_year}-year dose"
+        + ("" if show_individuals else " (group means only)"),
         x=0.01,
         ha="left",
         fontweight="bold",
