@@ -79,7 +79,7 @@ FIGURES: dict[str, tuple[str, str]] = {
     ),
     "03_reference_dose_by_diagnosis": (
         "Dose {reference_years} after implant by diagnosis, on a log scale: box of the middle half "
-        "of patients with its median, and each patient as a point where shown.",
+        "of patients with its median, whiskers to the 10th and 90th percentiles, and each patient as a point where shown.",
         "Box plots of the dose {reference_years} after implant in µg/24 h, MS beside SCI, on a "
         "logarithmic axis, with each group's number of patients under its box.",
     ),
@@ -98,7 +98,8 @@ FIGURES: dict[str, tuple[str, str]] = {
         "line marks 100%.",
     ),
     "04_percent_at_time_points": (
-        "Dose at {time_points} years as % of the {reference_year}-year dose: box plots by diagnosis, "
+        "Dose at {time_points} years as % of the {reference_year}-year dose: box plots by diagnosis (whiskers "
+        "to the 10th and 90th percentiles), "
         "each patient as a point where shown.",
         "Box plots of the dose as a percentage of the {reference_year}-year dose at {time_points} "
         "years, MS beside SCI at each time point, with the number of patients under each; a dashed line "

@@ -112,6 +112,7 @@ def _boxes(ax, positions, samples, colours, width):
         patch_artist=True,
         orientation="vertical",
         showfliers=False,
+        whis=(10, 90),  # whiskers at the 10th and 90th percentiles: never a single patient's value
         manage_ticks=False,
         medianprops={"color": "#222222", "linewidth": 1.2},
         whiskerprops={"color": "#222222"},

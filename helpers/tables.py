@@ -258,9 +258,21 @@ def group_tests(pct_long: pd.DataFrame, time_points, alpha: float) -> pd.DataFra
     ]
 
 
-def group_summary(pct_long: pd.DataFrame, time_points, alpha: float) -> pd.DataFrame:
-    """n, mean, SD and CI of the % of the reference dose per diagnosis at each time point."""
+def group_summary(pct_long: pd.DataFrame, time_points, alpha: float, extremes: bool = True) -> pd.DataFrame:
+    """n, mean, SD and CI, median and range of the % of the reference dose per diagnosis at each time point.
+
+    ``extremes`` False (chart data): the 10th and 90th percentiles (``p10``, ``p90``) instead of the minimum
+    and maximum, which are single patients' values."""
     from . import stats
 
     at = pct_long.loc[pct_long["year"].isin(time_points)]
-    return stats.summary(at, "pct", by=("year", "diagnosis"), alpha=alpha)
+    out = stats.summary(at, "pct", by=("year", "diagnosis"), alpha=alpha)
+    if extremes:
+        return out
+    spread = (
+        at.groupby(["year", "diagnosis"], observed=True, sort=True)["pct"]
+        .apply(lambda v: pd.Series(disclosure.spread(v, False)))
+        .unstack()
+    )
+    out = out.merge(spread[["p10", "p90"]].reset_index(), on=["year", "diagnosis"], how="left")
+    return out.drop(columns=["min", "max"])

@@ -33,6 +33,7 @@ reference_year = 1  # the "initial" dose is the dose at this year after implant
 time_points = [7, 10]  # years at which the dose is compared with the reference
 alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 show_individuals = False  # chart data only: allow plots that show individual patients
+show_extremes = False  # chart data only: allow a group's minimum and maximum (single patients' values)
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %%
@@ -55,22 +56,16 @@ S.text(
 # ## Group means with confidence intervals
 
 # %%
-summary = S.masked(tables.group_summary(pct, time_points, alpha), "n")
+summary = S.masked(tables.group_summary(pct, time_points, alpha, extremes=S.show_extremes), "n")
 presentation.save(summary, "04_percent_of_reference_by_group", S.out)
 presentation.show(
     summary,
     "04_percent_of_reference_by_group",
     params=S.params,
-    formats={
-        "n": "{:.0f}",
-        "mean": "{:.0f}",
-        "sd": "{:.0f}",
-        "ci_low": "{:.0f}",
-        "ci_high": "{:.0f}",
-        "median": "{:.0f}",
-        "min": "{:.0f}",
-        "max": "{:.0f}",
-    },
+    formats=dict.fromkeys(
+        [c for c in ("n", "mean", "sd", "ci_low", "ci_high", "median", "min", "max", "p10", "p90") if c in summary],
+        "{:.0f}",
+    ),
 )
 
 # %% [markdown]

@@ -298,6 +298,7 @@ def test_chart_data_small_counts_are_masked(chart_run):
     repro = pd.read_csv(out / "tables" / "reproduction.csv", dtype=str).set_index("quantity")
     assert repro.loc["SCI patients", "reproduced"] == "<5"
     summary = pd.read_csv(out / "tables" / "04_percent_of_reference_by_group.csv", dtype=str)
+    assert not {"min", "max"} & set(summary.columns) and {"p10", "p90"} <= set(summary.columns)  # no single patient
     assert set(summary.loc[summary["diagnosis"] == "SCI", "n"]) == {"<5"}
     tests = pd.read_csv(out / "tables" / "04_group_tests.csv", dtype=str)
     assert "<5" in set(tests["n_sci"]) and set(tests["n_sci"]) <= {"<5", "0"}  # zero is not a small count

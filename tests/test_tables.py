@@ -84,3 +84,13 @@ def test_colophon_records_the_commit_for_runs_and_explains_its_absence_for_the_d
     assert run["git commit"].startswith(head)
     versions = colophon.versions().set_index("package")["version"]
     assert versions["pandas"] == "3.1.1" and versions["python"].count(".") == 1
+
+
+def test_group_summary_hides_single_patients_extremes_when_asked(synthetic_frames):
+    pct = cohort.percent_of_reference(*synthetic_frames, 1, [7, 10])
+    shown = tables.group_summary(pct, [7, 10], 0.05)
+    hidden = tables.group_summary(pct, [7, 10], 0.05, extremes=False)
+    assert {"min", "max"} <= set(shown.columns) and not {"min", "max"} & set(hidden.columns)
+    at7 = pct.loc[(pct["year"] == 7) & (pct["diagnosis"] == "MS"), "pct"]
+    row = hidden.set_index(["year", "diagnosis"]).loc[(7, "MS")]
+    assert row["p10"] == at7.quantile(0.1) and row["p90"] == at7.quantile(0.9) and row["p90"] < at7.max()
