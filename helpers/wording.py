@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -118,12 +120,15 @@ def _share(p: float) -> str:
 def dose_plan_answer(
     f: dict, start_dose: float, diagnosis: str, year: int, alpha: float, n_shown, chart_data: bool = False
 ) -> str:
-    """Exercise 4's answer from :func:`helpers.appraisal.planning_figures` (Markdown inside <details>)."""
+    """Exercise 4's answer from :func:`helpers.appraisal.planning_figures`, folded in ``<details>``.
+
+    Written as one HTML block (paragraphs, no blank lines): Markdown renderers end an HTML block at a blank line,
+    which would leave the answer outside its fold."""
     if f["n"] < 2:
         return f"<details><summary>Answer</summary>\nFewer than 2 {diagnosis} patients at {year} years.\n</details>"
     level = f"{100 * (1 - alpha):g}%"
-    return (
-        "<details><summary>Answer</summary>\n\n"
+    text = (
+        ""
         f"**For this patient**, plan from the typical course and its spread, not from the group mean. Among the "
         f"{n_shown} {diagnosis} patients still on ITB and followed to {year} years, the dose at {year} years was "
         f"typically {f['geometric_mean_ratio']:.2f} times the reference dose (geometric mean; median "
@@ -149,8 +154,9 @@ def dose_plan_answer(
             f"{captions.label('Table', '06_consistent_cohorts')}): they illustrate the reasoning only, not real "
             "patients."
         )
-        + "\n</details>"
     )
+    paragraphs = (re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", p) for p in text.split("\n\n"))
+    return "<details><summary>Answer</summary>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</details>"
 
 
 def _two_digits(x: float) -> str:

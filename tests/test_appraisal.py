@@ -180,3 +180,18 @@ def test_multiverse_in_words_counts_paths_and_ranks_the_papers_figure(multiverse
     text = wording.multiverse_in_words(multiverse_table, 0.05, chart_data=False)
     n_sig = int((multiverse_table["p"] < 0.05).sum())
     assert f"**{n_sig} of 30**" in text and "of these 12 summaries" in text and "by construction" in text
+
+
+def test_exercise_4_answer_stays_inside_its_fold_when_rendered():
+    """Markdown renderers end an HTML block at a blank line: the answer must be one block, all inside <details>."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from helpers import wording
+
+    f = {"n": 18, "geometric_mean_ratio": 1.78, "median_ratio": 1.62, "prediction_low": 0.7, "prediction_high": 4.5,
+         "ratio_of_means": 1.89, "mean_of_ratios": 1.94}  # fmt: skip
+    answer = wording.dose_plan_answer(f, 200, "MS", 10, 0.05, 18)
+    html = markdown2html_mistune("**4.** A question?\n\n" + answer)
+    inside = html[html.index("<details>") : html.index("</details>")]
+    assert "For this patient" in inside and "<b>Only for patients who stay on ITB</b>" in inside
+    assert "For this patient" not in html[html.index("</details>") :]
