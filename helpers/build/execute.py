@@ -38,6 +38,8 @@ def kernel_manager_class(ipc_dir: str):
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             kw["stderr"] = subprocess.DEVNULL  # the kernel's log, not the notebook's output
+            # nor our stdout: a kernel outliving this process must not hold the pipe the runner reads to its end
+            kw["stdout"] = subprocess.DEVNULL
             return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return StudyKernelManager

@@ -253,10 +253,13 @@ def _stop(running: dict, grace: float = 0) -> None:
             proc.send_signal(signal.SIGINT)
     for proc in running.values():
         try:
-            proc.communicate(timeout=20)
+            proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-            proc.communicate()
+            proc.wait()
+        for pipe in (proc.stdout, proc.stderr):  # not read to its end: nothing may keep the runner waiting
+            if pipe:
+                pipe.close()
 
 
 def _failed(plan, nb_path: Path, out_nb: Path, what: str, bad_input: bool) -> int:
