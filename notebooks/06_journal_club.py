@@ -454,7 +454,7 @@ grid = power.power_grid(
     seed=seed,
     ms_share=n_at["MS"] / cohort_n,
 )
-presentation.save(grid, "06_power", S.out)
+presentation.save(S.masked(grid, "n_ms", "n_sci"), "06_power", S.out)
 median_ref = published.value("dose_ref_median")
 published_gap = published.value("ms_pct_7y") - published.value("sci_pct_7y")
 largest = max(power_differences)

@@ -305,6 +305,12 @@ def test_chart_data_small_counts_are_masked(chart_run):
     assert "(n=&lt;5)" in (out / "html" / "index.html").read_text()
     t1_text = (out / "tables" / "01_table1_by_diagnosis.csv").read_text()
     assert "masked" in t1_text
+    grid = pd.read_csv(out / "tables" / "06_power.csv", dtype=str)
+    assert "<5" in set(grid.loc[grid["n_total"] == "13", "n_sci"])  # the cohort's own row: 9 MS, 4 SCI
+    multiverse = pd.read_csv(out / "tables" / "06_multiverse.csv", dtype=str)
+    assert set(multiverse["n_sci"]) <= {"<5", "0"}
+    doses = pd.read_csv(out / "tables" / "06_absolute_doses.csv", dtype=str)
+    assert set(doses.loc[doses["diagnosis"] == "SCI", "n"]) <= {"<5", "0"}
 
 
 def test_chart_data_shows_percentiles_not_single_patients_extremes(chart_run):
