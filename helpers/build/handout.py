@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from .. import paths
+from . import shown
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
@@ -62,7 +63,7 @@ def _pages(html: Path, numbers) -> list[Path]:
     pages = [p for n in numbers for p in sorted(html.glob(f"{n}_*.html")) if not p.name.endswith(".full.html")]
     if len(pages) != len(numbers):
         raise HandoutError(
-            f"{_shown(html)}/ has no rendered reader pages of notebooks {', '.join(numbers)}: run make study first"
+            f"{shown(html)}/ has no rendered reader pages of notebooks {', '.join(numbers)}: run make study first"
         )
     return pages
 
@@ -168,7 +169,7 @@ def make(html: Path, out: Path, chromium: str | None = None) -> list[Path]:
     study = merge(_pages(html, STUDY_PAGES))
     club = merge(_pages(html, (JOURNAL_CLUB,)))
     if not answers_at_the_end(club):
-        raise HandoutError(f"{_shown(html)}/06 page has no exercises with answers: rebuild it with make study")
+        raise HandoutError(f"{shown(html)}/06 page has no exercises with answers: rebuild it with make study")
     docs = {
         out / "study.pdf": (study, "ITB dose over 10 years, MS vs SCI: the study (synthetic data)"),
         out / "journal_club.pdf": (club, "ITB dose over 10 years, MS vs SCI: journal club"),
@@ -187,15 +188,8 @@ def main(argv=None) -> int:
     except HandoutError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"handout: {', '.join(_shown(p) for p in made)}")
+    print(f"handout: {', '.join(shown(p) for p in made)}")
     return 0
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return str(path)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from .. import paths
+from . import shown
 
 LAB = paths.OUTPUTS / "lab"
 CONFIG = paths.ROOT / "jupytext.toml"
@@ -36,14 +37,14 @@ def prepare(folder: Path = LAB, fresh: bool = False) -> Path:
         old = folder / "notebooks.old"
         shutil.rmtree(old, ignore_errors=True)
         work.rename(old)
-        print(f"lab: the previous working copy is kept in {_shown(old)}/")
+        print(f"lab: the previous working copy is kept in {shown(old)}/")
     if not work.exists():
         work.mkdir(parents=True)
         for nb in paths.study_notebooks():
             for twin in (nb, nb.with_suffix(".py")):
                 if twin.exists():
                     shutil.copy2(twin, work / twin.name)
-        print(f"lab: a fresh working copy of the notebooks in {_shown(work)}/")
+        print(f"lab: a fresh working copy of the notebooks in {shown(work)}/")
     shutil.copy2(CONFIG, folder / CONFIG.name)  # jupytext's pairing must be visible from the served root
     (folder / "outputs").mkdir(exist_ok=True)
     return work
@@ -70,19 +71,12 @@ def main(argv=None) -> int:
     folder = args.dir.resolve()
     prepare(folder, args.fresh)
     print(
-        f"lab: JupyterLab on {_shown(folder)}/ (notebooks/ is a copy: the committed study is never changed; "
-        f"outputs go to {_shown(folder / 'outputs')}/). Stop it with Ctrl-C.",
+        f"lab: JupyterLab on {shown(folder)}/ (notebooks/ is a copy: the committed study is never changed; "
+        f"outputs go to {shown(folder / 'outputs')}/). Stop it with Ctrl-C.",
         flush=True,
     )
     cmd = command(folder, extra)
     os.execve(cmd[0], cmd, environment(folder))  # the server replaces this process: Ctrl-C reaches it directly
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return str(path)
 
 
 if __name__ == "__main__":

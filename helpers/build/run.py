@@ -27,7 +27,7 @@ import nbformat
 
 from .. import params, paths, reading
 from ..errors import StudyInputError
-from . import notebooks
+from . import notebooks, shown
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_PARTS = ("figures", "tables", "html")  # what the default run owns in outputs/
@@ -84,13 +84,13 @@ def _plan(args) -> dict:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise StudyInputError(
-                f"output folder {_rel(folder)}: cannot be created ({err.strerror}); previous outputs are unchanged"
+                f"output folder {shown(folder)}: cannot be created ({err.strerror}); previous outputs are unchanged"
             ) from None
         try:  # a real write, not os.access: root passes os.access even where writing fails
             tempfile.TemporaryFile(dir=folder).close()
         except OSError as err:
             raise StudyInputError(
-                f"output folder {_rel(folder)}: not writable ({err.strerror}); previous outputs are unchanged"
+                f"output folder {shown(folder)}: not writable ({err.strerror}); previous outputs are unchanged"
             ) from None
     nbs = paths.study_notebooks()
     if not nbs:
@@ -118,8 +118,8 @@ def edited_defaults(nbs) -> None:
         for name, value in notebooks.declared_parameters(nb).items():
             if name in params.DEFAULTS and value != params.DEFAULTS[name]:
                 lines.append(
-                    f"{_rel(nb)}: parameter {name!r} is {value!r} in the parameters cell, but the study's default "
-                    f"is {params.DEFAULTS[name]!r}; restore it (git checkout {_rel(nb)}) and set other values "
+                    f"{shown(nb)}: parameter {name!r} is {value!r} in the parameters cell, but the study's default "
+                    f"is {params.DEFAULTS[name]!r}; restore it (git checkout {shown(nb)}) and set other values "
                     "in a parameters file (make study PARAMS=...) or experiment in make lab"
                 )
     if lines:
@@ -180,7 +180,7 @@ def execute(plan: dict) -> int:
     finally:
         _stop(running)
         shutil.rmtree(build, ignore_errors=True)
-    where = "notebooks/ and outputs/" if plan["in_place"] else _rel(target)
+    where = "notebooks/ and outputs/" if plan["in_place"] else shown(target)
     print(f"study done: {len(plan['notebooks'])} notebooks; results in {where}", file=sys.stderr)
     return EXIT_OK
 
@@ -268,7 +268,7 @@ def _failed(plan, nb_path: Path, out_nb: Path, what: str, bad_input: bool) -> in
     if out_nb.exists():
         keep.mkdir(parents=True, exist_ok=True)
         shutil.copy2(out_nb, keep / nb_path.name)
-        kept = f"; the executed notebook is kept in {_rel(keep / nb_path.name)}"
+        kept = f"; the executed notebook is kept in {shown(keep / nb_path.name)}"
     print(f"error: notebook {nb_path.name} failed in {what}{kept}; previous outputs are unchanged", file=sys.stderr)
     return EXIT_BAD_INPUT if bad_input else EXIT_FAILED
 
@@ -309,13 +309,6 @@ def _replace(new: Path, old: Path) -> None:
         shutil.rmtree(trash, ignore_errors=True)
     else:
         new.rename(old)
-
-
-def _rel(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return str(path)
 
 
 if __name__ == "__main__":
