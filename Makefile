@@ -45,9 +45,8 @@ lab: $(STAMP) ## JupyterLab on a working copy of the notebooks in outputs/lab/ (
 handout: $(STAMP) ## PDFs to hand out, printed by Chromium from outputs/html/ (run make study first): outputs/handout/
 	$(PY) -m helpers.build.handout
 
-test: $(STAMP) ## the test gate: unit, end-to-end, browser tests (in parallel), then nbval on every notebook
-	$(PY) -m pytest -n auto --dist loadgroup tests
-	$(PY) -m pytest -p no:xdist notebooks --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+test: $(STAMP) ## the test gate: nbval on every notebook, unit, end-to-end and browser tests, in parallel
+	$(PY) -m pytest -n auto --dist loadgroup notebooks tests --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lint: $(STAMP) ## ruff check and ruff format --check (settings in pyproject.toml)
 	$(VENV)/bin/ruff check .

@@ -4,14 +4,26 @@ Notebooks re-executed by nbval write their figures and tables to a temporary fol
 the kernels inherit $ITB_STUDY_OUTPUT_DIR from this process (see helpers/paths.py). The folder is removed
 when the session ends.
 
-``make test`` runs tests/ with pytest-xdist, then nbval over notebooks/ in one process (nbval's cells depend
-on each other and must share a kernel). Tests that start Jupyter kernels over TCP (plain papermill) share one
-xdist group; the runner's own kernels use IPC sockets and need no such care.
+``make test`` runs nbval over notebooks/ and the tests in tests/ in one pytest-xdist session. nbval's cells
+depend on each other and share a kernel, so every cell goes to one worker, in order: they join the xdist
+group of the tests whose kernels use TCP ports (nbval, plain papermill), which also keeps those kernels from
+starting at the same moment. The runner's own kernels use IPC sockets and need no such care.
 """
 
 import os
 import shutil
 import tempfile
+
+import pytest
+
+TCP_KERNELS = "tcp-kernels"  # the xdist group of the tests whose kernels use TCP ports
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist turns the mark into the group it schedules by
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.xdist_group(TCP_KERNELS))
 
 
 def pytest_configure(config):

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TCP_KERNELS  # noqa: F401 - the root conftest.py; the tests import it from here
 from helpers import cohort, paths, synthetic
 
 PY = sys.executable
-TCP_KERNELS = "tcp-kernels"  # xdist group of the tests whose kernels use TCP ports (plain papermill)
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -53,7 +53,7 @@ def data_dir(tmp_path, synthetic_frames):
     return folder
 
 
-def _shared(tmp_path_factory, name: str, build) -> Path:
+def shared(tmp_path_factory, name: str, build) -> Path:
     """A folder made once per test session by ``build(folder)``, whichever xdist worker asks first; the
     others wait for it (a lock file beside it) and reuse it. Without xdist, simply built once."""
     root = tmp_path_factory.getbasetemp()
@@ -76,7 +76,7 @@ def _build_default(folder: Path) -> None:
 @pytest.fixture(scope="session")
 def default_run(tmp_path_factory):
     """The whole default study built once into a temporary folder (as `make study` would, but elsewhere)."""
-    return _shared(tmp_path_factory, "default-study", _build_default)
+    return shared(tmp_path_factory, "default-study", _build_default)
 
 
 @pytest.fixture(scope="module")

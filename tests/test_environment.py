@@ -1,8 +1,10 @@
 """The pinned environment: pip and conda users get the same packages."""
 
+import os
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,3 +51,13 @@ def test_installed_versions_match_the_pins():
         name: (pin, metadata.version(name)) for name, pin in requirements().items() if metadata.version(name) != pin
     }
     assert not wrong, f"installed versions differ from requirements.txt (make rebuilds .venv): {wrong}"
+
+
+@pytest.mark.xdist_group("grouping-check")
+def test_xdist_groups_keep_their_tests_together(request):
+    """`make test` relies on --dist loadgroup: nbval's cells share one kernel, so they must all run on one worker,
+    and the heavy shared runs are built once. pytest 9.2 silently broke the groups (pytest-xdist#1386): every
+    test was dealt out on its own. When this fails after an upgrade, the groups are ignored again."""
+    if not os.environ.get("PYTEST_XDIST_WORKER") or not request.config.getvalue("loadgroup"):
+        pytest.skip("checks the groups of `make test` (pytest-xdist with --dist loadgroup)")
+    assert request.node.nodeid.endswith("@grouping-check"), request.node.nodeid

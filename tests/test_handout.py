@@ -26,7 +26,7 @@ def _pages(pdf: Path) -> int:
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pdfs(default_run, tmp_path_factory):
     out = tmp_path_factory.mktemp("handout")
     assert handout.main(["--html", str(default_run / "html"), "--out", str(out)]) == 0

@@ -28,7 +28,7 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Chromium not installed (apt-get install chromium); CI always runs this test", allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 

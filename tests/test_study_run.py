@@ -13,7 +13,7 @@ import pytest
 from helpers import paths, synthetic
 from helpers.build import run
 
-from .conftest import PY, TCP_KERNELS, run_study, tree_digest
+from .conftest import PY, TCP_KERNELS, run_study, shared, tree_digest
 
 
 def test_default_run_gives_byte_identical_notebooks_figures_and_tables(default_run):
@@ -66,11 +66,7 @@ def test_the_site_has_reader_and_full_pages_and_an_index(default_run):
 EXAMPLES = sorted(paths.PARAMS.glob("*.yaml"))
 
 
-@pytest.fixture(scope="module")
-def example_runs(tmp_path_factory):
-    """Every example in params/, run by helpers.build.batch: no HTML, one kernel per notebook serving all of
-    them (the libraries are imported once per notebook, not once per notebook and example)."""
-    root = tmp_path_factory.mktemp("examples")
+def _run_examples(root: Path) -> None:
     proc = subprocess.run(
         [PY, "-m", "helpers.build.batch", str(root), *map(str, EXAMPLES)],
         cwd=paths.ROOT,
@@ -79,7 +75,15 @@ def example_runs(tmp_path_factory):
         timeout=900,
     )
     assert proc.returncode in (0, 1), proc.stderr
-    failed = json.loads(proc.stdout)
+    (root / "failed.json").write_text(proc.stdout)
+
+
+@pytest.fixture(scope="session")
+def example_runs(tmp_path_factory):
+    """Every example in params/, run once by helpers.build.batch: no HTML, one kernel per notebook serving all
+    of them (the libraries are imported once per notebook, not once per notebook and example)."""
+    root = shared(tmp_path_factory, "examples", _run_examples)
+    failed = json.loads((root / "failed.json").read_text())
     return {f.stem: (failed[f.stem], root / f.stem) for f in EXAMPLES}
 
 
@@ -248,10 +252,8 @@ def test_run_and_chart_data_paths_are_git_ignored():
     assert tracked.stdout == ""
 
 
-@pytest.fixture(scope="module")
-def chart_run(tmp_path_factory):
-    """The study on a small clinic-like data folder (simulated, with distinctive ids) via --data."""
-    root = tmp_path_factory.mktemp("chart")
+def _clinic_frames():
+    """A small clinic-like cohort (simulated) with distinctive ids and a hospital number the study must drop."""
     spec = synthetic.make_spec("simulation", 5, {"n_ms": 9, "n_sci": 4, "n_excluded": 2, "sci_n_10y": 3})
     patients, doses = synthetic.generate(spec)
     ids = {pid: f"CLINIC-{i:04d}-X" for i, pid in enumerate(patients["patient_id"])}
@@ -259,11 +261,22 @@ def chart_run(tmp_path_factory):
     doses["patient_id"] = doses["patient_id"].map(ids)
     numbers = [f"MRN-{i:05d}-Z" for i in range(len(patients))]
     patients.insert(1, "hospital_number", numbers)  # a column the study does not use: never copied
+    return patients, doses, [*ids.values(), *numbers]
+
+
+def _run_chart(root: Path) -> None:
+    patients, doses, _ = _clinic_frames()
     synthetic.write_csvs(patients, doses, root / "clinic")
     proc = run_study("--data", root / "clinic", "--out", root / "out")
     assert proc.returncode == 0, proc.stderr
     assert "note: columns the study does not use are ignored" in proc.stderr
-    return root / "out", [*ids.values(), *numbers]
+
+
+@pytest.fixture(scope="session")
+def chart_run(tmp_path_factory):
+    """The study on a small clinic-like data folder via --data, run once for the session."""
+    root = shared(tmp_path_factory, "chart", _run_chart)
+    return root / "out", _clinic_frames()[2]
 
 
 def _all_text(folder: Path) -> dict[str, str]:
@@ -313,6 +326,7 @@ def test_chart_data_small_counts_are_masked(chart_run):
     assert set(doses.loc[doses["diagnosis"] == "SCI", "n"]) <= {"<5", "0"}
 
 
+@pytest.mark.xdist_group("chart")
 def test_chart_data_shows_percentiles_not_single_patients_extremes(chart_run):
     import pandas as pd
 
