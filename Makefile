@@ -25,7 +25,7 @@ $(STAMP): requirements.txt pyproject.toml
 	  echo "Creating $(VENV) from requirements.txt with uv (about a minute, once)"; \
 	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && \
 	  $(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) && \
-	  $(UV) pip sync --quiet --python $(PY) requirements.txt && \
+	  $(UV) pip sync --quiet --compile-bytecode --python $(PY) requirements.txt && \
 	  $(UV) pip install --quiet --python $(PY) --no-deps -e . && \
 	  $(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null && \
 	  cat requirements.txt pyproject.toml > $(STAMP); fi

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from . import synthetic
 from .errors import StudyInputError
+from .synthetic import spec as synthetic_spec
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Param:
             if not isinstance(value, dict):
                 return [f"{say}: expected a mapping of names to values, got {value!r}"]
             try:
-                synthetic.make_spec("simulation", 0, value)
+                synthetic_spec.make_spec("simulation", 0, value)
             except StudyInputError as err:
                 return err.lines
             return []
@@ -145,7 +145,7 @@ def check(values: dict, where: str = "parameter") -> list[str]:
                 f"({merged['reference_year']}), got {merged['time_points']!r}"
             )
         try:
-            synthetic.make_spec(merged["synthetic_mode"], merged["seed"], merged["synthetic"])
+            synthetic_spec.make_spec(merged["synthetic_mode"], merged["seed"], merged["synthetic"])
         except StudyInputError as err:
             lines += err.lines
     return lines

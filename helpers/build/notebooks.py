@@ -1,11 +1,13 @@
-"""Executed-notebook hygiene: what a notebook declares, and stripping what changes from run to run."""
+"""Executed-notebook hygiene: what a notebook declares, and stripping what changes from run to run.
+
+nbformat is imported where a notebook is written, not at the top: it brings jsonschema (about 2 s), and the
+runner checks every input (parameters cells included) before anything that slow."""
 
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
-
-import nbformat
 
 VOLATILE_NB_KEYS = ("papermill", "widgets")
 VOLATILE_CELL_KEYS = ("papermill", "execution", "collapsed", "scrolled")
@@ -16,18 +18,18 @@ def declared_parameters(path: Path) -> dict:
 
     A value that is not a plain literal (``seed = 5 + 6``) is returned as its source text, so it never
     equals a default."""
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if "parameters" in cell.metadata.get("tags", []):
+    for cell in json.loads(Path(path).read_text(encoding="utf-8"))["cells"]:  # nbformat 4: read, not validated
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell["source"])
             out = {}
-            for node in ast.parse(cell.source).body:
+            for node in ast.parse(source).body:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
                     continue
                 try:
                     value = ast.literal_eval(node.value)
                 except ValueError:
-                    value = ast.get_source_segment(cell.source, node.value)
+                    value = ast.get_source_segment(source, node.value)
                 out.update({t.id: value for t in targets if isinstance(t, ast.Name)})
             return out
     return {}
@@ -56,6 +58,8 @@ def _kernel_noise(text: str) -> bool:
 
 def write(nb, path: Path) -> None:
     """Write only when the content differs, so an unchanged rerun leaves the file (and git) alone."""
+    import nbformat
+
     text = nbformat.writes(nb)
     text += "" if text.endswith("\n") else "\n"
     path = Path(path)
@@ -78,6 +82,8 @@ def first_error(nb) -> tuple[int, str] | None:
 
 def running_cell(path: Path) -> int | None:
     """The 1-based code-cell number papermill had marked as running in a partly executed notebook."""
+    import nbformat
+
     try:
         nb = nbformat.read(path, as_version=4)
     except (OSError, ValueError):

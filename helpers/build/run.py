@@ -13,7 +13,8 @@ every notebook succeeded, so a failure or Ctrl-C leaves the previous outputs as 
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
+import functools
 import os
 import shutil
 import signal
@@ -23,9 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
-from .. import params, paths, reading
+from .. import paths
 from ..errors import StudyInputError
 from . import notebooks, shown
 
@@ -51,11 +50,16 @@ def main(argv=None) -> int:
         for line in err.lines:
             print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:  # while checking the inputs (reading chart data can take a few seconds)
+        print("\ninterrupted; previous outputs are unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return execute(plan)
 
 
 def _plan(args) -> dict:
     """Check every input and decide where the run goes; raises StudyInputError naming each problem."""
+    from .. import params  # here, not at the top: a Ctrl-C while it imports numpy is answered quietly by main()
+
     values = params.load_file(args.params) if args.params else {}
     if "output_dir" in values:
         raise StudyInputError(
@@ -65,6 +69,8 @@ def _plan(args) -> dict:
     if args.data:
         values["data_dir"] = str(Path(args.data).resolve())
     if values.get("data_dir"):
+        from .. import reading  # pandas and pandera: only when there is chart data to check
+
         values["data_dir"] = str(Path(values["data_dir"]).expanduser().resolve())
         for note in reading.read(Path(values["data_dir"]))[2]:  # every data problem, before any notebook runs
             print(f"note: {note}", file=sys.stderr)
@@ -113,6 +119,8 @@ def _plan(args) -> dict:
 def edited_defaults(nbs) -> None:
     """Refuse notebooks whose parameters cell no longer holds the study's defaults (an edit saved in JupyterLab,
     say): the committed study would silently become another one. Values belong in a parameters file."""
+    from .. import params
+
     lines = []
     for nb in nbs:
         for name, value in notebooks.declared_parameters(nb).items():
@@ -198,7 +206,8 @@ def _run_side_by_side(plan: dict, build: Path, env: dict, running: dict, bar):
         while ready and len(running) < workers():
             nb = ready.pop(0)
             waiting.remove(nb)
-            running[nb.name] = _start(plan, nb, build / "notebooks" / nb.name, env)
+            with _ctrl_c_deferred():  # a notebook process is either not started or in `running`, never between
+                running[nb.name] = _start(plan, nb, build / "notebooks" / nb.name, env)
         finished = _wait_any(running)
         proc = running.pop(finished)
         result = _result(proc)
@@ -216,12 +225,81 @@ def _run_side_by_side(plan: dict, build: Path, env: dict, running: dict, bar):
     return None
 
 
-def _start(plan: dict, nb_path: Path, out_nb: Path, env: dict) -> subprocess.Popen:
+def _start(plan: dict, nb_path: Path, out_nb: Path, env: dict) -> NotebookProcess:
     declared = notebooks.declared_parameters(nb_path)
     inject = {k: v for k, v in plan["values"].items() if k in declared}
-    cmd = [sys.executable, "-m", "helpers.build.execute", str(nb_path), str(out_nb), "--cwd", str(nb_path.parent)]
-    cmd += ["--parameters", json.dumps(inject)]
-    return subprocess.Popen(cmd, cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return NotebookProcess(nb_path, out_nb, inject, env)
+
+
+class NotebookProcess:
+    """One notebook executing in a process forked from a warm server (papermill already imported, see warm.py)."""
+
+    def __init__(self, nb_path: Path, out_nb: Path, parameters: dict, env: dict):
+        from . import execute
+
+        ctx = _forkserver()
+        self.log = out_nb.parent.parent / ".logs" / f"{out_nb.stem}.log"
+        self.log.parent.mkdir(exist_ok=True)
+        self._conn, child_end = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(
+            target=execute.child, args=(nb_path, out_nb, parameters, nb_path.parent, env, self.log, child_end)
+        )
+        self._proc.start()
+        child_end.close()
+
+    def poll(self) -> int | None:
+        return self._proc.exitcode
+
+    def send_signal(self, sig: int) -> None:
+        if self._proc.pid and self._proc.exitcode is None:
+            os.kill(self._proc.pid, sig)
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._proc.join(timeout)
+        if self._proc.exitcode is None:
+            raise subprocess.TimeoutExpired(f"notebook process {self._proc.pid}", timeout)
+        return self._proc.exitcode
+
+    def kill(self) -> None:
+        self._proc.kill()
+
+    def result(self) -> dict:
+        try:
+            if self._conn.poll():
+                return self._conn.recv()
+        except (EOFError, OSError):
+            pass
+        lines = self.log.read_text(errors="replace").strip().splitlines() if self.log.exists() else []
+        last = (lines or [f"exit code {self._proc.exitcode}"])[-1]
+        return {"ok": False, "what": f"the notebook process ended unexpectedly ({last})", "bad_input": False}
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+@functools.cache
+def _forkserver():
+    """The notebook processes are forked from one server per run that has imported papermill once."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows: each process imports for itself
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["helpers.build.warm"])
+    return ctx
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred():
+    """Hold Ctrl-C until the block is done (it is then raised as usual)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _wait_any(running: dict) -> str:
@@ -233,14 +311,11 @@ def _wait_any(running: dict) -> str:
         time.sleep(0.05)
 
 
-def _result(proc: subprocess.Popen) -> dict:
-    out, err = proc.communicate()
-    lines = out.strip().splitlines()
-    try:
-        return json.loads(lines[-1])
-    except (IndexError, json.JSONDecodeError):
-        last = (err.strip().splitlines() or [f"exit code {proc.returncode}"])[-1]
-        return {"ok": False, "what": f"the notebook process ended unexpectedly ({last})", "bad_input": False}
+def _result(proc: NotebookProcess) -> dict:
+    proc.wait()
+    result = proc.result()
+    proc.close()
+    return result
 
 
 def _stop(running: dict, grace: float = 0) -> None:
@@ -249,17 +324,15 @@ def _stop(running: dict, grace: float = 0) -> None:
     while grace and time.monotonic() < deadline and any(p.poll() is None for p in running.values()):
         time.sleep(0.05)
     for proc in running.values():
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
+        if proc.poll() is None:  # SIGTERM: quiet like Ctrl-C once the process set its handlers, and ends it before
+            proc.send_signal(signal.SIGTERM)
     for proc in running.values():
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        for pipe in (proc.stdout, proc.stderr):  # not read to its end: nothing may keep the runner waiting
-            if pipe:
-                pipe.close()
+        proc.close()
 
 
 def _failed(plan, nb_path: Path, out_nb: Path, what: str, bad_input: bool) -> int:
@@ -276,6 +349,8 @@ def _failed(plan, nb_path: Path, out_nb: Path, what: str, bad_input: bool) -> in
 def _install(plan: dict, build: Path) -> None:
     """Move the finished build into place; the old outputs are replaced only now."""
     if plan["in_place"]:
+        import nbformat
+
         for nb in sorted((build / "notebooks").glob("*.ipynb")):
             notebooks.write(nbformat.read(nb, as_version=4), paths.NOTEBOOKS / nb.name)
         for part in DEFAULT_PARTS:

@@ -15,25 +15,35 @@ spread over the year; follow-up of at least 7 years. Everything the paper does n
 :class:`SyntheticSpec`, stated in ``data/synthetic/README.md``.
 """
 
-from .calibration import calibrate_two_groups, map_to_median_range, paper_scale_yearly_change
-from .files import write_csvs
-from .generator import MAX_PLAUSIBLE_DOSE, draw, expected_percent, generate, typical_yearly_change
-from .spec import ASSUMPTIONS, FIELDS, SCENARIOS, SyntheticSpec, check_spec, make_spec
+import importlib
 
-__all__ = [
-    "ASSUMPTIONS",
-    "FIELDS",
-    "MAX_PLAUSIBLE_DOSE",
-    "SCENARIOS",
-    "SyntheticSpec",
-    "calibrate_two_groups",
-    "check_spec",
-    "draw",
-    "expected_percent",
-    "generate",
-    "make_spec",
-    "map_to_median_range",
-    "paper_scale_yearly_change",
-    "typical_yearly_change",
-    "write_csvs",
-]
+# Loaded on first use: checking a parameters file needs only the spec, and importing the generator brings the
+# statistics stack (pandas, scipy, pingouin: seconds), which the runner should not wait for to refuse bad input.
+_WHERE = {
+    "calibrate_two_groups": "calibration",
+    "map_to_median_range": "calibration",
+    "paper_scale_yearly_change": "calibration",
+    "write_csvs": "files",
+    "MAX_PLAUSIBLE_DOSE": "generator",
+    "draw": "generator",
+    "expected_percent": "generator",
+    "generate": "generator",
+    "typical_yearly_change": "generator",
+    "ASSUMPTIONS": "spec",
+    "FIELDS": "spec",
+    "SCENARIOS": "spec",
+    "SyntheticSpec": "spec",
+    "check_spec": "spec",
+    "make_spec": "spec",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_WHERE])

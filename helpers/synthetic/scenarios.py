@@ -25,12 +25,16 @@ including those the chart review cannot see, with their dose course relative to 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-from scipy import optimize, special
 
 from .. import published
+
+if TYPE_CHECKING:
+    import pandas as pd
+# pandas and scipy are imported where a cohort is drawn: the spec (and the runner's check of a parameters
+# file) needs only FIELDS and switched_on
 
 # field: (value that switches the mechanism off, low, high); the off value is the field's default
 FIELDS = {
@@ -103,6 +107,8 @@ def apply(spec, patients: pd.DataFrame, d_ref, anchors, slope, rng) -> Drawn:
         patients.loc[surge, "excluded"] = True
         patients.loc[surge, "exclusion_reason"] = published.EXCLUSION_REASONS[0]
 
+    import pandas as pd
+
     truth = pd.DataFrame(
         {
             "patient_id": patients["patient_id"].to_numpy(),
@@ -143,6 +149,8 @@ def _confounding(spec, patients, slope, anchors):
 def _linked_probability(slope, is_ms, link: float, share: dict) -> np.ndarray:
     """P(event) = logistic(a + link * z), z the patient's slope standardised within diagnosis, with a
     solved per diagnosis so that the expected share is ``share[is_ms]``."""
+    from scipy import special
+
     p = np.zeros(len(slope))
     for group in (True, False):
         idx = np.flatnonzero(is_ms == group)
@@ -160,4 +168,6 @@ def _linked_probability(slope, is_ms, link: float, share: dict) -> np.ndarray:
 
 def _intercept(lz, target: float) -> float:
     """The a for which the mean of logistic(a + lz) is ``target``."""
+    from scipy import optimize, special
+
     return optimize.brentq(lambda a: special.expit(a + lz).mean() - target, -60, 60, xtol=1e-12)
