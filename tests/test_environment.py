@@ -8,10 +8,14 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)$")
+PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)(?:\s*;\s*(.+))?$")
 
 
-def _pins(lines):
+def _pins(lines, here=False):
+    """{package: version}; with ``here``, only the pins whose marker (``; python_full_version == '3.12.*'``)
+    applies to this interpreter and platform."""
+    from packaging.markers import Marker
+
     pins = {}
     for line in lines:
         line = line.strip()
@@ -19,12 +23,14 @@ def _pins(lines):
             continue
         m = PIN.match(line)
         assert m, f"not an exact pin: {line!r}"
+        if here and m.group(3) and not Marker(m.group(3)).evaluate():
+            continue
         pins[m.group(1).lower().replace("_", "-")] = m.group(2)
     return pins
 
 
-def requirements():
-    return _pins((ROOT / "requirements.txt").read_text().splitlines())
+def requirements(here=False):
+    return _pins((ROOT / "requirements.txt").read_text().splitlines(), here)
 
 
 def test_every_requirement_is_pinned_exactly():
@@ -48,7 +54,9 @@ def test_installed_versions_match_the_pins():
     from importlib import metadata
 
     wrong = {
-        name: (pin, metadata.version(name)) for name, pin in requirements().items() if metadata.version(name) != pin
+        name: (pin, metadata.version(name))
+        for name, pin in requirements(here=True).items()
+        if metadata.version(name) != pin
     }
     assert not wrong, f"installed versions differ from requirements.txt (make rebuilds .venv): {wrong}"
 
