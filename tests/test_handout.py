@@ -33,6 +33,7 @@ def pdfs(default_run, tmp_path_factory):
     return out
 
 
+@pytest.mark.xdist_group("handout")  # the PDFs are printed once, for both
 def test_study_pdf_holds_the_reader_pages_of_notebooks_1_to_5(pdfs):
     pdf = pdfs / "study.pdf"
     assert _pages(pdf) > 5
@@ -46,6 +47,7 @@ def test_study_pdf_holds_the_reader_pages_of_notebooks_1_to_5(pdfs):
     assert "from helpers import" not in text  # reader pages: no code
 
 
+@pytest.mark.xdist_group("handout")  # the PDFs are printed once, for both
 def test_journal_club_pdf_puts_the_answers_after_the_exercises(pdfs):
     pdf = pdfs / "journal_club.pdf"
     assert _pages(pdf) > 1

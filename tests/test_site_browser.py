@@ -38,7 +38,7 @@ def browser():
         b.close()
 
 
-def _check_page(browser, path: Path, viewport=(1280, 900)):
+def _check_page(browser, path: Path, viewport=(1280, 900), axe=False):
     page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     problems = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
@@ -56,28 +56,34 @@ def _check_page(browser, path: Path, viewport=(1280, 900)):
         if url.scheme == "file" and not Path(unquote(url.path)).exists():
             missing.append(href)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    violations = _serious_violations(page) if axe else None
     page.close()
-    return problems, images, broken, missing, overflow
+    return problems, images, broken, missing, overflow, violations
 
 
-def test_index_and_every_page_open_cleanly(browser, default_run):
-    html = default_run / "html"
-    pages = sorted(html.glob("*.html"))
-    assert len(pages) == 13
-    for path in pages:
-        problems, images, broken, missing, _ = _check_page(browser, path)
-        assert not problems, f"{path.name}: {problems}"
-        assert not broken, f"{path.name}: images that did not load: {broken}"
-        assert not missing, f"{path.name}: links to missing files: {missing}"
-        assert all(len(i[3]) > 40 for i in images), f"{path.name}: an image without alt text saying what it shows"
-        stem = path.name.removesuffix(".full.html").removesuffix(".html")
+@pytest.fixture(scope="session")
+def every_page(browser, default_run):
+    """Each of the 13 pages of the default build, loaded once: what the two tests below read."""
+    pages = sorted((default_run / "html").glob("*.html"))
+    return {path.name: _check_page(browser, path, axe=True) for path in pages}
+
+
+@pytest.mark.xdist_group("pages")  # with the accessibility test: one worker loads the pages once for both
+def test_index_and_every_page_open_cleanly(every_page):
+    assert len(every_page) == 13
+    for name, (problems, images, broken, missing, _, _) in every_page.items():
+        assert not problems, f"{name}: {problems}"
+        assert not broken, f"{name}: images that did not load: {broken}"
+        assert not missing, f"{name}: links to missing files: {missing}"
+        assert all(len(i[3]) > 40 for i in images), f"{name}: an image without alt text saying what it shows"
+        stem = name.removesuffix(".full.html").removesuffix(".html")
         if stem in FIGURE_PAGES:
-            assert len([i for i in images if i[2] > 400]) >= FIGURE_PAGES[stem], f"{path.name}: figures missing"
+            assert len([i for i in images if i[2] > 400]) >= FIGURE_PAGES[stem], f"{name}: figures missing"
 
 
 def test_index_fits_a_phone(browser, default_run):
     for name in ("index.html", "04_dose_change.html"):
-        problems, _, broken, _, overflow = _check_page(browser, default_run / "html" / name, viewport=(390, 844))
+        problems, _, broken, _, overflow, _ = _check_page(browser, default_run / "html" / name, viewport=(390, 844))
         assert not problems and not broken
         assert overflow <= 1, f"{name} scrolls sideways on a phone by {overflow}px"
 
@@ -98,7 +104,7 @@ def test_runs_index_links_every_run(browser, tmp_path):
     site.runs_index(runs)
     text = (runs / "index.html").read_text()
     assert "/secret/clinic" not in text and "(chart data)" in text
-    problems, _, _, missing, _ = _check_page(browser, runs / "index.html")
+    problems, _, _, missing, _, _ = _check_page(browser, runs / "index.html")
     assert not missing and not problems
     assert 'href="a/html/index.html"' in text and 'href="b/html/index.html"' in text
     page = browser.new_page()
@@ -119,17 +125,14 @@ def _serious_violations(page) -> list[str]:
     ]
 
 
-def test_no_serious_accessibility_violation_on_any_page(browser, default_run):
+@pytest.mark.xdist_group("pages")
+def test_no_serious_accessibility_violation_on_any_page(every_page):
     """axe-core on every page, reader and full: colour contrast (code included), links told apart from text
     by more than colour, images with alt text, table headers ..."""
-    pages = sorted((default_run / "html").glob("*.html"))
-    assert len(pages) == 13
-    for path in pages:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(path.as_uri(), wait_until="load")
-        problems = _serious_violations(page)
-        page.close()
-        assert not problems, f"{path.name}: " + "\n".join(problems[:10])
+    assert len(every_page) == 13
+    for name, report in every_page.items():
+        problems = report[-1]
+        assert not problems, f"{name}: " + "\n".join(problems[:10])
 
 
 def test_each_exercise_answer_ends_before_the_next_question(browser, default_run):
