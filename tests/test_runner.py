@@ -140,7 +140,7 @@ def test_two_runs_started_at_the_same_moment_both_succeed(tmp_path):
 
 
 def test_notebooks_run_side_by_side_and_keep_their_order(tmp_path, monkeypatch):
-    """Two 1-second notebooks are both running before the first finishes when two may run at once; the written
+    """With two workers, both 1-second notebooks are started before the runner waits for the first; the written
     notebooks are the same as one after another."""
     monkeypatch.setattr(run, "workers", lambda: 2)
     nbs = [_tiny_notebook(tmp_path / f"{i:02d}_tiny.ipynb", 1) for i in (1, 2)]

@@ -197,6 +197,15 @@ def test_ctrl_c_leaves_previous_outputs_and_names_the_notebook(tmp_path):
     assert "Traceback" not in err
     assert tree_digest(out) == before
     assert not list(tmp_path.glob(".build-*"))
+    deadline = time.time() + 10  # and nothing of the run is left: notebook processes, their forkserver
+    while time.time() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("processes of the interrupted run are still running")
 
 
 def test_an_output_folder_that_cannot_be_written_is_refused_first(tmp_path):

@@ -96,7 +96,10 @@ def child(nb_path: Path, out_nb: Path, parameters: dict, cwd: Path, env: dict, l
     os.dup2(fd, 1)  # papermill's and nbclient's chatter is not the user's; the runner reads the log on failure
     os.dup2(fd, 2)
     os.close(fd)
-    conn.send(execute(nb_path, out_nb, parameters, cwd))
+    result = execute(nb_path, out_nb, parameters, cwd)
+    if "what" in result:
+        result["what"] = result["what"][:2000]  # one line for the user, not a whole report
+    conn.send(result)
     conn.close()
 
 
@@ -120,7 +123,10 @@ def main(argv=None) -> int:
 
 
 def _quiet_exit(code: int):
-    """Leave without a traceback; papermill's context managers shut the kernel down on SystemExit."""
+    """Leave without a traceback; papermill's context managers shut the kernel down on SystemExit (a second
+    Ctrl-C or SIGTERM must not cut that short and leave the kernel running)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - stays open until the process ends
     raise SystemExit(code)
 

@@ -151,17 +151,19 @@ def workers() -> int:
 
 
 def execute(plan: dict) -> int:
-    from tqdm.auto import tqdm
-
     target: Path = plan["target"]
     build_parent = _existing(target.parent if plan["named"] or not plan["in_place"] else target)
-    build = Path(tempfile.mkdtemp(prefix=".build-", dir=build_parent))
-    (build / "notebooks").mkdir()
-    env = {**os.environ, paths.OUTPUT_ENV: str(build)}  # the kernels write figures/tables here (paths.output_dir)
-    # kernels import helpers even where the package is not installed (a conda environment without postBuild)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(paths.ROOT), os.environ.get("PYTHONPATH")]))
-    running: dict[str, subprocess.Popen] = {}
+    build = None
+    running: dict[str, NotebookProcess] = {}
     try:
+        from tqdm.auto import tqdm
+
+        build = Path(tempfile.mkdtemp(prefix=".build-", dir=build_parent))
+        (build / "notebooks").mkdir()
+        env = {**os.environ, paths.OUTPUT_ENV: str(build)}  # the kernels write figures/tables here (paths.output_dir)
+        # kernels import helpers even where the package is not installed (a conda environment without postBuild)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(paths.ROOT), os.environ.get("PYTHONPATH")]))
+        _forkserver()
         with tqdm(total=len(plan["notebooks"]), desc="study", unit="notebook", file=sys.stderr) as bar:
             failure = _run_side_by_side(plan, build, env, running, bar)
         if failure:
@@ -176,6 +178,7 @@ def execute(plan: dict) -> int:
         where = "".join(
             f" in {name}" + (f", cell {cell}" if (cell := notebooks.running_cell(build / "notebooks" / name)) else "")
             for name in sorted(running)[:1]
+            if build
         )
         print(f"\ninterrupted{where}; previous outputs are unchanged", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -187,7 +190,8 @@ def execute(plan: dict) -> int:
         return EXIT_BAD_INPUT
     finally:
         _stop(running)
-        shutil.rmtree(build, ignore_errors=True)
+        if build:
+            shutil.rmtree(build, ignore_errors=True)
     where = "notebooks/ and outputs/" if plan["in_place"] else shown(target)
     print(f"study done: {len(plan['notebooks'])} notebooks; results in {where}", file=sys.stderr)
     return EXIT_OK
@@ -244,33 +248,40 @@ class NotebookProcess:
         self._proc = ctx.Process(
             target=execute.child, args=(nb_path, out_nb, parameters, nb_path.parent, env, self.log, child_end)
         )
+        self._result: dict | None = None
         self._proc.start()
         child_end.close()
 
     def poll(self) -> int | None:
+        if self._result is None and self._conn.poll():  # read as it comes: a large result must not block the child
+            try:
+                self._result = self._conn.recv()
+            except (EOFError, OSError):  # the process ended without a result
+                self._result = {}
         return self._proc.exitcode
 
     def send_signal(self, sig: int) -> None:
         if self._proc.pid and self._proc.exitcode is None:
-            os.kill(self._proc.pid, sig)
+            with contextlib.suppress(ProcessLookupError):  # it may have ended a moment ago
+                os.kill(self._proc.pid, sig)
 
     def wait(self, timeout: float | None = None) -> int:
-        self._proc.join(timeout)
-        if self._proc.exitcode is None:
-            raise subprocess.TimeoutExpired(f"notebook process {self._proc.pid}", timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"notebook process {self._proc.pid}", timeout)
+            self._proc.join(0.05)
         return self._proc.exitcode
 
     def kill(self) -> None:
         self._proc.kill()
 
     def result(self) -> dict:
-        try:
-            if self._conn.poll():
-                return self._conn.recv()
-        except (EOFError, OSError):
-            pass
+        self.poll()
+        if self._result:
+            return self._result
         lines = self.log.read_text(errors="replace").strip().splitlines() if self.log.exists() else []
-        last = (lines or [f"exit code {self._proc.exitcode}"])[-1]
+        last = f"exit code {self._proc.exitcode}" + (f"; its last words: {lines[-1][:300]}" if lines else "")
         return {"ok": False, "what": f"the notebook process ended unexpectedly ({last})", "bad_input": False}
 
     def close(self) -> None:
@@ -286,20 +297,31 @@ def _forkserver():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["helpers.build.warm"])
+    from multiprocessing import forkserver
+
+    # Started here, with Ctrl-C ignored (kept across exec): the server shares the terminal, and a Ctrl-C while it
+    # starts would print a traceback there. A Ctrl-C in these few milliseconds is lost; the next one is not.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
     return ctx
 
 
 @contextlib.contextmanager
 def _ctrl_c_deferred():
-    """Hold Ctrl-C until the block is done (it is then raised as usual)."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    """Hold Ctrl-C until the block is done, then raise it as usual. (A handler that notes the key, not a signal
+    mask: Python runs handlers in the main thread whichever thread the signal reaches, and tqdm's monitor thread
+    or multiprocessing would not be masked.)"""
+    pressed = []
+    previous = signal.signal(signal.SIGINT, lambda *_: pressed.append(True))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, previous)
+        if pressed:
+            raise KeyboardInterrupt
 
 
 def _wait_any(running: dict) -> str:
@@ -342,6 +364,11 @@ def _failed(plan, nb_path: Path, out_nb: Path, what: str, bad_input: bool) -> in
         keep.mkdir(parents=True, exist_ok=True)
         shutil.copy2(out_nb, keep / nb_path.name)
         kept = f"; the executed notebook is kept in {shown(keep / nb_path.name)}"
+    log = out_nb.parent.parent / ".logs" / f"{out_nb.stem}.log"  # what the notebook process itself printed
+    if "ended unexpectedly" in what and log.exists() and log.stat().st_size:
+        keep.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(log, keep / log.name)
+        kept += f" (its log: {shown(keep / log.name)})"
     print(f"error: notebook {nb_path.name} failed in {what}{kept}; previous outputs are unchanged", file=sys.stderr)
     return EXIT_BAD_INPUT if bad_input else EXIT_FAILED
 
