@@ -4,7 +4,6 @@ The runner starts one of these per notebook, several at a time: :func:`child` is
 forked from a server that has already imported papermill (see ``warm.py``), so a notebook process starts in
 milliseconds rather than importing papermill and nbformat again (about 3 s each). It hands back
 ``{"ok": true}`` or ``{"ok": false, "what": "cell 3: ValueError: ...", "bad_input": false}``.
-``python -m helpers.build.execute NOTEBOOK OUTPUT --cwd DIR`` does the same for one notebook and prints it.
 
 Why a process each: notebooks run side by side without sharing papermill's event loop, and Ctrl-C is
 handled here quietly (the runner prints the one line a user sees; this process's output goes to a log).
@@ -14,8 +13,6 @@ binding and releasing it, so two kernels started at the same moment could be han
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import shutil
 import signal
@@ -109,19 +106,6 @@ def _quiet_signals() -> None:
     signal.signal(signal.SIGTERM, lambda *_: _quiet_exit(143))
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m helpers.build.execute", description=__doc__.split("\n\n")[0])
-    ap.add_argument("notebook", type=Path)
-    ap.add_argument("output", type=Path)
-    ap.add_argument("--cwd", type=Path, required=True)
-    ap.add_argument("--parameters", default="{}", help="JSON object of parameters to inject")
-    args = ap.parse_args(argv)
-    _quiet_signals()
-    result = execute(args.notebook, args.output, json.loads(args.parameters), args.cwd)
-    print(json.dumps(result), flush=True)
-    return 0
-
-
 def _quiet_exit(code: int):
     """Leave without a traceback; papermill's context managers shut the kernel down on SystemExit (a second
     Ctrl-C or SIGTERM must not cut that short and leave the kernel running)."""
@@ -129,7 +113,3 @@ def _quiet_exit(code: int):
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - stays open until the process ends
     raise SystemExit(code)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

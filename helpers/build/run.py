@@ -198,7 +198,7 @@ def execute(plan: dict) -> int:
 
 
 def _run_side_by_side(plan: dict, build: Path, env: dict, running: dict, bar):
-    """Execute the notebooks, up to :func:`workers` at a time, each in its own process (helpers.build.execute).
+    """Execute the notebooks, up to :func:`workers` at a time, each in its own process (execute.child).
 
     Returns None when all succeeded, else (notebook, executed copy, what failed, is it bad input) for the first
     failing notebook in reading order; the others still running are stopped."""
