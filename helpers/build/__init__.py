@@ -4,9 +4,16 @@ Editing anything here never changes a committed output: the code fingerprint in 
 leaves this folder out (see helpers/colophon.py).
 """
 
+import sys
 from pathlib import Path
 
 from .. import paths
+
+# jsonschema (which nbformat imports) imports rfc3987-syntax, installed with jupyter-events'
+# jsonschema[format-nongpl], to check the "iri" format; it builds some 35 Earley parsers on import, about 1 s in
+# every process of the build (python-jsonschema/jsonschema#1428). Nothing here checks that format: without the
+# module, jsonschema simply has no "iri" checker.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def shown(path) -> str:

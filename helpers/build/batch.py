@@ -1,7 +1,7 @@
 """Several parameter runs in one process, for quick checks: ``python -m helpers.build.batch OUT FILE...``.
 
-Each notebook gets one kernel that serves every run in turn (its namespace reset in between), so the
-libraries are imported once per notebook instead of once per notebook and run: the tests run all the
+Each notebook gets one kernel that serves every run in turn (its namespace reset in between), forked from
+this process once it has imported the notebooks' libraries (kernels.py), so they are imported once in all: the tests run all the
 examples in params/ this way. Each run writes its executed notebooks, figures and tables to ``OUT/NAME/``
 (no HTML). A real run (``python -m helpers.build.run``) gives every notebook a fresh kernel.
 """
@@ -20,7 +20,7 @@ import nbformat
 
 from .. import params, paths
 from ..errors import StudyInputError
-from . import notebooks
+from . import kernels, notebooks
 
 RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
 
@@ -42,13 +42,17 @@ def run_many(files: list[Path], out_root: Path) -> dict[str, str | None]:
         shutil.copy2(f, out / "params.yaml")
         runs[Path(f).stem] = ({**values, "output_dir": str(out.resolve())}, out)
     failed: dict[str, str | None] = dict.fromkeys(runs)
+    nbs = paths.study_notebooks()
+    # the libraries imported here once; each notebook's kernel is a forked copy of this process (kernels.py)
+    kernels.preload(notebooks.imported_modules(nbs))
+    shells = [kernels.Shell() for _ in nbs]  # forked before any event loop or socket exists
     ipc_dir = tempfile.mkdtemp(prefix="itb-k-")
     try:
-        for nb_path in paths.study_notebooks():
+        for nb_path, shell in zip(nbs, shells):
             source = nbformat.read(nb_path, as_version=4)
             source.metadata["papermill"] = {}  # papermill's parameterize step records the values there
             declared = notebooks.declared_parameters(nb_path)
-            km = kernel_manager_class(ipc_dir)(kernel_name="python3")
+            km = kernel_manager_class(ipc_dir, [shell])(kernel_name="python3")
             try:
                 for stem, (values, out) in runs.items():
                     if failed[stem]:
@@ -71,6 +75,8 @@ def run_many(files: list[Path], out_root: Path) -> dict[str, str | None]:
                     run_sync(km.shutdown_kernel)(now=True)
     finally:
         shutil.rmtree(ipc_dir, ignore_errors=True)
+        for shell in shells:
+            shell.discard()
     return failed
 
 

@@ -22,8 +22,11 @@ import tempfile
 from pathlib import Path
 
 
-def kernel_manager_class(ipc_dir: str):
-    """A kernel manager whose kernels use IPC sockets in ``ipc_dir`` and whose own log is discarded."""
+def kernel_manager_class(ipc_dir: str, shells: list | None = None):
+    """A kernel manager whose kernels use IPC sockets in ``ipc_dir`` and whose own log is discarded.
+
+    With ``shells`` (``kernels.Shell`` objects, used up one per kernel), each kernel is a forked copy of a
+    process that has imported the libraries already (see kernels.py); without, a new process as usual."""
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
@@ -40,13 +43,21 @@ def kernel_manager_class(ipc_dir: str):
             kw["stderr"] = subprocess.DEVNULL  # the kernel's log, not the notebook's output
             # nor our stdout: a kernel outliving this process must not hold the pipe the runner reads to its end
             kw["stdout"] = subprocess.DEVNULL
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
+            if not shells:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            # what LocalProvisioner.launch_kernel does, with a forked process in place of Popen
+            provisioner = self.provisioner
+            provisioner.process = shells.pop(0).launch(kernel_cmd, kw.get("env"), kw.get("cwd"))
+            provisioner.pid = provisioner.pgid = provisioner.process.pid  # the child leads its own session
+            provisioner.cwd = kw.get("cwd")
+            self._reconcile_connection_info(provisioner.connection_info)
 
     return StudyKernelManager
 
 
-def execute(nb_path: Path, out_nb: Path, parameters: dict, cwd: Path) -> dict:
-    """Run ``nb_path`` into ``out_nb``; the result as a dict (see the module docstring)."""
+def execute(nb_path: Path, out_nb: Path, parameters: dict, cwd: Path, shells: list | None = None) -> dict:
+    """Run ``nb_path`` into ``out_nb``; the result as a dict (see the module docstring). ``shells``: see
+    :func:`kernel_manager_class`."""
     import nbformat
     import papermill as pm
 
@@ -62,7 +73,7 @@ def execute(nb_path: Path, out_nb: Path, parameters: dict, cwd: Path) -> dict:
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
-            kernel_manager_class=kernel_manager_class(ipc_dir),
+            kernel_manager_class=kernel_manager_class(ipc_dir, shells),
         )
     except pm.PapermillExecutionError as err:
         return {
@@ -74,6 +85,8 @@ def execute(nb_path: Path, out_nb: Path, parameters: dict, cwd: Path) -> dict:
         return {"ok": False, "what": f"{type(err).__name__}: {err}".strip(), "bad_input": False}
     finally:
         shutil.rmtree(ipc_dir, ignore_errors=True)
+        for shell in shells or ():
+            shell.discard()
     notebooks.write(notebooks.strip_volatile(nbformat.read(out_nb, as_version=4)), out_nb)
     return {"ok": True}
 
@@ -93,7 +106,11 @@ def child(nb_path: Path, out_nb: Path, parameters: dict, cwd: Path, env: dict, l
     os.dup2(fd, 1)  # papermill's and nbclient's chatter is not the user's; the runner reads the log on failure
     os.dup2(fd, 2)
     os.close(fd)
-    result = execute(nb_path, out_nb, parameters, cwd)
+    from . import kernels
+
+    # forked now, while this process is quiet; it becomes the notebook's kernel (it has no use for the pipe)
+    shells = [kernels.Shell(close=(conn.fileno(),))]
+    result = execute(nb_path, out_nb, parameters, cwd, shells)
     if "what" in result:
         result["what"] = result["what"][:2000]  # one line for the user, not a whole report
     conn.send(result)

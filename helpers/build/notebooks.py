@@ -35,6 +35,34 @@ def declared_parameters(path: Path) -> dict:
     return {}
 
 
+def code_size(path: Path) -> int:
+    """Characters of code in a notebook: how long it takes to run, roughly."""
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    return sum(len("".join(c["source"])) for c in cells if c.get("cell_type") == "code")
+
+
+def imported_modules(paths) -> list[str]:
+    """The modules the code cells of these notebooks import, in order of first appearance (read, not run):
+    ``from helpers import study`` gives ``helpers`` and ``helpers.study``; cells that are not plain Python
+    (magics) are skipped."""
+    found: dict[str, None] = {}
+    for path in paths:
+        for cell in json.loads(Path(path).read_text(encoding="utf-8"))["cells"]:
+            if cell.get("cell_type") != "code":
+                continue
+            try:
+                tree = ast.parse("".join(cell["source"]))
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found.update(dict.fromkeys(alias.name for alias in node.names))
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found[node.module] = None
+                    found.update(dict.fromkeys(f"{node.module}.{alias.name}" for alias in node.names))
+    return list(found)
+
+
 def strip_volatile(nb):
     """Remove timestamps, durations and machine details; keep outputs, execution counts, kernelspec."""
     for key in VOLATILE_NB_KEYS:

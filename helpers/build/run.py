@@ -163,9 +163,10 @@ def execute(plan: dict) -> int:
         env = {**os.environ, paths.OUTPUT_ENV: str(build)}  # the kernels write figures/tables here (paths.output_dir)
         # kernels import helpers even where the package is not installed (a conda environment without postBuild)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(paths.ROOT), os.environ.get("PYTHONPATH")]))
-        _forkserver()
+        # the notebooks' processes, and their kernels, are forked from a server that has imported what they import
+        ctx = _forkserver(tuple(notebooks.imported_modules(plan["notebooks"])))
         with tqdm(total=len(plan["notebooks"]), desc="study", unit="notebook", file=sys.stderr) as bar:
-            failure = _run_side_by_side(plan, build, env, running, bar)
+            failure = _run_side_by_side(plan, ctx, build, env, running, bar)
         if failure:
             return _failed(plan, *failure)
         if plan["html"]:
@@ -197,12 +198,13 @@ def execute(plan: dict) -> int:
     return EXIT_OK
 
 
-def _run_side_by_side(plan: dict, build: Path, env: dict, running: dict, bar):
+def _run_side_by_side(plan: dict, ctx, build: Path, env: dict, running: dict, bar):
     """Execute the notebooks, up to :func:`workers` at a time, each in its own process (execute.child).
 
     Returns None when all succeeded, else (notebook, executed copy, what failed, is it bad input) for the first
     failing notebook in reading order; the others still running are stopped."""
-    waiting = list(plan["notebooks"])
+    # the most code first (notebook 6 takes as long as three others): the last to finish is then not a long one
+    waiting = sorted(plan["notebooks"], key=notebooks.code_size, reverse=True)
     done: set[str] = set()
     failures = {}
     while (waiting or running) and not failures:
@@ -211,7 +213,7 @@ def _run_side_by_side(plan: dict, build: Path, env: dict, running: dict, bar):
             nb = ready.pop(0)
             waiting.remove(nb)
             with _ctrl_c_deferred():  # a notebook process is either not started or in `running`, never between
-                running[nb.name] = _start(plan, nb, build / "notebooks" / nb.name, env)
+                running[nb.name] = _start(plan, nb, build / "notebooks" / nb.name, env, ctx)
         finished = _wait_any(running)
         proc = running.pop(finished)
         result = _result(proc)
@@ -229,19 +231,19 @@ def _run_side_by_side(plan: dict, build: Path, env: dict, running: dict, bar):
     return None
 
 
-def _start(plan: dict, nb_path: Path, out_nb: Path, env: dict) -> NotebookProcess:
+def _start(plan: dict, nb_path: Path, out_nb: Path, env: dict, ctx) -> NotebookProcess:
     declared = notebooks.declared_parameters(nb_path)
     inject = {k: v for k, v in plan["values"].items() if k in declared}
-    return NotebookProcess(nb_path, out_nb, inject, env)
+    return NotebookProcess(ctx, nb_path, out_nb, inject, env)
 
 
 class NotebookProcess:
-    """One notebook executing in a process forked from a warm server (papermill already imported, see warm.py)."""
+    """One notebook executing in a process forked from a warm server (papermill and the notebook's libraries
+    already imported, see warm.py and kernels.py)."""
 
-    def __init__(self, nb_path: Path, out_nb: Path, parameters: dict, env: dict):
+    def __init__(self, ctx, nb_path: Path, out_nb: Path, parameters: dict, env: dict):
         from . import execute
 
-        ctx = _forkserver()
         self.log = out_nb.parent.parent / ".logs" / f"{out_nb.stem}.log"
         self.log.parent.mkdir(exist_ok=True)
         self._conn, child_end = ctx.Pipe(duplex=False)
@@ -289,8 +291,9 @@ class NotebookProcess:
 
 
 @functools.cache
-def _forkserver():
-    """The notebook processes are forked from one server per run that has imported papermill once."""
+def _forkserver(modules: tuple[str, ...] = ()):
+    """The notebook processes are forked from one server per run that has imported papermill, ipykernel and
+    ``modules`` (what the notebooks import) once; their kernels are forked copies of them (kernels.py)."""
     import multiprocessing
 
     if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows: each process imports for itself
@@ -299,13 +302,17 @@ def _forkserver():
     ctx.set_forkserver_preload(["helpers.build.warm"])
     from multiprocessing import forkserver
 
+    from . import warm
+
     # Started here, with Ctrl-C ignored (kept across exec): the server shares the terminal, and a Ctrl-C while it
     # starts would print a traceback there. A Ctrl-C in these few milliseconds is lost; the next one is not.
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ[warm.PRELOAD_ENV] = " ".join(modules)  # warm.py imports them, whatever they raise
     try:
         forkserver.ensure_running()
     finally:
         signal.signal(signal.SIGINT, previous)
+        del os.environ[warm.PRELOAD_ENV]
     return ctx
 
 

@@ -1,11 +1,19 @@
 """Imported once by the server that forks the runner's notebook processes (``multiprocessing``'s forkserver,
-see ``run.py``): what every notebook process needs, so that none imports it again.
+see ``run.py``): what every notebook process needs, and what its kernel will import, so that none imports
+it again (the kernels are forked from the notebook processes, see ``kernels.py``).
 
-The runner starts that server with Ctrl-C ignored (``run._forkserver``); the notebook processes set their own
-handlers as they start (``execute.child``).
+The runner starts that server with Ctrl-C ignored (``run._forkserver``) and names the notebooks' imports in
+``$ITB_STUDY_PRELOAD``; the notebook processes set their own handlers as they start (``execute.child``).
 """
+
+import os
 
 import nbformat  # noqa: F401
 import papermill  # noqa: F401
 
-from . import execute, notebooks  # noqa: F401
+from . import execute, kernels, notebooks  # noqa: F401
+
+PRELOAD_ENV = "ITB_STUDY_PRELOAD"
+
+if os.environ.get(PRELOAD_ENV):  # only in the forkserver: the runner imports this module for the name above
+    kernels.preload(os.environ.pop(PRELOAD_ENV).split())

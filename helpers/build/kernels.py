@@ -1,0 +1,234 @@
+"""Kernels forked from a process that has already imported what the notebooks import.
+
+A kernel started the usual way is a new Python that imports IPython, numpy, pandas, scipy, matplotlib ...
+before a notebook's first cell has done anything: about 2.5 s per notebook, most of a study run. Here the
+libraries are imported once (by the runner's forkserver for every notebook of a run, see ``warm.py``; by the
+batch process for all its runs), and each kernel is a forked copy of that process:
+
+* :class:`Shell` forks a child at a quiet moment (one thread, no event loop, no sockets), which waits;
+* the kernel manager from :func:`helpers.build.execute.kernel_manager_class` hands it the kernel command,
+  environment and folder that jupyter_client would have given a new process, and the child becomes that
+  kernel (``ipykernel``'s own app, run in place of ``python -m ipykernel_launcher``);
+* the kernel is a child of the notebook's process, in a session of its own, exactly as a ``Popen``'ed kernel
+  is, and :class:`ForkedKernel` gives jupyter_client the ``Popen`` methods it uses (poll, wait, signals).
+
+The child starts from a clean slate as far as a notebook can tell: the kernel's own environment, folder,
+``sys.argv`` and ``sys.path``, fresh random states, matplotlib's backend chosen from the kernel's environment
+(nothing drew a figure before the fork), no exit handlers or multiprocessing state of the parent. Modules
+already imported are the one difference, which is the point. A command that is not this interpreter's
+``ipykernel_launcher`` is simply executed, as ``Popen`` would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from multiprocessing import process as _mp_process
+
+# multiprocessing's class for a main process (not exported): this module is imported by one (the forkserver,
+# a batch), and a kernel forked from a notebook's process is given a fresh one
+_MAIN_PROCESS = type(_mp_process.current_process()) if _mp_process.parent_process() is None else None
+_WRITE_ENDS: set[int] = set()  # of the shells waiting in this process
+
+
+def preload(modules) -> None:
+    """Import ``modules`` (names; those that fail to import are left to the kernel to report) and ipykernel."""
+    import importlib
+
+    for name in ("ipykernel.kernelapp", *modules):
+        with contextlib.suppress(Exception):  # the notebook's own import raises it again, where a reader sees it
+            importlib.import_module(name)
+
+
+class Shell:
+    """A child process forked now, waiting to become a kernel (:meth:`launch`) or to be discarded."""
+
+    def __init__(self, close: tuple[int, ...] = ()):
+        """``close``: descriptors of the parent's that the kernel must not hold (a pipe whose end is awaited)."""
+        gc.collect()  # nothing of the parent's garbage is left to be finalised in the child
+        read_end, self._write_end = os.pipe()
+        # the path entries this interpreter adds by itself, as they would be in a new kernel process
+        self._base_path = _interpreter_path()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: wait for the kernel command, run the kernel, never return
+            code = 1
+            try:
+                # its own pipe's and earlier shells' writing ends: each shell reads its pipe to the end
+                for fd in (self._write_end, *_WRITE_ENDS, *close):
+                    os.close(fd)
+                os.setsid()  # a session of its own, as jupyter_client starts kernels: Ctrl-C is for the notebook's process
+                code = _serve(read_end, self._base_path)
+            except BaseException:  # to the kernel's log, as for a kernel that fails to start
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        os.close(read_end)
+        _WRITE_ENDS.add(self._write_end)
+
+    def _close(self) -> None:
+        _WRITE_ENDS.discard(self._write_end)
+        os.close(self._write_end)
+        self._write_end = None
+
+    def launch(self, cmd: list[str], env: dict | None, cwd: str | None) -> ForkedKernel:
+        """Turn the waiting child into the kernel ``cmd`` would have started; a Popen-like handle to it."""
+        env = dict(env if env is not None else os.environ)
+        env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher sets it: the kernel ends with us
+        # a new process starts where this one is now (papermill changes folder to the notebook's before it)
+        order = json.dumps({"cmd": list(cmd), "env": env, "cwd": cwd or os.getcwd()})
+        with os.fdopen(os.dup(self._write_end), "w", encoding="utf-8") as pipe:
+            pipe.write(order)
+        self._close()
+        return ForkedKernel(self.pid)
+
+    def discard(self) -> None:
+        """The child is not needed: it ends when its pipe closes; reap it."""
+        if self._write_end is not None:
+            self._close()
+            ForkedKernel(self.pid).wait(timeout=10)
+
+
+class ForkedKernel:
+    """What jupyter_client's LocalProvisioner uses of ``subprocess.Popen``, for a forked kernel process."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # already reaped elsewhere
+                self.returncode = 0
+            else:
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+            time.sleep(0.01)
+        return self.returncode
+
+    def send_signal(self, sig: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, sig)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def _interpreter_path() -> list[str]:
+    """sys.path without what this process's start added (its script's folder or the current one, and
+    PYTHONPATH): what a new interpreter has before those."""
+    extra = set(filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep)))
+    start = 0 if sys.flags.safe_path else 1
+    return [p for p in sys.path[start:] if p not in extra]
+
+
+def _serve(read_end: int, base_path: list[str]) -> int:
+    with os.fdopen(read_end, "r", encoding="utf-8") as pipe:
+        text = pipe.read()
+    if not text:  # discarded, or the parent has gone
+        return 0
+    order = json.loads(text)
+    cmd, env, cwd = order["cmd"], order["env"], order["cwd"]
+    null = os.open(os.devnull, os.O_RDWR)  # the kernel's own log is discarded (see execute.kernel_manager_class)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    if cwd:
+        os.chdir(cwd)
+    launcher = _launcher_args(cmd)
+    if launcher is None:
+        os.execve(cmd[0], cmd, env)  # another kernel: started as Popen would (exec does not return)
+    return _run_kernel(launcher, env, base_path)
+
+
+def _launcher_args(cmd: list[str]) -> list[str] | None:
+    """The arguments of ``ipykernel_launcher`` if ``cmd`` runs it with this interpreter, else None.
+
+    ``-X`` options before ``-m`` are allowed: ipykernel's spec has ``-Xfrozen_modules=off`` (for its debugger,
+    which this study does not use; the forked kernel keeps the interpreter's frozen standard modules)."""
+    if "-m" not in cmd or os.path.realpath(cmd[0]) != os.path.realpath(sys.executable):
+        return None
+    at = cmd.index("-m")
+    if cmd[at + 1 : at + 2] != ["ipykernel_launcher"] or not all(a.startswith("-X") for a in cmd[1:at]):
+        return None
+    return cmd[at + 2 :]
+
+
+def _run_kernel(argv: list[str], env: dict, base_path: list[str]) -> int:
+    import atexit
+    import random
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.environ.clear()
+    os.environ.update(env)
+    # as `python -m ipykernel_launcher` has it (the launcher then drops the folder; IPython adds '' back)
+    sys.path[:] = [*filter(None, env.get("PYTHONPATH", "").split(os.pathsep)), *base_path]
+    import ipykernel_launcher
+
+    sys.argv = [ipykernel_launcher.__file__, *argv]
+    atexit._clear()  # the parent's exit handlers are the parent's; those a module registers on import come back:
+    _fresh_process_state(atexit.register)
+    random.seed()
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed()
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None:  # read from MPLBACKEND when matplotlib is imported, i.e. before this kernel's environment
+        mpl.rcParams["backend"] = env.get("MPLBACKEND") or "module://matplotlib_inline.backend_inline"
+    import asyncio
+
+    from ipykernel import kernelapp
+
+    asyncio.set_event_loop_policy(None)  # a parent's event loop (its selector shared after the fork) is not ours
+    gc.freeze()  # what came with the fork is never collected: the collector does not walk it again and again
+    code = 0
+    try:  # ipykernel reads JPY_PARENT_PID (the kernel ends if that process does) when imported: passed here
+        kernelapp.IPKernelApp.launch_instance(parent_handle=int(env.get("JPY_PARENT_PID") or 0))
+    except SystemExit as end:
+        code = end.code if isinstance(end.code, int) else (0 if end.code is None else 1)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a stream closed at exit
+            stream.flush()
+    return code
+
+
+def _fresh_process_state(at_exit) -> None:
+    """This process is the main process of the kernel, not a child of the notebook's process (multiprocessing
+    keeps track of that; it matters to a notebook that starts processes of its own)."""
+    import itertools
+
+    if "logging" in sys.modules:
+        at_exit(sys.modules["logging"].shutdown)
+
+    mp_process = sys.modules.get("multiprocessing.process")
+    if mp_process is not None and _MAIN_PROCESS and not isinstance(mp_process._current_process, _MAIN_PROCESS):
+        mp_process._current_process = _MAIN_PROCESS()
+        mp_process._parent_process = None
+        mp_process._children = set()
+        mp_process._process_counter = itertools.count(1)
+    mp_util = sys.modules.get("multiprocessing.util")
+    if mp_util is not None:
+        mp_util._finalizer_registry.clear()
+        at_exit(mp_util._exit_function)

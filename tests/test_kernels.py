@@ -1,0 +1,156 @@
+"""Kernels forked from a warm process (helpers/build/kernels.py): a notebook sees what a new kernel would show
+it, the runner's kernels really are forked (or the study is slow again), and a kernel ends with its notebook's
+process."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+from helpers import paths
+from helpers.build import execute, kernels, run
+
+PROBE = """\
+import json, multiprocessing, os, random, sys
+import matplotlib.pyplot as plt
+import numpy
+facts = {
+    "path": [p for p in sys.path if p],
+    "argv": [os.path.basename(sys.argv[0]), sys.argv[1]],
+    "cwd": os.getcwd(),
+    "parent_pid_set": os.environ.get("JPY_PARENT_PID") == str(os.getppid()),
+    "own_session": os.getsid(0) == os.getpid(),
+    "backend": plt.get_backend(),
+    "process": [multiprocessing.current_process().name, multiprocessing.parent_process() is None],
+    "build_variables": sorted(k for k in os.environ if k.startswith("ITB_STUDY_PRELOAD")),
+    "draws": [random.random(), float(numpy.random.random())],
+}
+"""
+
+
+def _probe_notebook(path, out_json):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import sys\npreloaded = 'pandas' in sys.modules"),
+        nbformat.v4.new_code_cell("import pandas"),
+        nbformat.v4.new_code_cell(PROBE + f"facts['preloaded'] = preloaded\nopen({str(out_json)!r}, 'w').write(json.dumps(facts))"),
+        nbformat.v4.new_code_cell("plt.plot([1, 2])\nplt.show()"),
+    ]  # fmt: skip
+    nbformat.write(nb, path)
+    return path
+
+
+def _plan(tmp_path, nbs):
+    return {"values": {}, "named": True, "name": "t", "target": tmp_path / "out", "failed": tmp_path / "failed",
+            "notebooks": nbs, "in_place": False, "params_file": None, "html": False}  # fmt: skip
+
+
+def _has_figure(nb_path) -> bool:
+    nb = nbformat.read(nb_path, as_version=4)
+    return any("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
+def test_a_forked_kernel_shows_a_notebook_what_a_new_kernel_would(tmp_path, monkeypatch):
+    """The runner's forked kernels against a kernel started as a new process (papermill as usual): the same
+    path, arguments, folder and backend (figures inline), a session of their own, their notebook's process as
+    parent, a main process of their own; and random states that differ between two kernels."""
+    nbs = [_probe_notebook(tmp_path / f"{i:02d}_probe.ipynb", tmp_path / f"forked{i}.json") for i in (1, 2)]
+    monkeypatch.setattr(run, "workers", lambda: 2)
+    assert run.execute(_plan(tmp_path, nbs)) == run.EXIT_OK
+    forked = [json.loads((tmp_path / f"forked{i}.json").read_text()) for i in (1, 2)]
+
+    # the same notebook in a kernel that is a new process, with the environment the runner gives its kernels
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(paths.ROOT), os.environ.get("PYTHONPATH")])))
+    fresh_nb = _probe_notebook(tmp_path / "fresh.ipynb", tmp_path / "fresh.json")
+    result = execute.execute(fresh_nb, tmp_path / "fresh.out.ipynb", {}, tmp_path)
+    assert result == {"ok": True}, result
+    fresh = json.loads((tmp_path / "fresh.json").read_text())
+
+    assert forked[0]["preloaded"] and not fresh["preloaded"]  # the one difference, on purpose
+    for key in ("path", "cwd", "parent_pid_set", "own_session", "backend", "process", "build_variables"):
+        assert forked[0][key] == forked[1][key] == fresh[key], key
+    assert forked[0]["argv"][0] == fresh["argv"][0] == "ipykernel_launcher.py"
+    assert forked[0]["argv"][1] == fresh["argv"][1] == "-f"
+    assert fresh["parent_pid_set"] and fresh["own_session"] and fresh["backend"].endswith("backend_inline")
+    assert fresh["process"] == ["MainProcess", True]
+    assert forked[0]["draws"][0] != forked[1]["draws"][0] and forked[0]["draws"][1] != forked[1]["draws"][1]
+    assert _has_figure(tmp_path / "out" / "notebooks" / "01_probe.ipynb") and _has_figure(tmp_path / "fresh.out.ipynb")
+
+
+HANG = """\
+import os, time
+open({pids!r}, "w").write(f"{{os.getpid()}} {{os.getppid()}}")
+time.sleep(600)
+"""
+
+
+def test_a_forked_kernel_ends_when_its_notebook_process_is_killed(tmp_path):
+    """As a kernel started by jupyter_client does (it watches JPY_PARENT_PID): no kernel outlives its notebook."""
+    pids = tmp_path / "pids.txt"
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(HANG.format(pids=str(pids)))]
+    path = tmp_path / "01_hang.ipynb"
+    nbformat.write(nb, path)
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom helpers.build import run\n"
+        f"plan = {{'values': {{}}, 'named': True, 'name': 't', 'target': Path({str(tmp_path / 'out')!r}), "
+        f"'failed': Path({str(tmp_path / 'failed')!r}), 'notebooks': [Path({str(path)!r})], 'in_place': False, "
+        "'params_file': None, 'html': False}\n"
+        "if __name__ == '__main__':\n    sys.exit(run.execute(plan))\n"
+    )
+    script = tmp_path / "runner.py"
+    script.write_text(code)
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=paths.ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        kernel, notebook_process = map(int, pids.read_text().split())
+        os.kill(notebook_process, signal.SIGKILL)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == run.EXIT_FAILED and "ended unexpectedly" in err, err
+        deadline = time.monotonic() + 10
+        while _alive(kernel) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(kernel), "the kernel outlived its notebook's process"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_command_that_is_not_this_interpreters_ipykernel_is_executed_as_popen_would():
+    assert kernels._launcher_args([sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"]) == ["-f", "k.json"]
+    assert kernels._launcher_args([sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "k"])
+    assert kernels._launcher_args([sys.executable, "-I", "-m", "ipykernel_launcher", "-f", "k.json"]) is None
+    assert kernels._launcher_args(["/usr/bin/R", "-m", "ipykernel_launcher"]) is None
+    assert kernels._launcher_args([sys.executable, "-m", "other_kernel", "-f", "k.json"]) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="kernels are forked only where processes fork")
+def test_a_discarded_shell_ends_and_is_reaped():
+    """Each shell reads its pipe to the end: a later shell must not hold an earlier one's pipe open."""
+    code = (
+        "import os\nfrom helpers.build import kernels\n"
+        "shells = [kernels.Shell(), kernels.Shell(), kernels.Shell()]\n"
+        "for s in shells:\n    s.discard()  # waits at most 10 s for the shell to end\n"
+        "print(all(not os.path.exists(f'/proc/{s.pid}') for s in shells))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "True", done.stderr
