@@ -47,9 +47,19 @@ def _probe_notebook(path, out_json):
     return path
 
 
-def _plan(tmp_path, nbs):
-    return {"values": {}, "named": True, "name": "t", "target": tmp_path / "out", "failed": tmp_path / "failed",
-            "notebooks": nbs, "in_place": False, "params_file": None, "html": False}  # fmt: skip
+def _run_in_new_process(tmp_path, nbs, **popen):
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom helpers.build import run\n"
+        f"plan = {{'values': {{}}, 'named': True, 'name': 't', 'target': Path({str(tmp_path / 'out')!r}), "
+        f"'failed': Path({str(tmp_path / 'failed')!r}), 'notebooks': [Path(p) for p in {[str(p) for p in nbs]!r}], "
+        "'in_place': False, 'params_file': None, 'html': False}\n"
+        "if __name__ == '__main__':\n    sys.exit(run.execute(plan))\n"
+    )
+    script = tmp_path / "runner.py"
+    script.write_text(code)
+    if popen:
+        return subprocess.Popen([sys.executable, str(script)], cwd=paths.ROOT, text=True, **popen)
+    return subprocess.run([sys.executable, str(script)], cwd=paths.ROOT, capture_output=True, text=True, timeout=300)
 
 
 def _has_figure(nb_path) -> bool:
@@ -62,8 +72,9 @@ def test_a_forked_kernel_shows_a_notebook_what_a_new_kernel_would(tmp_path, monk
     path, arguments, folder and backend (figures inline), a session of their own, their notebook's process as
     parent, a main process of their own; and random states that differ between two kernels."""
     nbs = [_probe_notebook(tmp_path / f"{i:02d}_probe.ipynb", tmp_path / f"forked{i}.json") for i in (1, 2)]
-    monkeypatch.setattr(run, "workers", lambda: 2)
-    assert run.execute(_plan(tmp_path, nbs)) == run.EXIT_OK
+    # a runner process of its own: this worker's forkserver may already run, preloaded for other notebooks
+    done = _run_in_new_process(tmp_path, nbs)
+    assert done.returncode == run.EXIT_OK, done.stderr
     forked = [json.loads((tmp_path / f"forked{i}.json").read_text()) for i in (1, 2)]
 
     # the same notebook in a kernel that is a new process, with the environment the runner gives its kernels
@@ -99,16 +110,7 @@ def test_a_forked_kernel_ends_when_its_notebook_process_is_killed(tmp_path):
     nb.cells = [nbformat.v4.new_code_cell(HANG.format(pids=str(pids)))]
     path = tmp_path / "01_hang.ipynb"
     nbformat.write(nb, path)
-    code = (
-        "import sys\nfrom pathlib import Path\nfrom helpers.build import run\n"
-        f"plan = {{'values': {{}}, 'named': True, 'name': 't', 'target': Path({str(tmp_path / 'out')!r}), "
-        f"'failed': Path({str(tmp_path / 'failed')!r}), 'notebooks': [Path({str(path)!r})], 'in_place': False, "
-        "'params_file': None, 'html': False}\n"
-        "if __name__ == '__main__':\n    sys.exit(run.execute(plan))\n"
-    )
-    script = tmp_path / "runner.py"
-    script.write_text(code)
-    proc = subprocess.Popen([sys.executable, str(script)], cwd=paths.ROOT, stderr=subprocess.PIPE, text=True)
+    proc = _run_in_new_process(tmp_path, [path], stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
         while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:

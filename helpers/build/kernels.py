@@ -34,6 +34,7 @@ from multiprocessing import process as _mp_process
 # multiprocessing's class for a main process (not exported): this module is imported by one (the forkserver,
 # a batch), and a kernel forked from a notebook's process is given a fresh one
 _MAIN_PROCESS = type(_mp_process.current_process()) if _mp_process.parent_process() is None else None
+PRELOAD_ENV = "ITB_STUDY_PRELOAD"  # the modules the runner's forkserver imports (see warm.py)
 _WRITE_ENDS: set[int] = set()  # of the shells waiting in this process
 
 

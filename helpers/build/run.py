@@ -215,6 +215,8 @@ def _run_side_by_side(plan: dict, ctx, build: Path, env: dict, running: dict, ba
             with _ctrl_c_deferred():  # a notebook process is either not started or in `running`, never between
                 running[nb.name] = _start(plan, nb, build / "notebooks" / nb.name, env, ctx)
         finished = _wait_any(running)
+        if running[finished].poll() == EXIT_INTERRUPTED:  # Ctrl-C ended that notebook before the runner saw it
+            raise KeyboardInterrupt
         proc = running.pop(finished)
         result = _result(proc)
         nb = next(p for p in plan["notebooks"] if p.name == finished)
@@ -302,17 +304,17 @@ def _forkserver(modules: tuple[str, ...] = ()):
     ctx.set_forkserver_preload(["helpers.build.warm"])
     from multiprocessing import forkserver
 
-    from . import warm
+    from . import kernels
 
     # Started here, with Ctrl-C ignored (kept across exec): the server shares the terminal, and a Ctrl-C while it
     # starts would print a traceback there. A Ctrl-C in these few milliseconds is lost; the next one is not.
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ[warm.PRELOAD_ENV] = " ".join(modules)  # warm.py imports them, whatever they raise
+    os.environ[kernels.PRELOAD_ENV] = " ".join(modules)  # warm.py imports them, whatever they raise
     try:
         forkserver.ensure_running()
     finally:
         signal.signal(signal.SIGINT, previous)
-        del os.environ[warm.PRELOAD_ENV]
+        del os.environ[kernels.PRELOAD_ENV]
     return ctx
 
 

@@ -13,7 +13,5 @@ import papermill  # noqa: F401
 
 from . import execute, kernels, notebooks  # noqa: F401
 
-PRELOAD_ENV = "ITB_STUDY_PRELOAD"
-
-if os.environ.get(PRELOAD_ENV):  # only in the forkserver: the runner imports this module for the name above
-    kernels.preload(os.environ.pop(PRELOAD_ENV).split())
+if os.environ.get(kernels.PRELOAD_ENV):  # set by the runner for the forkserver only
+    kernels.preload(os.environ.pop(kernels.PRELOAD_ENV).split())
