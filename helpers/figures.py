@@ -62,12 +62,13 @@ def save(fig, name: str, out: Path, params: dict | None = None) -> None:
     with matplotlib.rc_context({"svg.hashsalt": "itb-study"}):  # fixed SVG ids whoever calls
         fig.savefig(png, metadata={"Software": None}, dpi=DPI)
         fig.savefig(svg, metadata={"Date": None, "Creator": None})
-    _show_in_notebook(fig, name, params)
+    _show_in_notebook(fig, png, name, params)
 
 
-def _show_in_notebook(fig, name: str, params: dict | None) -> None:
-    """The figure (alt text in the output's metadata, which the site's pages use) then its caption; the figure
-    is closed so the inline backend does not show it a second time, after the caption."""
+def _show_in_notebook(fig, png: Path, name: str, params: dict | None) -> None:
+    """The saved PNG (not drawn again), at the size the notebook shows figures, with its alt text in the output's
+    metadata (the site's pages use it); then its caption. The figure is closed so the inline backend does not
+    show it a second time, after the caption."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -75,12 +76,21 @@ def _show_in_notebook(fig, name: str, params: dict | None) -> None:
     shell = get_ipython()
     if shell is None or not hasattr(shell, "kernel"):  # a script or a test: files only
         return
-    from IPython.display import Markdown, display
+    from IPython.display import Image, Markdown, display
 
     label, text, alt = captions.figure(name, params)
-    display(fig, metadata={"image/png": {"alt": alt}})
+    data = png.read_bytes()
+    # a sharper image than the screen needs (DPI > figure.dpi), shown at the screen's size: crisp on
+    # high-density screens and in print
+    width, height = (round(v * matplotlib.rcParams["figure.dpi"] / DPI) for v in _png_size(data))
+    display(Image(data=data, format="png", width=width, height=height), metadata={"image/png": {"alt": alt}})
     plt.close(fig)
     display(Markdown(f"**{label}.** {text}"))
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) in pixels, from a PNG's header."""
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 def n_text(value, spaced: bool = False) -> str:
