@@ -9,6 +9,8 @@ scenario sizes below are set for teaching; they say nothing about the size of an
 
 from __future__ import annotations
 
+import contextvars
+
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
@@ -77,9 +79,20 @@ def _mean_ci(values, alpha):
     return m, m - half, m + half
 
 
+# while effects() builds its table: each cohort's % of the 1-year dose, computed once (every row reads it);
+# keyed by the frames' ids, which effects()'s cohorts keep alive until the table is done
+_PCT_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("pct_memo", default=None)
+
+
 def _pct(patients, doses, everyone=False):
+    memo, key = _PCT_MEMO.get(), (id(patients), id(doses), everyone)
+    if memo is not None and key in memo:
+        return memo[key]
     pts = patients.assign(excluded=False) if everyone else patients
-    return cohort.percent_of_reference(pts, doses, 1, [YEAR, LAST_YEAR])
+    pct = cohort.percent_of_reference(pts, doses, 1, [YEAR, LAST_YEAR])
+    if memo is not None:
+        memo[key] = pct
+    return pct
 
 
 def mean_pct(patients, doses, truth, alpha, *, year, diagnosis, everyone=False):
@@ -120,7 +133,7 @@ def ratio_ms_sci(patients, doses, truth, alpha, *, adjust=""):
     """MS / SCI ratio of geometric means of dose / 1-year dose at 7 years, from an OLS on log doses:
     log(dose_7 / dose_1) ~ diagnosis (the log-ratio comparison), or with ``adjust`` terms:
     ``"ancova"``: log dose_7 ~ log dose_1 + diagnosis; ``"confounders"``: + age and years since onset."""
-    import statsmodels.formula.api as smf
+    import statsmodels.api as sm
 
     pct = _pct(patients, doses)
     at = pct.loc[pct["year"] == YEAR].merge(
@@ -132,12 +145,13 @@ def ratio_ms_sci(patients, doses, truth, alpha, *, adjust=""):
         log_dose=np.log(at["dose"]),
         log_ref=np.log(at["dose_ref"]),
     )
-    formula = {
-        "": "log_ratio ~ ms",
-        "ancova": "log_dose ~ log_ref + ms",
-        "confounders": "log_ratio ~ ms + age_at_implant + years_since_onset",
+    # the formulas, as design matrices (an intercept first): a formula parser costs more than the fit
+    outcome, terms = {
+        "": ("log_ratio", ["ms"]),  # log_ratio ~ ms
+        "ancova": ("log_dose", ["log_ref", "ms"]),  # log_dose ~ log_ref + ms
+        "confounders": ("log_ratio", ["ms", "age_at_implant", "years_since_onset"]),
     }[adjust]
-    fit = smf.ols(formula, at).fit()
+    fit = sm.OLS(at[outcome], sm.add_constant(at[terms], prepend=True, has_constant="add"), missing="drop").fit()
     lo, hi = fit.conf_int(alpha).loc["ms"]
     return np.exp(fit.params["ms"]), np.exp(lo), np.exp(hi)
 
@@ -202,24 +216,28 @@ _ROWS = {
 def effects(cohorts: dict, alpha: float) -> pd.DataFrame:
     """One row per scenario and estimate: the value in the default cohort and with the scenario on, each
     with its (1 - alpha) CI."""
-    rows = []
-    for name, measures in _ROWS.items():
-        for label, unit, fn, kw in measures:
-            d = fn(*cohorts["default"], alpha, **kw)
-            s = fn(*cohorts[name], alpha, **kw)
-            rows.append(
-                {
-                    "scenario": name,
-                    "estimate": label,
-                    "unit": unit,
-                    "default": d[0],
-                    "default_ci_low": d[1],
-                    "default_ci_high": d[2],
-                    "scenario_on": s[0],
-                    "ci_low": s[1],
-                    "ci_high": s[2],
-                }
-            )
+    memo = _PCT_MEMO.set({})
+    try:
+        rows = []
+        for name, measures in _ROWS.items():
+            for label, unit, fn, kw in measures:
+                d = fn(*cohorts["default"], alpha, **kw)
+                s = fn(*cohorts[name], alpha, **kw)
+                rows.append(
+                    {
+                        "scenario": name,
+                        "estimate": label,
+                        "unit": unit,
+                        "default": d[0],
+                        "default_ci_low": d[1],
+                        "default_ci_high": d[2],
+                        "scenario_on": s[0],
+                        "ci_low": s[1],
+                        "ci_high": s[2],
+                    }
+                )
+    finally:
+        _PCT_MEMO.reset(memo)
     return pd.DataFrame(rows)
 
 
