@@ -46,7 +46,7 @@ handout: $(STAMP) ## PDFs to hand out, printed by Chromium from outputs/html/ (r
 	$(PY) -m helpers.build.handout
 
 test: $(STAMP) ## the test gate: nbval on every notebook, unit, end-to-end and browser tests, in parallel
-	$(PY) -m pytest -n auto --dist loadgroup notebooks tests --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(PY) -m pytest -n auto --dist loadgroup notebooks tests --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --forked-kernels
 
 lint: $(STAMP) ## ruff check and ruff format --check (settings in pyproject.toml)
 	$(VENV)/bin/ruff check .

@@ -62,15 +62,24 @@ def _run_in_new_process(tmp_path, nbs, **popen):
     return subprocess.run([sys.executable, str(script)], cwd=paths.ROOT, capture_output=True, text=True, timeout=300)
 
 
+def _nbval(*args, **popen):
+    """pytest --nbval-lax on notebooks (paths, then options), in a process of its own, with this project's set-up."""
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "conftest", "-c", "pyproject.toml"]
+    command += ["--nbval-lax", "--nbval-current-env", *map(str, args)]
+    if popen:
+        return subprocess.Popen(command, cwd=paths.ROOT, text=True, **popen)
+    return subprocess.run(command, cwd=paths.ROOT, capture_output=True, text=True, timeout=300)
+
+
 def _has_figure(nb_path) -> bool:
     nb = nbformat.read(nb_path, as_version=4)
     return any("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
 
 
 def test_a_forked_kernel_shows_a_notebook_what_a_new_kernel_would(tmp_path, monkeypatch):
-    """The runner's forked kernels against a kernel started as a new process (papermill as usual): the same
-    path, arguments, folder and backend (figures inline), a session of their own, their notebook's process as
-    parent, a main process of their own; and random states that differ between two kernels."""
+    """The runner's forked kernels, and nbval's in make test, against a kernel started as a new process
+    (papermill as usual): the same path, arguments, folder and backend (figures inline), a session of their own,
+    a watched parent, a main process of their own; and random states that differ between two kernels."""
     nbs = [_probe_notebook(tmp_path / f"{i:02d}_probe.ipynb", tmp_path / f"forked{i}.json") for i in (1, 2)]
     # a runner process of its own: this worker's forkserver may already run, preloaded for other notebooks
     done = _run_in_new_process(tmp_path, nbs)
@@ -93,6 +102,18 @@ def test_a_forked_kernel_shows_a_notebook_what_a_new_kernel_would(tmp_path, monk
     assert fresh["process"] == ["MainProcess", True]
     assert forked[0]["draws"][0] != forked[1]["draws"][0] and forked[0]["draws"][1] != forked[1]["draws"][1]
     assert _has_figure(tmp_path / "out" / "notebooks" / "01_probe.ipynb") and _has_figure(tmp_path / "fresh.out.ipynb")
+
+    # make test's nbval (--forked-kernels): kernels forked by a server, two notebooks in one pytest process
+    (tmp_path / "nbval").mkdir()
+    nbs = [_probe_notebook(tmp_path / "nbval" / f"{i}.ipynb", tmp_path / f"nbval{i}.json") for i in (1, 2)]
+    done = _nbval(*nbs, "--forked-kernels")
+    assert done.returncode == 0, done.stdout + done.stderr
+    served = [json.loads((tmp_path / f"nbval{i}.json").read_text()) for i in (1, 2)]
+    assert served[0]["preloaded"] and served[1]["preloaded"]
+    for key in ("path", "argv", "parent_pid_set", "own_session", "backend", "process", "build_variables"):
+        assert served[0][key] == served[1][key] == fresh[key], key
+    assert served[0]["cwd"] == str(tmp_path / "nbval")
+    assert served[0]["draws"][0] != served[1]["draws"][0] and served[0]["draws"][1] != served[1]["draws"][1]
 
 
 HANG = """\
@@ -156,3 +177,44 @@ def test_a_discarded_shell_ends_and_is_reaped():
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == "True", done.stderr
+
+
+def test_nbvals_forked_kernel_ends_when_pytest_is_killed(tmp_path):
+    pids = tmp_path / "pids.txt"
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(HANG.format(pids=str(pids)))]
+    nbformat.write(nb, tmp_path / "hang.ipynb")
+    proc = _nbval(tmp_path / "hang.ipynb", "--forked-kernels", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        kernel, server = map(int, pids.read_text().split())
+        assert server != proc.pid  # forked by the server, not by pytest's process
+        proc.kill()
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while (_alive(kernel) or _alive(server)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(server) and not _alive(kernel), "the kernel outlived pytest"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_the_forkserver_is_replaced_only_when_it_lacks_a_module_the_notebooks_import():
+    code = (
+        "from multiprocessing import forkserver as server\nfrom helpers.build import kernels\n"
+        "pid = lambda: server._forkserver._forkserver_pid\n"
+        "ctx = kernels.forkserver(['json'])\nfirst = pid()\n"
+        "kernels.forkserver(['os', 'json.decoder', 'json.JSONDecoder', 'helpers.build.kernels'])\n"
+        "same = pid() == first\n"
+        "ctx = kernels.forkserver(['xml.dom.minidom'])\nsecond = pid()\n"
+        "print(same, second != first, kernels._lacking(ctx, ['json', 'xml.dom.minidom', 'wave']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    # kept for what it has imported; replaced by one with both lists; a module it lacks is seen as lacking
+    assert done.stdout.split() == ["True", "True", "True"]

@@ -45,14 +45,30 @@ def kernel_manager_class(ipc_dir: str, shells: list | None = None):
             kw["stdout"] = subprocess.DEVNULL
             if not shells:
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
-            # what LocalProvisioner.launch_kernel does, with a forked process in place of Popen
-            provisioner = self.provisioner
-            provisioner.process = shells.pop(0).launch(kernel_cmd, kw.get("env"), kw.get("cwd"))
-            provisioner.pid = provisioner.pgid = provisioner.process.pid  # the child leads its own session
-            provisioner.cwd = kw.get("cwd")
-            self._reconcile_connection_info(provisioner.connection_info)
+            _adopt(self, shells.pop(0).launch(kernel_cmd, kw.get("env"), kw.get("cwd")), kw.get("cwd"))
 
     return StudyKernelManager
+
+
+def forking(manager_class, launch):
+    """``manager_class`` (a jupyter_client kernel manager) with kernels from ``launch(cmd, env, cwd)`` (a
+    Popen-like forked kernel, see kernels.py) in place of new processes; used for nbval's kernels in
+    ``make test`` (``--forked-kernels``, see conftest.py)."""
+
+    class ForkingKernelManager(manager_class):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            _adopt(self, launch(kernel_cmd, kw.get("env"), kw.get("cwd")), kw.get("cwd"))
+
+    return ForkingKernelManager
+
+
+def _adopt(manager, process, cwd) -> None:
+    """What LocalProvisioner.launch_kernel does after its Popen, for a forked kernel ``process``."""
+    provisioner = manager.provisioner
+    provisioner.process = process
+    provisioner.pid = provisioner.pgid = process.pid  # the child leads its own session
+    provisioner.cwd = cwd
+    manager._reconcile_connection_info(provisioner.connection_info)
 
 
 def execute(nb_path: Path, out_nb: Path, parameters: dict, cwd: Path, shells: list | None = None) -> dict:

@@ -22,6 +22,7 @@ already imported are the one difference, which is the point. A command that is n
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import os
@@ -36,15 +37,26 @@ from multiprocessing import process as _mp_process
 _MAIN_PROCESS = type(_mp_process.current_process()) if _mp_process.parent_process() is None else None
 PRELOAD_ENV = "ITB_STUDY_PRELOAD"  # the modules the runner's forkserver imports (see warm.py)
 _WRITE_ENDS: set[int] = set()  # of the shells waiting in this process
+_SERVED: tuple[str, ...] | None = None  # what this process's forkserver imported (see forkserver())
+
+
+# what a library imports on first use, in most notebooks that import it (pandas' Styler for every table, about
+# 0.1 s; statsmodels' API, 0.3 s): imported once with the library rather than in each kernel
+FIRST_USE = ("pandas.io.formats.style", "statsmodels.api")
 
 
 def preload(modules) -> None:
-    """Import ``modules`` (names; those that fail to import are left to the kernel to report) and ipykernel."""
+    """Import ``modules`` (names; those that fail to import are left to the kernel to report), ipykernel, and
+    the :data:`FIRST_USE` modules of the libraries these have imported."""
     import importlib
 
     for name in ("ipykernel.kernelapp", *modules):
         with contextlib.suppress(Exception):  # the notebook's own import raises it again, where a reader sees it
             importlib.import_module(name)
+    for name in FIRST_USE:
+        if name.partition(".")[0] in sys.modules:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
 
 
 class Shell:
@@ -136,6 +148,104 @@ class ForkedKernel:
         self.send_signal(signal.SIGKILL)
 
 
+class ServedKernel(ForkedKernel):
+    """A kernel forked by multiprocessing's forkserver (see :func:`launch_served`): the server is its parent
+    and reports its end."""
+
+    def __init__(self, process):
+        super().__init__(process.pid)
+        self._process = process
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.returncode = self._process.exitcode
+        return self.returncode
+
+
+def forkserver(modules=()):
+    """multiprocessing's forkserver, its server having imported papermill, ipykernel and ``modules`` (what the
+    notebooks import, see ``warm.py``) once: the runner forks its notebook processes from it, nbval its kernels.
+
+    A process has one such server. One that lacks some of ``modules`` (started for other notebooks, in a
+    process that runs the study more than once) is replaced by one that imports both its modules and these:
+    nothing forked from it may still be running then (the runner and nbval ask before a run, a notebook)."""
+    global _SERVED
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows: each process imports for itself
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["helpers.build.warm"])
+    from multiprocessing import forkserver as server
+
+    modules = tuple(modules)
+    if _SERVED is not None and server._forkserver._forkserver_pid is not None and _lacking(ctx, modules):
+        server._forkserver._stop()  # not public (CPython's own tests use it); ensure_running starts a new one
+        modules = tuple(dict.fromkeys((*_SERVED, *modules)))
+        _SERVED = None
+    # Started with Ctrl-C ignored (kept across exec): the server shares the terminal, and a Ctrl-C while it
+    # starts would print a traceback there. A Ctrl-C in these few milliseconds is lost; the next one is not.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ[PRELOAD_ENV] = " ".join(modules)  # warm.py imports them, whatever they raise
+    try:
+        server.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        del os.environ[PRELOAD_ENV]
+    if _SERVED is None:
+        _SERVED = modules
+    return ctx
+
+
+def _lacking(ctx, modules) -> bool:
+    """Whether the server has not imported some of ``modules`` (asked of a process it forks)."""
+    here, there = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_report_lacking, args=(there, modules), name="probe")
+    process.start()
+    there.close()
+    try:
+        return bool(here.recv())
+    except EOFError:  # the probe died: a new server will do
+        return True
+    finally:
+        here.close()
+        process.join()
+
+
+def _report_lacking(conn, modules) -> None:
+    def imported(name):  # a module, or a name imported from one (``from helpers.errors import StudyInputError``)
+        parent, _, attr = name.rpartition(".")
+        return name in sys.modules or (parent in sys.modules and hasattr(sys.modules[parent], attr))
+
+    conn.send([m for m in modules if not imported(m)])
+
+
+def launch_served(ctx, cmd: list[str], env: dict | None, cwd: str | None) -> ServedKernel:
+    """The kernel ``cmd`` would have started, forked by the server of :func:`forkserver`, for a process that
+    cannot fork one itself at a quiet moment (a pytest-xdist worker has threads)."""
+    order = {"cmd": list(cmd), "env": dict(env if env is not None else os.environ), "cwd": cwd or os.getcwd()}
+    process = ctx.Process(target=_served, args=(order, _new_interpreter_path()), name="kernel", daemon=True)
+    process.start()
+    return ServedKernel(process)
+
+
+def _served(order: dict, base_path: list[str]) -> None:
+    os.setsid()  # a session of its own, as jupyter_client starts kernels
+    # its parent is the server, which ends with the process that started it: the kernel ends with the server
+    order["env"]["JPY_PARENT_PID"] = str(os.getppid())
+    sys.exit(_become(order, base_path))
+
+
+@functools.cache
+def _new_interpreter_path() -> list[str]:
+    """sys.path of a new interpreter after its first entry and without PYTHONPATH (what _run_kernel completes):
+    asked of one, since this process's path may hold what pytest or multiprocessing put there."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    code = "import json, sys; print(json.dumps(sys.path[0 if sys.flags.safe_path else 1 :]))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
 def _interpreter_path() -> list[str]:
     """sys.path without what this process's start added (its script's folder or the current one, and
     PYTHONPATH): what a new interpreter has before those."""
@@ -149,7 +259,11 @@ def _serve(read_end: int, base_path: list[str]) -> int:
         text = pipe.read()
     if not text:  # discarded, or the parent has gone
         return 0
-    order = json.loads(text)
+    return _become(json.loads(text), base_path)
+
+
+def _become(order: dict, base_path: list[str]) -> int:
+    """Become the kernel of ``order`` (cmd, env, cwd); its exit code."""
     cmd, env, cwd = order["cmd"], order["env"], order["cwd"]
     null = os.open(os.devnull, os.O_RDWR)  # the kernel's own log is discarded (see execute.kernel_manager_class)
     for fd in (0, 1, 2):
@@ -233,3 +347,17 @@ def _fresh_process_state(at_exit) -> None:
     if mp_util is not None:
         mp_util._finalizer_registry.clear()
         at_exit(mp_util._exit_function)
+    # a process forked by the forkserver holds the server's "alive" pipe (the server lives as long as one holder
+    # does) and the resource tracker's: a kernel does not keep them alive, nor they it
+    server, tracker = sys.modules.get("multiprocessing.forkserver"), sys.modules.get("multiprocessing.resource_tracker")
+    for holder, attr in (
+        (server and server._forkserver, "_forkserver_alive_fd"),
+        (tracker and tracker._resource_tracker, "_fd"),
+    ):
+        fd = getattr(holder, attr, None)
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+            setattr(holder, attr, None)
+    if tracker is not None:
+        tracker._resource_tracker._pid = None

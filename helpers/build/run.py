@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import os
 import shutil
 import signal
@@ -26,7 +25,7 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import StudyInputError
-from . import notebooks, shown
+from . import kernels, notebooks, shown
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_PARTS = ("figures", "tables", "html")  # what the default run owns in outputs/
@@ -164,7 +163,7 @@ def execute(plan: dict) -> int:
         # kernels import helpers even where the package is not installed (a conda environment without postBuild)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(paths.ROOT), os.environ.get("PYTHONPATH")]))
         # the notebooks' processes, and their kernels, are forked from a server that has imported what they import
-        ctx = _forkserver(tuple(notebooks.imported_modules(plan["notebooks"])))
+        ctx = kernels.forkserver(notebooks.imported_modules(plan["notebooks"]))
         with tqdm(total=len(plan["notebooks"]), desc="study", unit="notebook", file=sys.stderr) as bar:
             failure = _run_side_by_side(plan, ctx, build, env, running, bar)
         if failure:
@@ -290,32 +289,6 @@ class NotebookProcess:
 
     def close(self) -> None:
         self._conn.close()
-
-
-@functools.cache
-def _forkserver(modules: tuple[str, ...] = ()):
-    """The notebook processes are forked from one server per run that has imported papermill, ipykernel and
-    ``modules`` (what the notebooks import) once; their kernels are forked copies of them (kernels.py)."""
-    import multiprocessing
-
-    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows: each process imports for itself
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["helpers.build.warm"])
-    from multiprocessing import forkserver
-
-    from . import kernels
-
-    # Started here, with Ctrl-C ignored (kept across exec): the server shares the terminal, and a Ctrl-C while it
-    # starts would print a traceback there. A Ctrl-C in these few milliseconds is lost; the next one is not.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ[kernels.PRELOAD_ENV] = " ".join(modules)  # warm.py imports them, whatever they raise
-    try:
-        forkserver.ensure_running()
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        del os.environ[kernels.PRELOAD_ENV]
-    return ctx
 
 
 @contextlib.contextmanager

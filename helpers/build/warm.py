@@ -2,7 +2,7 @@
 see ``run.py``): what every notebook process needs, and what its kernel will import, so that none imports
 it again (the kernels are forked from the notebook processes, see ``kernels.py``).
 
-The runner starts that server with Ctrl-C ignored (``run._forkserver``) and names the notebooks' imports in
+The runner starts that server with Ctrl-C ignored (``kernels.forkserver``) and names the notebooks' imports in
 ``$ITB_STUDY_PRELOAD``; the notebook processes set their own handlers as they start (``execute.child``).
 """
 
