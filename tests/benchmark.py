@@ -22,12 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from helpers import cohort, paths, power, stats, synthetic
 from helpers.build import execute, run
+from tests.conftest import write_notebook
 
 FLOOR_IMPORTS = """\
 import numpy, pandas, scipy.stats, matplotlib.pyplot, seaborn, pingouin, statsmodels.formula.api, tableone
@@ -53,11 +52,7 @@ def study_vs_floor(tmp: Path) -> tuple[float, float]:
     floor_dir.mkdir()
     nbs = []
     for nb_path in paths.study_notebooks():
-        nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nb.cells = [nbformat.v4.new_code_cell(FLOOR_IMPORTS)]
-        nbs.append(floor_dir / nb_path.name)
-        nbformat.write(nb, nbs[-1])
+        nbs.append(write_notebook(floor_dir / nb_path.name, FLOOR_IMPORTS))
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="itb-k-") as ipc:
         for nb in nbs:

@@ -40,6 +40,18 @@ def run_study(*args, timeout=900):
     )
 
 
+def write_notebook(path: Path, *sources: str, parameters: str | None = None) -> Path:
+    """A small notebook for the python3 kernel: a parameters cell (if given), then a code cell per source."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    tagged = [] if parameters is None else [nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]})]
+    nb.cells = tagged + [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(nb, path)
+    return Path(path)
+
+
 @pytest.fixture(scope="session")
 def synthetic_frames():
     return synthetic.generate()

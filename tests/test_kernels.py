@@ -15,6 +15,8 @@ import pytest
 from helpers import paths
 from helpers.build import execute, kernels, run
 
+from .conftest import write_notebook
+
 PROBE = """\
 import json, multiprocessing, os, random, sys
 import matplotlib.pyplot as plt
@@ -34,17 +36,14 @@ facts = {
 
 
 def _probe_notebook(path, out_json):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [
-        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("import sys\npreloaded = 'pandas' in sys.modules"),
-        nbformat.v4.new_code_cell("import pandas"),
-        nbformat.v4.new_code_cell(PROBE + f"facts['preloaded'] = preloaded\nopen({str(out_json)!r}, 'w').write(json.dumps(facts))"),
-        nbformat.v4.new_code_cell("plt.plot([1, 2])\nplt.show()"),
-    ]  # fmt: skip
-    nbformat.write(nb, path)
-    return path
+    return write_notebook(
+        path,
+        "import sys\npreloaded = 'pandas' in sys.modules",
+        "import pandas",
+        PROBE + f"facts['preloaded'] = preloaded\nopen({str(out_json)!r}, 'w').write(json.dumps(facts))",
+        "plt.plot([1, 2])\nplt.show()",
+        parameters="x = 1",
+    )
 
 
 def _run_in_new_process(tmp_path, nbs, **popen):
@@ -126,11 +125,7 @@ time.sleep(600)
 def test_a_forked_kernel_ends_when_its_notebook_process_is_killed(tmp_path):
     """As a kernel started by jupyter_client does (it watches JPY_PARENT_PID): no kernel outlives its notebook."""
     pids = tmp_path / "pids.txt"
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(HANG.format(pids=str(pids)))]
-    path = tmp_path / "01_hang.ipynb"
-    nbformat.write(nb, path)
+    path = write_notebook(tmp_path / "01_hang.ipynb", HANG.format(pids=str(pids)))
     proc = _run_in_new_process(tmp_path, [path], stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
@@ -181,10 +176,7 @@ def test_a_discarded_shell_ends_and_is_reaped():
 
 def test_nbvals_forked_kernel_ends_when_pytest_is_killed(tmp_path):
     pids = tmp_path / "pids.txt"
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(HANG.format(pids=str(pids)))]
-    nbformat.write(nb, tmp_path / "hang.ipynb")
+    write_notebook(tmp_path / "hang.ipynb", HANG.format(pids=str(pids)))
     proc = _nbval(tmp_path / "hang.ipynb", "--forked-kernels", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60

@@ -12,7 +12,7 @@ import pytest
 from helpers import colophon, paths
 from helpers.build import execute, notebooks, run
 
-from .conftest import PY, tree_digest
+from .conftest import PY, tree_digest, write_notebook
 
 
 def _copy_notebook(tmp_path, name="06_journal_club.ipynb"):
@@ -94,14 +94,7 @@ def test_kernels_talk_over_ipc_sockets_in_a_private_folder(tmp_path):
 
 
 def _tiny_notebook(path, seconds=0.5):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [
-        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(f"import time\ntime.sleep({seconds})\nprint(x + 1)"),
-    ]
-    nbformat.write(nb, path)
-    return path
+    return write_notebook(path, f"import time\ntime.sleep({seconds})\nprint(x + 1)", parameters="x = 1")
 
 
 RUN_PLAN = textwrap.dedent(

@@ -16,7 +16,7 @@ import pytest
 from helpers import paths, synthetic
 from helpers.build import run
 
-from .conftest import PY, TCP_KERNELS, run_study, shared, tree_digest
+from .conftest import PY, TCP_KERNELS, run_study, shared, tree_digest, write_notebook
 
 # notebook 5's colophon names the Python it ran on: the committed outputs come from 3.11, and on 3.12 only this
 # cell differs (README); the test expects this interpreter's version there
@@ -126,16 +126,7 @@ def test_a_simulated_cohort_is_not_calibrated(example_runs):
 
 
 def _failing_notebook(folder: Path, source: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [
-        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("y = 2"),
-        nbformat.v4.new_code_cell(source),
-    ]
-    path = folder / "01_broken.ipynb"
-    nbformat.write(nb, path)
-    return path
+    return write_notebook(folder / "01_broken.ipynb", "y = 2", source, parameters="x = 1")
 
 
 @pytest.mark.parametrize(
