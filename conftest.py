@@ -47,6 +47,8 @@ def pytest_configure(config):
 
 
 def _fork_nbval_kernels() -> None:
+    if not hasattr(os, "fork"):  # Windows: kernels are new processes, as usual
+        return
     import nbval.kernel
 
     from helpers import paths

@@ -12,6 +12,10 @@ batch process for all its runs), and each kernel is a forked copy of that proces
 * the kernel is a child of the notebook's process, in a session of its own, exactly as a ``Popen``'ed kernel
   is, and :class:`ForkedKernel` gives jupyter_client the ``Popen`` methods it uses (poll, wait, signals).
 
+A process that cannot fork at a quiet moment (a pytest-xdist worker has threads: ``make test``'s nbval) asks
+the forkserver instead (:func:`launch_served`): the kernel is then the server's child, and the server, which
+ends with that process, reports its end (:class:`ServedKernel`).
+
 The child starts from a clean slate as far as a notebook can tell: the kernel's own environment, folder,
 ``sys.argv`` and ``sys.path``, fresh random states, matplotlib's backend chosen from the kernel's environment
 (nothing drew a figure before the fork), no exit handlers or multiprocessing state of the parent. Modules
