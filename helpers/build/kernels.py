@@ -207,6 +207,8 @@ def forkserver(modules=()):
 
 def _lacking(ctx, modules) -> bool:
     """Whether the server has not imported some of ``modules`` (asked of a process it forks)."""
+    if not modules:
+        return False
     here, there = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_report_lacking, args=(there, modules), name="probe")
     process.start()
