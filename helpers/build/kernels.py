@@ -187,7 +187,13 @@ def forkserver(modules=()):
     from multiprocessing import forkserver as server
 
     modules = tuple(modules)
-    if _SERVED is not None and server._forkserver._forkserver_pid is not None and _lacking(ctx, modules):
+    if (
+        _SERVED is not None
+        and not set(modules) <= set(_SERVED)  # a module it tried and could not import is not asked for again
+        and server._forkserver._forkserver_pid is not None
+        and not multiprocessing.active_children()  # _stop waits for every process forked from the server
+        and _lacking(ctx, modules)
+    ):
         server._forkserver._stop()  # not public (CPython's own tests use it); ensure_running starts a new one
         modules = tuple(dict.fromkeys((*_SERVED, *modules)))
         _SERVED = None
@@ -282,8 +288,10 @@ def _become(order: dict, base_path: list[str]) -> int:
     if cwd:
         os.chdir(cwd)
     launcher = _launcher_args(cmd)
-    if launcher is None:
-        os.execve(cmd[0], cmd, env)  # another kernel: started as Popen would (exec does not return)
+    if launcher is None:  # another kernel: started as Popen would (exec does not return)
+        _drop_multiprocessing_pipes()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # the forkserver ignores Ctrl-C; exec keeps what is ignored
+        os.execve(cmd[0], cmd, env)
     return _run_kernel(launcher, env, base_path)
 
 
@@ -357,8 +365,12 @@ def _fresh_process_state(at_exit) -> None:
     if mp_util is not None:
         mp_util._finalizer_registry.clear()
         at_exit(mp_util._exit_function)
-    # a process forked by the forkserver holds the server's "alive" pipe (the server lives as long as one holder
-    # does) and the resource tracker's: a kernel does not keep them alive, nor they it
+    _drop_multiprocessing_pipes()
+
+
+def _drop_multiprocessing_pipes() -> None:
+    """A process forked by the forkserver holds the server's "alive" pipe (the server lives as long as one holder
+    does) and the resource tracker's: a kernel does not keep them alive, nor they it."""
     server, tracker = sys.modules.get("multiprocessing.forkserver"), sys.modules.get("multiprocessing.resource_tracker")
     for holder, attr in (
         (server and server._forkserver, "_forkserver_alive_fd"),
