@@ -61,6 +61,7 @@ def preload(modules) -> None:
         if name.partition(".")[0] in sys.modules:
             with contextlib.suppress(Exception):
                 importlib.import_module(name)
+    _new_interpreter_path()
     # what was imported lives as long as the process: the collector need not walk it again, here or in a
     # process forked from here (each Shell collects garbage before it forks: 0.1 s each without this)
     gc.collect()
@@ -75,7 +76,7 @@ class Shell:
         gc.collect()  # nothing of the parent's garbage is left to be finalised in the child
         read_end, self._write_end = os.pipe()
         # the path entries this interpreter adds by itself, as they would be in a new kernel process
-        self._base_path = _interpreter_path()
+        self._base_path = _new_interpreter_path()
         self.pid = os.fork()
         if self.pid == 0:  # the child: wait for the kernel command, run the kernel, never return
             code = 1
@@ -255,19 +256,12 @@ def _served(order: dict, base_path: list[str]) -> None:
 @functools.cache
 def _new_interpreter_path() -> list[str]:
     """sys.path of a new interpreter after its first entry and without PYTHONPATH (what _run_kernel completes):
-    asked of one, since this process's path may hold what pytest or multiprocessing put there."""
+    asked of one, since this process's path may hold what pytest or multiprocessing put there. Asked once by
+    :func:`preload`, so that the processes forked from there have the answer."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     code = "import json, sys; print(json.dumps(sys.path[0 if sys.flags.safe_path else 1 :]))"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
-
-
-def _interpreter_path() -> list[str]:
-    """sys.path without what this process's start added (its script's folder or the current one, and
-    PYTHONPATH): what a new interpreter has before those."""
-    extra = set(filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep)))
-    start = 0 if sys.flags.safe_path else 1
-    return [p for p in sys.path[start:] if p not in extra]
 
 
 def _serve(read_end: int, base_path: list[str]) -> int:

@@ -13,5 +13,5 @@ import papermill  # noqa: F401
 
 from . import execute, kernels, notebooks  # noqa: F401
 
-if os.environ.get(kernels.PRELOAD_ENV):  # set by the runner for the forkserver only
+if kernels.PRELOAD_ENV in os.environ:  # set by the runner for the forkserver only
     kernels.preload(os.environ.pop(kernels.PRELOAD_ENV).split())
