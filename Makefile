@@ -37,16 +37,16 @@ data: $(STAMP) ## regenerate data/synthetic/ from the seeded generator
 
 study: $(STAMP) ## run the whole study: data, notebooks, figures, tables and HTML in outputs/
 	$(PY) -m helpers.synthetic
-	$(PY) -m helpers.build.run $(if $(PARAMS),--params $(PARAMS)) $(if $(DATA),--data $(DATA))
+	$(PY) -m helpers.pipeline.run $(if $(PARAMS),--params $(PARAMS)) $(if $(DATA),--data $(DATA))
 
 lab: $(STAMP) ## JupyterLab on a working copy of the notebooks in outputs/lab/ (FRESH=1: a new copy); notebooks/ stays as committed
-	$(PY) -m helpers.build.lab $(if $(FRESH),--fresh)
+	$(PY) -m helpers.pipeline.lab $(if $(FRESH),--fresh)
 
 handout: $(STAMP) ## PDFs to hand out, printed by Chromium from outputs/html/ (run make study first): outputs/handout/
-	$(PY) -m helpers.build.handout
+	$(PY) -m helpers.pipeline.handout
 
 test: $(STAMP) ## the test gate: nbval on every notebook, unit, end-to-end and browser tests, in parallel
-	$(PY) -m pytest -n auto --dist loadgroup notebooks tests --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --forked-kernels
+	$(PY) -m pytest -n auto --dist loadgroup notebooks tests --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lint: $(STAMP) ## ruff check and ruff format --check (settings in pyproject.toml)
 	$(VENV)/bin/ruff check .

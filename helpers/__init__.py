@@ -6,5 +6,5 @@ synthetic (the seeded cohort generator), reading (a clinic's files), schema (the
 examples (a synthetic example of each accepted form of chart data), cohort (dose at year k),
 stats (group comparisons), tables / figures (what the notebooks show), counts (every patient count the
 tables show, and how they add up), disclosure (small counts and what subtraction could recover),
-and build/ (the machinery: runner, notebook hygiene, site, handout, lab), which no study module imports.
+and pipeline/ (the machinery: runner, notebook hygiene, site, handout, lab), which no study module imports.
 """

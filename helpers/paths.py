@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HELPERS = ROOT / "helpers"
-BUILD = HELPERS / "build"  # runner, site, notebook hygiene: not part of the code fingerprint
+PIPELINE = HELPERS / "pipeline"  # runner, site, handout, lab: not part of the code fingerprint
 NOTEBOOKS = ROOT / "notebooks"
 SYNTHETIC_DATA = ROOT / "data" / "synthetic"
 EXAMPLE_DATA = ROOT / "data" / "examples"  # small synthetic examples of each accepted form of chart data

@@ -126,7 +126,7 @@ def start(namespace: dict) -> Study:
 
 
 def output_folder(p: dict) -> Path:
-    """``output_dir`` if given; else the runner's build folder; else outputs/ for the default parameters,
+    """``output_dir`` if given; else the runner's work folder; else outputs/ for the default parameters,
     or outputs/runs/adhoc-<hash>/ for others, so a one-off papermill run never overwrites the study's outputs."""
     if p.get("output_dir"):
         return paths.output_dir(p["output_dir"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import subprocess
@@ -10,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from conftest import TCP_KERNELS  # noqa: F401 - the root conftest.py; the tests import it from here
 from helpers import cohort, paths, synthetic
@@ -29,15 +29,32 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
-def run_study(*args, timeout=900):
-    """``python -m helpers.build.run ARGS`` in a subprocess; returns the CompletedProcess."""
+def run_study(*args, timeout=900, env=None):
+    """``python -m helpers.pipeline.run ARGS`` in a subprocess; returns the CompletedProcess."""
     return subprocess.run(
-        [PY, "-m", "helpers.build.run", *map(str, args)],
+        [PY, "-m", "helpers.pipeline.run", *map(str, args)],
         cwd=paths.ROOT,
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=env,
     )
+
+
+# Imported by every Python of a run when its folder is on PYTHONPATH (sitecustomize): the runner, its notebook
+# processes and their kernels then have no os.fork and start processes by spawn, as on Windows and macOS.
+WITHOUT_FORK = """\
+import multiprocessing, os
+del os.fork
+multiprocessing.set_start_method("spawn", force=True)
+"""
+
+
+def without_fork(folder: Path) -> dict:
+    """An environment in which every Python started lacks os.fork and spawns (see WITHOUT_FORK)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(WITHOUT_FORK)
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")]))}
 
 
 def write_notebook(path: Path, *sources: str, parameters: str | None = None) -> Path:
@@ -72,8 +89,7 @@ def shared(tmp_path_factory, name: str, build) -> Path:
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # shared by the workers of this session
     folder, done = root / name, root / f"{name}.done"
-    with open(root / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with FileLock(root / f"{name}.lock"):
         if not done.exists():
             build(folder)
             done.write_text("ok")
@@ -81,13 +97,14 @@ def shared(tmp_path_factory, name: str, build) -> Path:
 
 
 def _build_default(folder: Path) -> None:
-    proc = run_study("--out", folder)
+    proc = run_study("--out", folder, env=without_fork(folder.with_name("without-fork")))
     assert proc.returncode == 0, proc.stderr
 
 
 @pytest.fixture(scope="session")
 def default_run(tmp_path_factory):
-    """The whole default study built once into a temporary folder (as `make study` would, but elsewhere)."""
+    """The whole default study built once into a temporary folder (as `make study` would, but elsewhere), by
+    processes without os.fork that start others by spawn (the tests of its outputs then show it runs so)."""
     return shared(tmp_path_factory, "default-study", _build_default)
 
 

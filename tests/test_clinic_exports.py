@@ -3,7 +3,6 @@ ambiguous is refused with one clear line (issue 12)."""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +10,8 @@ import pandas as pd
 import pytest
 
 from helpers import cohort, paths, reading
-from helpers.build import run
 from helpers.errors import StudyInputError
+from helpers.pipeline import plan as run_plan
 
 
 def _csv(folder: Path, name: str) -> pd.DataFrame:
@@ -114,8 +113,7 @@ def test_the_runner_prints_the_note_once(canonical, tmp_path, capsys):
     p = _csv(canonical, "patients.csv")
     p["hospital_number"] = "MRN"
     _write(p, canonical, "patients.csv")
-    args = argparse.Namespace(params=None, data=str(canonical), name=None, out=str(tmp_path / "out"), no_html=True)
-    run._plan(args)  # checks the data and plans the run; runs no notebook
+    run_plan.make(data=str(canonical), out=tmp_path / "out")  # checks the data and plans the run; runs no notebook
     err = capsys.readouterr().err.splitlines()
     assert err == [
         "note: columns the study does not use are ignored (never copied into any output): patients.csv 'hospital_number'"
@@ -532,11 +530,8 @@ def test_file_names_may_differ_in_case(canonical):
 
 
 def test_a_workbook_names_its_run_after_the_file(tmp_path):
-    args = argparse.Namespace(
-        params=None, data=str(EXAMPLES / "workbook.xlsx"), name=None, out=str(tmp_path / "out"), no_html=True
-    )
-    plan = run._plan(args)
-    assert plan["name"] == "workbook" and plan["values"]["data_dir"].endswith("workbook.xlsx")
+    plan = run_plan.make(data=str(EXAMPLES / "workbook.xlsx"), out=tmp_path / "out")
+    assert plan.name == "workbook" and plan.values["data_dir"].endswith("workbook.xlsx")
 
 
 # ---- 7. disclosure that holds against subtraction ----------------------------------------------------------

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from helpers import paths, reading
-from helpers.build import run
 from helpers.errors import StudyInputError
+from helpers.pipeline import run
 
 from .conftest import run_study, tree_digest
 

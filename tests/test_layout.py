@@ -1,18 +1,17 @@
-"""The layout keeps its promises: the study's code apart from its build, no import cycle, single definitions,
+"""The layout keeps its promises: the study's code apart from its machinery, no import cycle, single definitions,
 pins that install on every Python 3.11, and an old Python refused with one line."""
 
 import ast
 import subprocess
 from importlib import metadata
 
-import pytest
 from packaging.specifiers import SpecifierSet
 
 from helpers import paths, published
 
 from .test_environment import requirements
 
-STUDY_MODULES = sorted(p for p in paths.HELPERS.rglob("*.py") if paths.BUILD not in p.parents)
+STUDY_MODULES = sorted(p for p in paths.HELPERS.rglob("*.py") if paths.PIPELINE not in p.parents)
 
 
 def _module(path) -> str:
@@ -41,8 +40,8 @@ def _imports(path) -> set[str]:
     return out
 
 
-def test_no_study_module_imports_the_build_machinery():
-    offenders = {_module(p): sorted(i for i in _imports(p) if i.startswith("helpers.build")) for p in STUDY_MODULES}
+def test_no_study_module_imports_the_machinery():
+    offenders = {_module(p): sorted(i for i in _imports(p) if i.startswith("helpers.pipeline")) for p in STUDY_MODULES}
     assert not {k: v for k, v in offenders.items() if v}
 
 
@@ -124,9 +123,3 @@ def test_an_old_python_is_refused_with_one_line(tmp_path):
     assert lines == [f"error: the study needs Python 3.11 or newer; {old} is Python 3.9.18. "
                      "Use make venv PYTHON=/path/to/python3.11"]  # fmt: skip
     assert not (tmp_path / "venv").exists()
-
-
-@pytest.mark.parametrize("target", ["venv", "study", "test", "lint", "format", "bench", "data", "clean-runs"])
-def test_every_make_target_is_listed_with_its_help(target):
-    listing = subprocess.run(["make", "-s", "help"], cwd=paths.ROOT, capture_output=True, text=True).stdout
-    assert f"make {target} " in listing

@@ -4,7 +4,7 @@ parameter files are refused with one line naming the parameter, before any noteb
 import pytest
 
 from helpers import params, paths
-from helpers.build import notebooks, run
+from helpers.pipeline import notebooks, run
 
 
 def test_every_notebook_declares_a_parameters_cell_and_a_python3_kernel():

@@ -1,7 +1,8 @@
 """The runner's guards: edited parameter defaults are refused, the fingerprint follows what runs (and not the
-build machinery), notebooks run side by side, and kernels started at the same moment do not collide."""
+machinery), notebooks run side by side, and kernels started at the same moment do not collide."""
 
 import json
+import os
 import shutil
 import subprocess
 import textwrap
@@ -10,7 +11,7 @@ import nbformat
 import pytest
 
 from helpers import colophon, paths
-from helpers.build import execute, notebooks, run
+from helpers.pipeline import execute, notebooks, plan, run, side_by_side
 
 from .conftest import PY, tree_digest, write_notebook
 
@@ -48,12 +49,12 @@ def test_an_expression_in_the_parameters_cell_counts_as_an_edit(tmp_path):
     nb = _copy_notebook(tmp_path)
     _edit_parameters_cell(nb, "seed = 2019", "seed = 2000 + 19")
     assert notebooks.declared_parameters(nb)["seed"] == "2000 + 19"
-    with pytest.raises(run.StudyInputError, match="'seed'"):
-        run.edited_defaults([nb])
+    with pytest.raises(plan.StudyInputError, match="'seed'"):
+        plan.edited_defaults([nb])
 
 
 def test_the_committed_notebooks_declare_the_defaults():
-    run.edited_defaults(paths.study_notebooks())  # raises if any default was edited
+    plan.edited_defaults(paths.study_notebooks())  # raises if any default was edited
 
 
 @pytest.fixture
@@ -65,18 +66,18 @@ def fake_root(tmp_path, monkeypatch):
     shutil.copy2(paths.ROOT / "requirements.txt", root)
     shutil.copy2(paths.ROOT / "references.bib", root)
     nbs = [shutil.copy2(p, tmp_path) for p in paths.study_notebooks()]
-    for name, value in {"ROOT": root, "HELPERS": root / "helpers", "BUILD": root / "helpers" / "build",
+    for name, value in {"ROOT": root, "HELPERS": root / "helpers", "PIPELINE": root / "helpers" / "pipeline",
                         "SYNTHETIC_DATA": root / "data" / "synthetic"}.items():  # fmt: skip
         monkeypatch.setattr(paths, name, value)
     monkeypatch.setattr(paths, "study_notebooks", lambda: sorted(map(type(root), nbs)))
     return root
 
 
-def test_the_fingerprint_covers_the_notebooks_that_run_but_not_the_build_machinery(fake_root, tmp_path):
+def test_the_fingerprint_covers_the_notebooks_that_run_but_not_the_machinery(fake_root, tmp_path):
     before = colophon.fingerprint()
-    with (fake_root / "helpers" / "build" / "site.py").open("a") as f:
+    with (fake_root / "helpers" / "pipeline" / "site.py").open("a") as f:
         f.write("\n# a comment in the site code\n")
-    with (fake_root / "helpers" / "build" / "templates" / "study" / "conf.json").open("a") as f:
+    with (fake_root / "helpers" / "pipeline" / "templates" / "study" / "conf.json").open("a") as f:
         f.write("\n")
     assert colophon.fingerprint() == before
     _edit_parameters_cell(tmp_path / "06_journal_club.ipynb", "seed = 2019", "seed = 11")  # the .ipynb, not .py
@@ -87,26 +88,29 @@ def test_the_fingerprint_covers_the_notebooks_that_run_but_not_the_build_machine
     assert colophon.fingerprint() != after_notebook
 
 
+@pytest.mark.skipif(os.name != "posix", reason="IPC sockets exist where Unix sockets do; elsewhere TCP")
 def test_kernels_talk_over_ipc_sockets_in_a_private_folder(tmp_path):
     km = execute.kernel_manager_class(str(tmp_path))(kernel_name="python3")
     assert km.transport == "ipc" and km.ip.startswith(str(tmp_path))
     assert km.ip != execute.kernel_manager_class(str(tmp_path))(kernel_name="python3").ip
 
 
-def _tiny_notebook(path, seconds=0.5):
-    return write_notebook(path, f"import time\ntime.sleep({seconds})\nprint(x + 1)", parameters="x = 1")
+STAMP = "import time\nopen({path!r}, 'a').write(f'{{time.time()}}\\n')"
+
+
+def _stamping_notebook(path, stamps, seconds=0.5):
+    """A notebook that notes when its first code ran and when its last did, in ``stamps``."""
+    stamp = STAMP.format(path=str(stamps))
+    return write_notebook(path, stamp, f"time.sleep({seconds})\nprint(x + 1)", stamp, parameters="x = 1")
 
 
 RUN_PLAN = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    from helpers.build import run
+    from helpers.pipeline import plan, run
     nbs, out = [Path(p) for p in json.loads(sys.argv[1])], Path(sys.argv[2])
-    run.workers = lambda: len(nbs)
-    plan = {"values": {"x": 41}, "named": True, "name": out.name, "target": out, "failed": out.with_name("failed"),
-            "notebooks": nbs, "in_place": False, "params_file": None, "html": False}
-    sys.exit(run.execute(plan))
+    sys.exit(run.execute(plan.Plan(nbs, out, values={"x": 41}, html=False)))
     """
 )
 
@@ -114,7 +118,7 @@ RUN_PLAN = textwrap.dedent(
 def test_two_runs_started_at_the_same_moment_both_succeed(tmp_path):
     """Kernels started together used to be able to draw the same TCP port; with IPC sockets they cannot.
     Two runs, each starting its two notebooks side by side: four kernels at once."""
-    nbs = [str(_tiny_notebook(tmp_path / f"{i:02d}_tiny.ipynb", 0.2)) for i in range(1, 3)]
+    nbs = [str(_stamping_notebook(tmp_path / f"{i:02d}_tiny.ipynb", tmp_path / "stamps", 0.2)) for i in (1, 2)]
     outs = [tmp_path / f"run-{k}" / "out" for k in "ab"]
     for o in outs:
         o.parent.mkdir(parents=True)
@@ -128,45 +132,22 @@ def test_two_runs_started_at_the_same_moment_both_succeed(tmp_path):
         _, err = proc.communicate(timeout=180)
         assert proc.returncode == 0, err
         executed = sorted((out / "notebooks").glob("*.ipynb"))
-        assert [p.name for p in executed] == [f"{i:02d}_tiny.ipynb" for i in range(1, 3)]
-        assert "42" in json.dumps(nbformat.read(executed[0], as_version=4).cells[-1].outputs)
+        assert [p.name for p in executed] == [f"{i:02d}_tiny.ipynb" for i in (1, 2)]
+        assert "42" in json.dumps([c.outputs for c in nbformat.read(executed[0], as_version=4).cells[1:]])
 
 
 def test_notebooks_run_side_by_side_and_keep_their_order(tmp_path, monkeypatch):
-    """With two workers, both 1-second notebooks are started before the runner waits for the first; the written
-    notebooks are the same as one after another."""
-    monkeypatch.setattr(run, "workers", lambda: 2)
-    nbs = [_tiny_notebook(tmp_path / f"{i:02d}_tiny.ipynb", 1) for i in (1, 2)]
-    plan = {"values": {}, "named": True, "name": "t", "target": tmp_path / "out", "failed": tmp_path / "failed",
-            "notebooks": nbs, "in_place": False, "params_file": None, "html": False}  # fmt: skip
-    started = []
-    real_start = run._start
-    monkeypatch.setattr(run, "_start", lambda *a: started.append(len(a)) or real_start(*a))
-    running_at_once = []
-    real_wait = run._wait_any
-    monkeypatch.setattr(run, "_wait_any", lambda r: running_at_once.append(len(r)) or real_wait(r))
-    assert run.execute(plan) == run.EXIT_OK
-    assert max(running_at_once) == 2  # both were running before the first finished
-    side_by_side = tree_digest(tmp_path / "out" / "notebooks")
-    monkeypatch.setattr(run, "workers", lambda: 1)
-    plan["target"] = tmp_path / "out1"
-    running_at_once.clear()
-    assert run.execute(plan) == run.EXIT_OK and max(running_at_once) == 1
-    assert tree_digest(tmp_path / "out1" / "notebooks") == side_by_side
-
-
-def test_a_notebook_that_needs_another_waits_for_it(tmp_path, monkeypatch):
-    nbs = [_tiny_notebook(tmp_path / f"{i:02d}_tiny.ipynb", 0.5) for i in (1, 2, 3)]
-    monkeypatch.setattr(run, "NEEDS", {"03_tiny": ("01_tiny",)})
-    monkeypatch.setattr(run, "workers", lambda: 3)
-    events = []
-    real_start, real_wait = run._start, run._wait_any
-    monkeypatch.setattr(
-        run, "_start", lambda plan, nb, *a: events.append(("start", nb.name)) or real_start(plan, nb, *a)
-    )
-    monkeypatch.setattr(run, "_wait_any", lambda r: (name := real_wait(r), events.append(("end", name)))[0])
-    plan = {"values": {}, "named": True, "name": "t", "target": tmp_path / "out", "failed": tmp_path / "failed",
-            "notebooks": nbs, "in_place": False, "params_file": None, "html": False}  # fmt: skip
-    assert run.execute(plan) == run.EXIT_OK
-    assert events[:2] == [("start", "01_tiny.ipynb"), ("start", "02_tiny.ipynb")]  # 03 did not start with them
-    assert events.index(("end", "01_tiny.ipynb")) < events.index(("start", "03_tiny.ipynb"))
+    """With two workers, two notebooks run at the same time (each one's first code ran before the other's
+    last); with one, one after the other. The executed notebooks are the same either way."""
+    spans = {}
+    for workers in (2, 1):
+        monkeypatch.setattr(side_by_side, "workers", lambda n=workers: n)
+        stamps = [tmp_path / f"stamps-{workers}-{i}" for i in (1, 2)]
+        nbs = [_stamping_notebook(tmp_path / f"{i:02d}_tiny.ipynb", s, 1) for i, s in zip((1, 2), stamps)]
+        assert run.execute(plan.Plan(nbs, tmp_path / f"out{workers}", html=False)) == run.EXIT_OK
+        spans[workers] = [[float(t) for t in s.read_text().split()] for s in stamps]
+    (a_start, a_end), (b_start, b_end) = spans[2]
+    assert a_start < b_end and b_start < a_end  # overlapping
+    (a_start, a_end), (b_start, b_end) = spans[1]
+    assert a_end < b_start or b_end < a_start  # one after the other
+    assert tree_digest(tmp_path / "out1" / "notebooks").keys() == tree_digest(tmp_path / "out2" / "notebooks").keys()

@@ -90,7 +90,7 @@ def test_index_fits_a_phone(browser, default_run):
 
 def test_runs_index_links_every_run(browser, tmp_path):
     """outputs/runs/index.html is rebuilt from the runs' records (here on a copy, never the real folder)."""
-    from helpers.build import site
+    from helpers.pipeline import site
 
     runs = tmp_path / "outputs" / "runs"
     (tmp_path / "outputs" / "html").mkdir(parents=True)

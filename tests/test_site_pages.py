@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from helpers import wording
-from helpers.build import site
+from helpers.pipeline import plan, site
 
 
 def test_p_values_never_read_zero():
@@ -26,9 +26,9 @@ def _build(tmp_path: Path, p: str) -> Path:
 
 
 def test_index_page_says_p_below_0001_and_escapes_what_it_shows(tmp_path):
-    plan = {"values": {}, "named": True, "name": "big<run>"}
+    named = plan.Plan([], tmp_path, name="big<run>")
     page = site.index_page(
-        _build(tmp_path, "2.1e-07"), [("01_cohort", "1. Who & why")], plan, {"code_fingerprint": "f"}
+        _build(tmp_path, "2.1e-07"), [("01_cohort", "1. Who & why")], named, {"code_fingerprint": "f"}
     )
     assert "p &lt; 0.001" in page and "0.000" not in page
     assert "1. Who &amp; why" in page and "<run>" not in page and "big&lt;run&gt;" in page

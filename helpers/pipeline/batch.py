@@ -1,9 +1,10 @@
-"""Several parameter runs in one process, for quick checks: ``python -m helpers.build.batch OUT FILE...``.
+"""Several parameter runs for quick checks: ``python -m helpers.pipeline.batch OUT FILE...``.
 
-Each notebook gets one kernel that serves every run in turn (its namespace reset in between), forked from
-this process once it has imported the notebooks' libraries (kernels.py), so they are imported once in all: the tests run all the
-examples in params/ this way. Each run writes its executed notebooks, figures and tables to ``OUT/NAME/``
-(no HTML). A real run (``python -m helpers.build.run``) gives every notebook a fresh kernel.
+Each notebook gets one kernel that serves every run in turn, its namespace reset in between, the way nbclient
+documents reusing a kernel (``NotebookClient(nb, km=km)``): the libraries are imported once per notebook, not
+once per run. Each run writes its executed notebooks, figures and tables to ``OUT/NAME/`` (no HTML); the tests
+run every example in params/ this way. A real run (``python -m helpers.pipeline.run``) gives every notebook a
+kernel of its own.
 """
 
 from __future__ import annotations
@@ -16,23 +17,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-import nbformat
-
 from .. import params, paths
 from ..errors import StudyInputError
-from . import kernels, notebooks
+from . import execute, notebooks
 
-RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+RESET = "%reset -f\nimport matplotlib.pyplot\nmatplotlib.pyplot.close('all')"
 
 
 def run_many(files: list[Path], out_root: Path) -> dict[str, str | None]:
     """Run the study once per parameters file into ``out_root/<file stem>/``; {stem: None or what failed}."""
+    import nbformat
     from jupyter_core.utils import run_sync
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     from papermill.parameterize import parameterize_notebook
-
-    from .execute import kernel_manager_class
 
     runs = {}
     for f in files:
@@ -42,17 +40,12 @@ def run_many(files: list[Path], out_root: Path) -> dict[str, str | None]:
         shutil.copy2(f, out / "params.yaml")
         runs[Path(f).stem] = ({**values, "output_dir": str(out.resolve())}, out)
     failed: dict[str, str | None] = dict.fromkeys(runs)
-    nbs = paths.study_notebooks()
-    # the libraries imported here once; each notebook's kernel is a forked copy of this process (kernels.py)
-    kernels.preload(notebooks.imported_modules(nbs))
-    shells = [kernels.Shell() for _ in nbs]  # forked before any event loop or socket exists
-    ipc_dir = tempfile.mkdtemp(prefix="itb-k-")
-    try:
-        for nb_path, shell in zip(nbs, shells):
+    with tempfile.TemporaryDirectory(prefix="itb-k-") as ipc_dir:
+        for nb_path in paths.study_notebooks():
             source = nbformat.read(nb_path, as_version=4)
             source.metadata["papermill"] = {}  # papermill's parameterize step records the values there
             declared = notebooks.declared_parameters(nb_path)
-            km = kernel_manager_class(ipc_dir, [shell])(kernel_name="python3")
+            km = execute.kernel_manager_class(ipc_dir)(kernel_name=execute.KERNEL)
             try:
                 for stem, (values, out) in runs.items():
                     if failed[stem]:
@@ -61,9 +54,7 @@ def run_many(files: list[Path], out_root: Path) -> dict[str, str | None]:
                         copy.deepcopy(source), {k: v for k, v in values.items() if k in declared}
                     )
                     nb.cells.insert(0, nbformat.v4.new_code_cell(RESET))
-                    client = NotebookClient(
-                        nb, km=km, kernel_name="python3", resources={"metadata": {"path": str(nb_path.parent)}}
-                    )
+                    client = NotebookClient(nb, km=km, resources={"metadata": {"path": str(nb_path.parent)}})
                     try:
                         client.execute()
                     except CellExecutionError as err:
@@ -73,15 +64,11 @@ def run_many(files: list[Path], out_root: Path) -> dict[str, str | None]:
             finally:
                 if km.has_kernel:
                     run_sync(km.shutdown_kernel)(now=True)
-    finally:
-        shutil.rmtree(ipc_dir, ignore_errors=True)
-        for shell in shells:
-            shell.discard()
     return failed
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m helpers.build.batch", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m helpers.pipeline.batch", description=__doc__.split("\n\n")[0])
     ap.add_argument("out", type=Path, help="folder for the runs (one subfolder each)")
     ap.add_argument("files", type=Path, nargs="+", help="parameters files")
     args = ap.parse_args(argv)

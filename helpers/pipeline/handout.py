@@ -1,18 +1,19 @@
 """``make handout``: the study as PDFs to hand out, printed by Chromium from the rendered reader pages.
 
-``python -m helpers.build.handout`` reads ``outputs/html/`` (built by ``make study``) and writes
+``python -m helpers.pipeline.handout [--browser PATH]`` reads ``outputs/html/`` (built by ``make study``) and writes
 
 * ``outputs/handout/study.pdf``: the reader pages of notebooks 1-5, one after another, each from a new page;
 * ``outputs/handout/journal_club.pdf``: notebook 6, the exercises first and their answers at the end.
 
 The pages are merged into one document with print styles (no navigation, a page break between notebooks,
-headings kept with what follows, figures and tables never split, links underlined) and printed by headless
-Chromium (Debian's ``chromium``, driven by Playwright). Both files are git-ignored.
+headings kept with what follows, figures and tables never split, links underlined: ``templates/handout/``) and
+printed by a headless Chromium, Google Chrome or Microsoft Edge, driven by Playwright. Both files are git-ignored.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import sys
@@ -22,41 +23,47 @@ from pathlib import Path
 from .. import paths
 from . import shown
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+TEMPLATES = Path(__file__).parent / "templates" / "handout"
+# the browsers that print PDFs headless, by the names they have on PATH, then where each installs itself
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "msedge",
+            "microsoft-edge", "microsoft-edge-stable")  # fmt: skip
+INSTALLED = {  # a folder, or the environment variable that names it, then the path below it
+    "darwin": [(root, "Applications", f"{app}.app", "Contents", "MacOS", app) for root in ("/", "HOME")
+               for app in ("Google Chrome", "Chromium", "Microsoft Edge")],
+    "win32": [(root, *place) for root in ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA")
+              for place in (("Google", "Chrome", "Application", "chrome.exe"),
+                            ("Microsoft", "Edge", "Application", "msedge.exe"),
+                            ("Chromium", "Application", "chrome.exe"))],
+}  # fmt: skip
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 EXIT_BAD_INPUT = 2
 STUDY_PAGES = ("01", "02", "03", "04", "05")
 JOURNAL_CLUB = "06"
 
-PRINT_CSS = """
-@page { size: A4; margin: 16mm 15mm 18mm; }
-html, body { background: #fff !important; }
-body { font-size: 10.5pt; }
-main { max-width: none !important; padding: 0 !important; }
-.study-nav, a.anchor-link { display: none !important; }
-.handout-part + .handout-part, .handout-answers { break-before: page; }
-h1, h2, h3, h4 { break-after: avoid; }
-/* JupyterLab lays cells out as tables, which Chromium will not split across pages: blocks flow, prompts go */
-.jp-InputArea, .jp-OutputArea-child, .jp-RenderedMarkdown { display: block !important; overflow: visible !important; }
-.jp-InputPrompt, .jp-OutputPrompt { display: none !important; }
-.jp-OutputArea-child:not(:has(img)):not(:has(table)) { break-inside: auto; }
-/* a figure stays with its caption, a table with its caption */
-.jp-Cell:has(img) .jp-Cell-outputWrapper, .jp-RenderedImage, figure, table, tr { break-inside: avoid; }
-.jp-RenderedHTMLCommon table { display: table !important; overflow: visible !important; }
-.jp-OutputArea-output img { max-height: 235mm; width: auto; }
-.handout-answers h3 { margin-top: 1.2em; }
-.answer-note { font-style: italic; color: #444; }
-a:link, a:visited { color: #0b5394; text-decoration: underline; }
-"""
-FOOTER = (
-    '<div style="font: 8px system-ui, sans-serif; color: #444; width: 100%; padding: 0 15mm; display: flex;">'
-    '<span style="flex: 1">{title}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span>'
-    "</span></div>"
-)
-
 
 class HandoutError(Exception):
-    """A problem the user fixes (Chromium missing, pages not built): one line, exit code 2."""
+    """A problem the user fixes (no browser, pages not built): one line, exit code 2."""
+
+
+def find_browser(given=None, env=None, system=None) -> str:
+    """The browser to print with: ``given``, else the first of :data:`BROWSERS` on PATH, else the first found
+    where it installs itself on this system (on Windows under the folders its environment names)."""
+    env, system = os.environ if env is None else env, system or sys.platform
+    if given:
+        if not Path(given).is_file():
+            raise HandoutError(f"browser {given}: no such file")
+        return str(given)
+    for name in BROWSERS:
+        if found := shutil.which(name, path=env.get("PATH")):
+            return found
+    for root, *parts in INSTALLED.get(system, []):
+        base = root if root == "/" else env.get(root)
+        if base and Path(base, *parts).is_file():
+            return str(Path(base, *parts))
+    raise HandoutError(
+        "make handout prints with Chromium, Google Chrome or Microsoft Edge, and none was found; install one "
+        "(Debian/Ubuntu: apt-get install chromium) or give its path: make handout CHROME=/path/to/browser"
+    )
 
 
 def _pages(html: Path, numbers) -> list[Path]:
@@ -97,7 +104,7 @@ def merge(pages: list[Path]):
         else:  # a page outside this handout: keep the words, drop the link to a file the reader does not have
             a.unwrap()
     style = doc.new_tag("style")
-    style.string = PRINT_CSS
+    style.string = (TEMPLATES / "print.css").read_text(encoding="utf-8")
     doc.head.append(style)
     return doc
 
@@ -129,12 +136,12 @@ def answers_at_the_end(doc) -> int:
     return len(details)
 
 
-def print_pdf(docs: dict[Path, tuple], chromium: str) -> None:
-    """Print each document (``{pdf path: (soup, footer title)}``) with headless Chromium."""
+def print_pdf(docs: dict[Path, tuple], browser_path: str) -> None:
+    """Print each document (``{pdf path: (soup, footer title)}``) with the headless browser."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="handout-") as tmp, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=FLAGS)
+        browser = pw.chromium.launch(executable_path=browser_path, args=FLAGS)
         try:
             for pdf, (doc, title) in docs.items():
                 html = Path(tmp) / f"{pdf.stem}.html"
@@ -149,7 +156,7 @@ def print_pdf(docs: dict[Path, tuple], chromium: str) -> None:
                     prefer_css_page_size=True,
                     display_header_footer=True,
                     header_template="<span></span>",
-                    footer_template=FOOTER.format(title=title),
+                    footer_template=(TEMPLATES / "footer.html").read_text(encoding="utf-8").format(title=title),
                 )
                 page.close()
                 pdf.parent.mkdir(parents=True, exist_ok=True)
@@ -158,14 +165,9 @@ def print_pdf(docs: dict[Path, tuple], chromium: str) -> None:
             browser.close()
 
 
-def make(html: Path, out: Path, chromium: str | None = None) -> list[Path]:
+def make(html: Path, out: Path, browser: str | None = None) -> list[Path]:
     """Both PDFs from the rendered pages in ``html``; returns their paths."""
-    html, out, chromium = Path(html), Path(out), chromium or CHROMIUM
-    if not Path(chromium).exists():
-        raise HandoutError(
-            "make handout prints the pages with Chromium, which is not installed "
-            "(Debian/Ubuntu: apt-get install chromium)"
-        )
+    html, out, browser = Path(html), Path(out), find_browser(browser)
     study = merge(_pages(html, STUDY_PAGES))
     club = merge(_pages(html, (JOURNAL_CLUB,)))
     if not answers_at_the_end(club):
@@ -174,17 +176,18 @@ def make(html: Path, out: Path, chromium: str | None = None) -> list[Path]:
         out / "study.pdf": (study, "ITB dose over 10 years, MS vs SCI: the study (synthetic data)"),
         out / "journal_club.pdf": (club, "ITB dose over 10 years, MS vs SCI: journal club"),
     }
-    print_pdf(docs, chromium)
+    print_pdf(docs, browser)
     return list(docs)
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m helpers.build.handout", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m helpers.pipeline.handout", description=__doc__.split("\n\n")[0])
     ap.add_argument("--html", type=Path, default=paths.OUTPUTS / "html", help="the rendered pages (make study)")
     ap.add_argument("--out", type=Path, default=paths.OUTPUTS / "handout", help="where the PDFs go")
+    ap.add_argument("--browser", metavar="PATH", help="Chromium, Google Chrome or Microsoft Edge (default: found)")
     args = ap.parse_args(argv)
     try:
-        made = make(args.html, args.out)
+        made = make(args.html, args.out, args.browser)
     except HandoutError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -1,6 +1,6 @@
 """``make lab``: JupyterLab on a working copy of the notebooks, so experiments never touch the committed study.
 
-``python -m helpers.build.lab [--fresh] [--dir DIR] [JUPYTER LAB OPTIONS ...]``
+``python -m helpers.pipeline.lab [--fresh] [--dir DIR] [JUPYTER LAB OPTIONS ...]``
 
 * The working copy is ``outputs/lab/`` (git-ignored): ``notebooks/`` (the committed ``.ipynb`` and their
   ``.py`` twins, copied when missing, or anew with ``--fresh``, the old copy kept as ``notebooks.old/``) and
@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -64,7 +66,7 @@ def environment(folder: Path) -> dict[str, str]:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m helpers.build.lab", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m helpers.pipeline.lab", description=__doc__.split("\n\n")[0])
     ap.add_argument("--fresh", action="store_true", help="start from a new copy of the committed notebooks")
     ap.add_argument("--dir", type=Path, default=LAB, help=argparse.SUPPRESS)  # tests: a temporary folder
     args, extra = ap.parse_known_args(argv)
@@ -75,8 +77,8 @@ def main(argv=None) -> int:
         f"outputs go to {shown(folder / 'outputs')}/). Stop it with Ctrl-C.",
         flush=True,
     )
-    cmd = command(folder, extra)
-    os.execve(cmd[0], cmd, environment(folder))  # the server replaces this process: Ctrl-C reaches it directly
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to answer; this process waits for it
+    return subprocess.call(command(folder, extra), env=environment(folder))
 
 
 if __name__ == "__main__":

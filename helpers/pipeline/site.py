@@ -45,11 +45,11 @@ def title_of(nb) -> str:
     return "notebook"
 
 
-def build(build: Path, plan: dict) -> None:
-    """Render every executed notebook in ``build/notebooks`` and write ``build/html/index.html``."""
-    out = build / "html"
+def write(folder: Path, plan) -> None:
+    """Render every executed notebook in ``folder/notebooks`` and write ``folder/html/index.html``."""
+    out = folder / "html"
     out.mkdir(exist_ok=True)
-    nbs = sorted((build / "notebooks").glob("*.ipynb"))
+    nbs = sorted((folder / "notebooks").glob("*.ipynb"))
     pages = []
     loaded = [(p, nbformat.read(p, as_version=4)) for p in nbs]
     titles = [title_of(nb) for _, nb in loaded]
@@ -72,18 +72,18 @@ def build(build: Path, plan: dict) -> None:
             (out / name).write_text(body, encoding="utf-8")
         pages.append((stem, titles[i]))
     record = _run_record(plan)
-    (out / "index.html").write_text(index_page(build, pages, plan, record), encoding="utf-8")
+    (out / "index.html").write_text(index_page(folder, pages, plan, record), encoding="utf-8")
     (out / "run.json").write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def _run_record(plan: dict) -> dict:
+def _run_record(plan) -> dict:
     """What made this run; the git commit only for runs outside the repository's tracked outputs."""
     rec = {
-        "parameters": {**params.DEFAULTS, **plan["values"]},
+        "parameters": {**params.DEFAULTS, **plan.values},
         "code_fingerprint": colophon.fingerprint(),
-        "name": plan["name"] or "default",
+        "name": plan.name or "default",
     }
-    if plan["named"]:
+    if plan.name:
         rec["git_commit"] = colophon.git_commit()
     return rec
 
@@ -127,10 +127,10 @@ def render(template: str, **context) -> str:
     return _pages_env().get_template(template).render(**context)
 
 
-def index_page(build: Path, pages, plan: dict, record: dict) -> str:
+def index_page(folder: Path, pages, plan, record: dict) -> str:
     """The front page's values, computed here and laid out by ``templates/pages/index.html.j2``."""
-    values = {**params.DEFAULTS, **plan["values"]}
-    tables_dir, figures_dir = build / "tables", build / "figures"
+    values = {**params.DEFAULTS, **plan.values}
+    tables_dir, figures_dir = folder / "tables", folder / "figures"
     repro = _read_csv(tables_dir / "reproduction.csv")
     summary = _read_csv(tables_dir / "04_percent_of_reference_by_group.csv")
     tests = [r for r in _read_csv(tables_dir / "04_group_tests.csv") if r["test"] in ("Student t", "Welch t")]
@@ -169,7 +169,7 @@ def index_page(build: Path, pages, plan: dict, record: dict) -> str:
     return render(
         "index.html.j2",
         doi=published.DOI,
-        run_name=plan["name"] if plan["named"] else None,
+        run_name=plan.name,
         source=source,
         flow=figure("02_flow_diagram"),
         trajectories=figure("04_trajectories_percent_of_reference"),

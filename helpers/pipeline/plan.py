@@ -1,0 +1,96 @@
+"""What a run will do, decided and checked before any notebook runs: parameters, data, notebooks, where it goes."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import paths
+from ..errors import StudyInputError
+from . import notebooks, shown
+
+
+@dataclass(frozen=True)
+class Plan:
+    notebooks: list[Path]
+    target: Path  # the folder the run's outputs go to (outputs/ for the default study)
+    values: dict = field(default_factory=dict)  # parameters that differ from the notebooks' defaults
+    name: str | None = None  # a named run under outputs/runs/; None: the default study
+    in_place: bool = False  # the default study: notebooks/ and outputs/ themselves
+    params_file: Path | None = None
+    html: bool = True
+    failed: Path | None = None  # where a failing notebook is kept; None: beside the target
+
+    @property
+    def failed_folder(self) -> Path:
+        return self.failed or self.target.with_name(self.target.name + "-failed")
+
+
+def make(params_file=None, data=None, name=None, out=None, html=True) -> Plan:
+    """Check every input and decide where the run goes; raises StudyInputError naming each problem."""
+    from .. import params  # here: a Ctrl-C while numpy imports is answered quietly by the runner
+
+    values = params.load_file(params_file) if params_file else {}
+    if "output_dir" in values:
+        raise StudyInputError(
+            f"{params_file}: parameter 'output_dir': the runner decides where a run goes "
+            "(outputs/runs/NAME/); use --name NAME instead"
+        )
+    if data:
+        values["data_dir"] = data
+    if values.get("data_dir"):
+        from .. import reading  # pandas and pandera: only when there is chart data to check
+
+        values["data_dir"] = str(Path(values["data_dir"]).expanduser().resolve())
+        for note in reading.read(Path(values["data_dir"]))[2]:  # every data problem, before any notebook runs
+            print(f"note: {note}", file=sys.stderr)
+    named = bool(params_file or data or name)
+    data_name = (Path(data).stem if Path(data).is_file() else Path(data).resolve().name) if data else None
+    name = name or (Path(params_file).stem if params_file else data_name)
+    if named and (not name or not all(c.isalnum() or c in "-_." for c in name) or name.startswith(".")):
+        raise StudyInputError(f"run name {name!r}: use letters, digits, '-', '_' or '.' (option --name)")
+    in_place = not named and not out
+    target = Path(out).resolve() if out else paths.RUNS / name if named else paths.OUTPUTS
+    for folder in [paths.OUTPUTS, paths.NOTEBOOKS] if in_place else [target.parent]:
+        writable(folder)
+    nbs = paths.study_notebooks()
+    if not nbs:
+        raise StudyInputError(f"{shown(paths.NOTEBOOKS)}: no notebooks named NN_topic.ipynb")
+    edited_defaults(nbs)
+    failed = paths.FAILED / (name or "default") if not out else None
+    return Plan(nbs, target, values, name if named else None, in_place, params_file, html, failed)
+
+
+def writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StudyInputError(
+            f"output folder {shown(folder)}: cannot be created ({err.strerror}); previous outputs are unchanged"
+        ) from None
+    try:  # a real write, not os.access: root passes os.access even where writing fails
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as err:
+        raise StudyInputError(
+            f"output folder {shown(folder)}: not writable ({err.strerror}); previous outputs are unchanged"
+        ) from None
+
+
+def edited_defaults(nbs) -> None:
+    """Refuse notebooks whose parameters cell no longer holds the study's defaults (an edit saved in JupyterLab,
+    say): the committed study would silently become another one. Values belong in a parameters file."""
+    from .. import params
+
+    lines = []
+    for nb in nbs:
+        for name, value in notebooks.declared_parameters(nb).items():
+            if name in params.DEFAULTS and value != params.DEFAULTS[name]:
+                lines.append(
+                    f"{shown(nb)}: parameter {name!r} is {value!r} in the parameters cell, but the study's default "
+                    f"is {params.DEFAULTS[name]!r}; restore it (git checkout {shown(nb)}) and set other values "
+                    "in a parameters file (make study PARAMS=...) or experiment in make lab"
+                )
+    if lines:
+        raise StudyInputError(lines)

@@ -1,0 +1,99 @@
+"""Run the whole study: ``python -m helpers.pipeline.run [--params FILE] [--data DIR] [--name NAME]``.
+
+* No options: the default study. Notebooks are executed with papermill, written back in place (committed with
+  their outputs, so GitHub shows the study) and ``outputs/`` is regenerated.
+* ``--params params/NAME.yaml`` and/or ``--data DIR`` (or ``--data FILE.xlsx``): the same study with those
+  parameters or that chart data; everything of the run goes to ``outputs/runs/NAME/`` (git-ignored).
+
+Everything is checked before any notebook runs (parameters, data, the output folder); a problem is one line per
+fault and exit code 2. The run is built in a temporary folder and moved into place only when every notebook
+succeeded, so a failure or Ctrl-C leaves the previous outputs as they were.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .. import paths
+from ..errors import StudyInputError
+from . import install, plan, shown, side_by_side
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, side_by_side.INTERRUPTED
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m helpers.pipeline.run", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--params", metavar="FILE", help="YAML file of parameters (see params/)")
+    ap.add_argument("--data", metavar="DIR", help="your chart data: a folder (patients and doses) or one .xlsx")
+    ap.add_argument("--name", help="name of the run folder under outputs/runs/ (default: from --params or --data)")
+    ap.add_argument("--out", metavar="DIR", help=argparse.SUPPRESS)  # tests and bench: the default study elsewhere
+    ap.add_argument("--no-html", action="store_true", help="skip the HTML pages")
+    args = ap.parse_args(argv)
+    try:
+        return execute(plan.make(args.params, args.data, args.name, args.out, not args.no_html))
+    except StudyInputError as err:
+        print("\n".join(f"error: {line}" for line in err.lines), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:  # while checking the inputs (reading chart data can take a few seconds)
+        print("\ninterrupted; previous outputs are unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def execute(p: plan.Plan) -> int:
+    """Run the notebooks of ``p`` into a temporary folder, render the pages, then move the result into place."""
+    work = Path(tempfile.mkdtemp(prefix=".work-", dir=_existing(p.target if p.in_place else p.target.parent)))
+    # the kernels write figures and tables to the work folder (paths.output_dir) and import helpers from here
+    pythonpath = os.pathsep.join(filter(None, [str(paths.ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, paths.OUTPUT_ENV: str(work), "PYTHONPATH": pythonpath}
+    try:
+        from tqdm.auto import tqdm
+
+        with tqdm(total=len(p.notebooks), desc="study", unit="notebook", file=sys.stderr) as bar:
+            failure = side_by_side.run_all(p.notebooks, work, p.values, env, lambda name: _advance(bar, name))
+        if failure:
+            nb, result = failure
+            kept = install.keep_failed(p, work, nb, result["what"])
+            print(f"error: notebook {nb.name} failed in {result['what']}{kept}; previous outputs are unchanged",
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_BAD_INPUT if result.get("bad_input") else EXIT_FAILED
+        if p.html:
+            from . import site
+
+            site.write(work, p)
+        install.install(p, work)
+        if p.target.parent == paths.RUNS:
+            from . import site
+
+            site.runs_index(paths.RUNS)
+    except KeyboardInterrupt as err:
+        print(f"\ninterrupted{getattr(err, 'where', '')}; previous outputs are unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as err:
+        print(f"error: could not write the outputs ({err.strerror}: {err.filename}); previous outputs are unchanged",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_BAD_INPUT
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    where = "notebooks/ and outputs/" if p.in_place else shown(p.target)
+    print(f"study done: {len(p.notebooks)} notebooks; results in {where}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _advance(bar, name: str) -> None:
+    bar.update(1)
+    bar.set_postfix_str(name)
+
+
+def _existing(path: Path) -> Path:
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

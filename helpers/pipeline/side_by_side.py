@@ -1,0 +1,108 @@
+"""Notebooks executed side by side, one process each (``python -m helpers.pipeline.execute``), one per core."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .. import paths
+from . import notebooks
+
+INTERRUPTED = 130  # the exit code of a process ended by Ctrl-C
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C while notebooks ran; ``where`` names the first of them and its running cell."""
+
+    def __init__(self, where: str = ""):
+        super().__init__(where)
+        self.where = where
+
+
+def workers() -> int:
+    """How many notebooks run at once: one per core (a kernel keeps one core busy)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+class NotebookProcess:
+    """One notebook executing in a process of its own; its chatter goes to a log, its outcome to a JSON file."""
+
+    def __init__(self, nb_path: Path, work: Path, parameters: dict, env: dict):
+        self.nb_path, self.out = nb_path, work / "notebooks" / nb_path.name
+        self.log, self.outcome = (work / ".logs" / f"{nb_path.stem}{ext}" for ext in (".log", ".json"))
+        command = [sys.executable, "-m", "helpers.pipeline.execute", nb_path, self.out, self.outcome]
+        with self.log.open("w") as log:
+            self.proc = subprocess.Popen(
+                [*map(str, command), json.dumps(parameters)],
+                cwd=paths.ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def result(self) -> dict:
+        if self.outcome.exists():
+            return json.loads(self.outcome.read_text(encoding="utf-8"))
+        lines = self.log.read_text(errors="replace").strip().splitlines()
+        last = f"exit code {self.proc.returncode}" + (f"; its last words: {lines[-1][:300]}" if lines else "")
+        return {"ok": False, "what": f"the notebook process ended unexpectedly ({last})", "bad_input": False}
+
+
+def run_all(nbs: list[Path], work: Path, values: dict, env: dict, done=lambda name: None):
+    """Execute ``nbs`` into ``work/notebooks``; None when all succeeded, else (notebook, result) of the first
+    failing one in reading order (the others are stopped). ``done(name)`` is called as each one succeeds."""
+    (work / "notebooks").mkdir(parents=True, exist_ok=True)
+    (work / ".logs").mkdir(exist_ok=True)
+    waiting = sorted(nbs, key=notebooks.code_size, reverse=True)  # the longest first: it then never ends last
+    running: dict[Path, NotebookProcess] = {}
+    failures = {}
+    try:
+        while (waiting or running) and not failures:
+            while waiting and len(running) < workers():
+                nb = waiting.pop(0)
+                declared = notebooks.declared_parameters(nb)
+                running[nb] = NotebookProcess(nb, work, {k: v for k, v in values.items() if k in declared}, env)
+            ended = [nb for nb, p in running.items() if p.proc.poll() is not None]
+            if not ended:
+                time.sleep(0.05)
+            for nb in ended:
+                process = running.pop(nb)
+                if process.proc.returncode == INTERRUPTED:  # Ctrl-C reached it before this process saw it
+                    running[nb] = process
+                    raise KeyboardInterrupt
+                result = process.result()
+                if result["ok"]:
+                    done(nb.name)
+                else:
+                    failures[nb] = result
+    except KeyboardInterrupt:
+        first = min(running, key=nbs.index, default=None)
+        cell = first and notebooks.running_cell(running[first].out)
+        stop(running.values(), grace=5)  # Ctrl-C reached them too: let them shut their kernels down
+        raise Interrupted(f" in {first.name}" + (f", cell {cell}" if cell else "") if first else "") from None
+    stop(running.values())
+    first = min(failures, key=nbs.index, default=None)
+    return (first, failures[first]) if first else None
+
+
+def stop(processes, grace: float = 0) -> None:
+    """End notebook processes still running and wait for them; each kernel ends with its notebook's process."""
+    processes = list(processes)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(p.proc.poll() is None for p in processes):
+        time.sleep(0.05)
+    for p in processes:
+        if p.proc.poll() is None:
+            p.proc.terminate()
+    for p in processes:
+        try:
+            p.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.proc.kill()
+            p.proc.wait()
