@@ -3,76 +3,54 @@
 A notebook cites in its Markdown text with a link to the entry's anchor, e.g.
 ``[Welch 1947](05_reproduction.ipynb#ref-welch1947)`` (``#ref-KEY`` within the same notebook), and lists what
 it cites with ``references.section("welch1947", ...)`` at its end. A test checks that every cited key is in
-``references.bib`` and in the list the link points to. The reader below knows the plain subset of BibTeX that
-file uses: ``@type{key, field = {value}, ...}`` with UTF-8 text and no macros.
+``references.bib`` and in the list the link points to. The file is parsed by pybtex, as BibTeX reads it.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import quote
 
 from . import paths
 
 BIB = paths.ROOT / "references.bib"
-_ENTRY = re.compile(r"@(\w+)\s*\{\s*([^,\s]+)\s*,", re.S)
-_FIELD = re.compile(r"\s*(\w+)\s*=\s*")
+RAW = ("doi", "url", "pages")  # kept as written: a DOI may hold characters that mean something in LaTeX
 
 
-def read(path: Path = BIB) -> dict[str, dict[str, str]]:
-    """Every entry of a .bib file: ``{key: {"type": ..., field: value}}`` (field names lower case)."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    text = "\n".join(line for line in lines if not line.lstrip().startswith("%"))  # % starts a comment line
+def _plain(latex: str) -> str:
+    """LaTeX text as plain Unicode: braces gone, accents and escapes decoded, spaces collapsed."""
+    from pybtex.richtext import Text
+
+    return " ".join(Text.from_latex(latex).render_as("text").split())
+
+
+def read(path: Path = BIB) -> dict[str, dict]:
+    """Every entry of a .bib file: ``{key: {"type": ..., field: value, "authors": [(last, initials), ...],
+    "et_al": bool}}`` (field names lower case; "and others" ends a list cut short)."""
+    from pybtex.database import parse_file
+
     entries = {}
-    for m in _ENTRY.finditer(text):
-        fields, i = {"type": m.group(1).lower()}, m.end()
-        while True:
-            f = _FIELD.match(text, i)
-            if not f:
-                break
-            value, i = _value(text, f.end())
-            fields[f.group(1).lower()] = " ".join(value.split())
-            i = text.index(",", i) + 1 if text[i:].lstrip().startswith(",") else i
-        entries[m.group(2)] = fields
+    for key, e in parse_file(str(path), bib_format="bibtex").entries.items():
+        fields = {"type": e.type.lower()}
+        fields |= {k.lower(): v if k.lower() in RAW else _plain(v) for k, v in e.fields.items()}
+        people = e.persons.get("author", [])
+        fields["authors"] = [
+            (
+                _plain(" ".join(p.prelast_names + p.last_names)),
+                "".join(_plain(n)[0] for n in p.first_names + p.middle_names),
+            )
+            for p in people
+            if p.last_names != ["others"]
+        ]
+        fields["et_al"] = any(p.last_names == ["others"] for p in people)
+        entries[key] = fields
     return entries
-
-
-def _value(text: str, i: int) -> tuple[str, int]:
-    """A ``{...}`` (braces may nest), ``"..."`` or bare value starting at ``i``; returns it and the index after."""
-    if text[i] == "{":
-        depth, j = 0, i
-        while True:
-            depth += {"{": 1, "}": -1}.get(text[j], 0)
-            if depth == 0:
-                return text[i + 1 : j].replace("{", "").replace("}", ""), j + 1
-            j += 1
-    if text[i] == '"':
-        j = text.index('"', i + 1)
-        return text[i + 1 : j], j + 1
-    m = re.match(r"[^,}\s]+", text[i:])
-    return m.group(0), i + m.end()
-
-
-def _authors(field: str, most: int = 6) -> tuple[list[str], bool]:
-    """'Last, First M.' names as 'Last FM' (Vancouver); more than ``most`` (or 'others') end with 'et al.'"""
-    names, more = [], False
-    for name in (n.strip() for n in field.split(" and ")):
-        if name == "others":
-            more = True
-            continue
-        last, _, first = (p.strip() for p in name.partition(","))
-        initials = "".join(part[0] for part in re.split(r"[\s.\-]+", first) if part)
-        names.append(f"{last} {initials}".strip())
-    if len(names) > most:
-        names, more = names[:most], True
-    return names, more
 
 
 def short(key: str, entries: dict | None = None) -> str:
     """How the text cites an entry: 'Welch 1947', 'Mann & Whitney 1947', 'von Elm et al. 2007'."""
     e = (entries or read())[key]
-    lasts = [n.partition(",")[0].strip() for n in e["author"].split(" and ")]  # 'others' counts as a third
+    lasts = [last for last, _ in e["authors"]] + (["others"] if e["et_al"] else [])
     who = lasts[0] if len(lasts) == 1 else f"{lasts[0]} & {lasts[1]}" if len(lasts) == 2 else f"{lasts[0]} et al."
     return f"{who} {e['year']}"
 
@@ -86,10 +64,11 @@ def _link(e: dict) -> str:
     return ""
 
 
-def entry_text(e: dict) -> str:
-    """One reference in the Vancouver style, its DOI as a link (Markdown with inline HTML)."""
-    names, more = _authors(e["author"])
-    who = ", ".join(names) + (", et al" if more else "")
+def entry_text(e: dict, most: int = 6) -> str:
+    """One reference in the Vancouver style (more than ``most`` authors end with "et al"), its DOI as a link."""
+    names = [f"{last} {initials}".strip() for last, initials in e["authors"]]
+    more = e["et_al"] or len(names) > most
+    who = ", ".join(names[:most]) + (", et al" if more else "")
     title = e["title"].rstrip(".")
     pages = e.get("pages", "").replace("--", "-")
     if e["type"] == "article":

@@ -42,7 +42,7 @@ def test_every_entry_has_a_doi_or_a_stable_url_and_renders():
 def test_bib_reader_and_vancouver_style(tmp_path):
     bib = tmp_path / "x.bib"
     bib.write_text(
-        "% a comment with @fake{entry, title = {no}}\n"
+        "% text outside an entry is a comment in BibTeX\n"
         "@article{a2020, author = {Smith, Jane Q. and van Dijk, Piet and others}, title = {On {N}ested braces},\n"
         '  journal = "J Things", year = 2020, volume = {1}, number = {2}, pages = {3--9}, doi = {10.1000/x(1)2}}\n'
     )
