@@ -42,11 +42,11 @@ study: $(STAMP) ## run the whole study: data, notebooks, figures, tables and HTM
 lab: $(STAMP) ## JupyterLab on a working copy of the notebooks in outputs/lab/ (FRESH=1: a new copy); notebooks/ stays as committed
 	$(PY) -m helpers.pipeline.lab $(if $(FRESH),--fresh)
 
-handout: $(STAMP) ## PDFs to hand out, printed by Chromium from outputs/html/ (run make study first): outputs/handout/
-	$(PY) -m helpers.pipeline.handout
+handout: $(STAMP) ## PDFs to hand out, printed by Chromium, Chrome or Edge from outputs/html/ (after make study): outputs/handout/
+	$(PY) -m helpers.pipeline.handout $(if $(CHROME),--browser "$(CHROME)")
 
 test: $(STAMP) ## the test gate: nbval on every notebook, unit, end-to-end and browser tests, in parallel
-	$(PY) -m pytest -n auto --dist loadgroup notebooks tests --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(PY) -m pytest -n auto --dist loadgroup --nbval notebooks tests
 
 lint: $(STAMP) ## ruff check and ruff format --check (settings in pyproject.toml)
 	$(VENV)/bin/ruff check .

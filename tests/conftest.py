@@ -45,7 +45,8 @@ def run_study(*args, timeout=900, env=None):
 # processes and their kernels then have no os.fork and start processes by spawn, as on Windows and macOS.
 WITHOUT_FORK = """\
 import multiprocessing, os
-del os.fork
+if hasattr(os, "fork"):
+    del os.fork
 multiprocessing.set_start_method("spawn", force=True)
 """
 

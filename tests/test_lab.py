@@ -99,7 +99,7 @@ def test_lab_outputs_and_root_flag(tmp_path, monkeypatch):
     assert (tmp_path / "lab" / "notebooks.old" / "01_cohort.ipynb").read_text() == "changed"
     env = lab.environment(tmp_path / "lab")
     assert Path(env[paths.OUTPUT_ENV]) == (tmp_path / "lab" / "outputs").resolve()
-    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000, raising=False)  # Windows has no user ids
     assert "--allow-root" not in lab.command(tmp_path, [])
-    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(os, "geteuid", lambda: 0, raising=False)
     assert "--allow-root" in lab.command(tmp_path, [])

@@ -1,15 +1,15 @@
-"""The rendered study in a real browser (Debian's Chromium driven by Playwright): every page opens without
+"""The rendered study in a real browser (Chromium, Chrome or Edge driven by Playwright): every page opens without
 console errors, every image loads and says what it shows (alt text), every link resolves, the main figures
 render, the index fits a phone, and axe-core (the WCAG engine) finds no serious or critical violation."""
 
 import os
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from helpers.pipeline import handout
+
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -22,10 +22,14 @@ FLAGS = [
 # pages whose main content is a figure, and how many figures each must show
 FIGURE_PAGES = {"index": 2, "02_exclusions": 1, "03_one_year_dose": 2, "04_dose_change": 2, "06_journal_club": 1}
 
-if not Path(CHROMIUM).exists():
+try:
+    BROWSER = handout.find_browser()
+except handout.HandoutError:
     if os.environ.get("CI"):
-        raise RuntimeError("Chromium is missing in CI: .ci/run installs Debian's chromium package")
-    pytest.skip("Chromium not installed (apt-get install chromium); CI always runs this test", allow_module_level=True)
+        raise RuntimeError("Chromium is missing in CI: .ci/run installs Debian's chromium package") from None
+    pytest.skip(
+        "no Chromium, Chrome or Edge (apt-get install chromium); CI always runs this test", allow_module_level=True
+    )
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +37,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        b = pw.chromium.launch(executable_path=BROWSER, args=FLAGS)
         yield b
         b.close()
 
