@@ -11,11 +11,11 @@ UV := $(VENV)/bin/uv
 UV_VERSION := $(shell sed -n 's/^uv==//p' requirements.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv study test lint format bench data clean-runs lab handout
+.PHONY: help venv study check test lint format bench data clean-runs lab handout
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
-	@echo "  options: make study PARAMS=params/NAME.yaml   make study DATA=path/to/chart-data   make venv PYTHON=/usr/bin/python3   make lab FRESH=1"
+	@echo "  options: make study PARAMS=params/NAME.yaml DATA=path/to/chart-data NAME=run-name   make check DATA=...   make handout RUN=run-name CHROME=/path/to/browser   make venv PYTHON=/usr/bin/python3   make lab FRESH=1"
 
 # The venv is (re)built only when it is missing or the pins or the package declaration changed since.
 $(STAMP): requirements.txt pyproject.toml
@@ -37,13 +37,17 @@ data: $(STAMP) ## regenerate data/synthetic/ from the seeded generator
 
 study: $(STAMP) ## run the whole study: data, notebooks, figures, tables and HTML in outputs/
 	$(PY) -m helpers.synthetic
-	$(PY) -m helpers.pipeline.run $(if $(PARAMS),--params $(PARAMS)) $(if $(DATA),--data $(DATA))
+	$(PY) -m helpers.pipeline.run $(if $(PARAMS),--params "$(PARAMS)") $(if $(DATA),--data "$(DATA)") $(if $(NAME),--name "$(NAME)")
+
+check: $(STAMP) ## check chart data in seconds, running no notebook: make check DATA=path (PARAMS=file too)
+	$(if $(DATA),,$(error make check needs DATA=path/to/chart-data))
+	$(PY) -m helpers.pipeline.check --data "$(DATA)" $(if $(PARAMS),--params "$(PARAMS)")
 
 lab: $(STAMP) ## JupyterLab on a working copy of the notebooks in outputs/lab/ (FRESH=1: a new copy); notebooks/ stays as committed
 	$(PY) -m helpers.pipeline.lab $(if $(FRESH),--fresh)
 
 handout: $(STAMP) ## PDFs to hand out, printed by Chromium, Chrome or Edge from outputs/html/ (after make study): outputs/handout/
-	$(PY) -m helpers.pipeline.handout $(if $(CHROME),--browser "$(CHROME)")
+	$(PY) -m helpers.pipeline.handout $(if $(RUN),--run "$(RUN)") $(if $(CHROME),--browser "$(CHROME)")
 
 test: $(STAMP) ## the test gate: nbval on every notebook, unit, end-to-end and browser tests, in parallel
 	$(PY) -m pytest -n auto --dist loadgroup --nbval notebooks tests

@@ -2,7 +2,9 @@
 
 The rule (the data contract): the dose at year k is the last adjustment at or before year k; a patient
 counts at year k only if ``followup_years >= k``. The reference ("initial") dose is the dose at the
-reference year (1 by default, after titration). Everything here is vectorised over patients.
+reference year (1 by default, after titration). Patients followed for less than the minimum follow-up (the
+paper's inclusion rule: 7 years) are in the data but neither screened nor analysed; the data contract marks them
+(``short_followup``). Everything here is vectorised over patients.
 """
 
 from __future__ import annotations
@@ -12,12 +14,24 @@ import pandas as pd
 
 from . import published, stats
 from .diagnoses import DIAGNOSES
-from .errors import StudyInputError
+
+
+def short_followup(patients: pd.DataFrame) -> pd.Series:
+    """Followed for less than the minimum follow-up, so not analysed (a frame without the contract's mark, such
+    as the generator's, has none: it follows everyone at least 7 years)."""
+    if "short_followup" in patients:
+        return patients["short_followup"].astype(bool)
+    return pd.Series(False, index=patients.index)
+
+
+def excluded_patients(patients: pd.DataFrame) -> pd.DataFrame:
+    """The patients followed long enough but excluded (pump failure, aggravating factors ...)."""
+    return patients.loc[patients["excluded"] & ~short_followup(patients)]
 
 
 def analysed_patients(patients: pd.DataFrame) -> pd.DataFrame:
-    """The patients the paper analyses: not excluded."""
-    return patients.loc[~patients["excluded"]].reset_index(drop=True)
+    """The patients the paper analyses: followed at least the minimum follow-up, and not excluded."""
+    return patients.loc[~patients["excluded"] & ~short_followup(patients)].reset_index(drop=True)
 
 
 def dose_at_years(patients: pd.DataFrame, doses: pd.DataFrame, years) -> pd.DataFrame:
@@ -98,8 +112,8 @@ def headline_numbers(
     pts = analysed_patients(patients)
     sci = pts.loc[pts["diagnosis"] == "SCI"]
     res = {
-        "n_screened": len(patients),
-        "n_excluded": int(patients["excluded"].sum()),
+        "n_screened": int((~short_followup(patients)).sum()),  # the paper screened those treated >= 7 years
+        "n_excluded": len(excluded_patients(patients)),
         "n_analysed": len(pts),
         "n_sci": len(sci),
         "n_sci_cervical": int((sci["sci_level"] == "cervical").sum()),
@@ -119,13 +133,3 @@ def headline_numbers(
             res[f"{dx.lower()}_pct_{k}y"] = vals.mean() if len(vals) else np.nan
         res[f"p_{k}y"] = stats.student_t_p(at_k, "pct")
     return res
-
-
-def require_groups(patients: pd.DataFrame) -> None:
-    """The comparison needs both diagnoses among analysed patients."""
-    missing = [dx for dx in DIAGNOSES if not (analysed_patients(patients)["diagnosis"] == dx).any()]
-    if missing:
-        raise StudyInputError(
-            f"patients.csv, column 'diagnosis': no analysed {' or '.join(missing)} patients; "
-            "the study compares MS with SCI"
-        )

@@ -72,7 +72,9 @@ def git_commit() -> str | None:
     return out.stdout.strip() or None
 
 
-def table(params: dict, source: str) -> pd.DataFrame:
+def table(params: dict, source: str, disclosure: str = "") -> pd.DataFrame:
+    """How a run was made: the paper, the data (and, on chart data, the disclosure settings in force), the code
+    fingerprint, the git commit and every parameter."""
     from .params import changed
 
     default_run = not changed(params)
@@ -85,6 +87,7 @@ def table(params: dict, source: str) -> pd.DataFrame:
     rows = [
         ("paper", f"{published.CITATION} doi:{published.DOI}"),
         ("data", source),
+        *([("disclosure", disclosure)] if disclosure else []),
         ("code fingerprint", fingerprint()),
         ("git commit", commit),
     ]

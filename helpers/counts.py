@@ -4,7 +4,9 @@ The same count often appears in several tables (the MS patients analysed: the fl
 reproduction report); it has one key here, so disclosure control (:func:`helpers.disclosure.protect`)
 decides once what may be shown of it, and every table shows the same. Keys:
 
-* ``("screened",)``, ``("excluded",)``, ``("reason", r)``, ``("analysed", g)`` with g = all, MS, SCI;
+* ``("in data",)`` and ``("short",)`` (followed less than the minimum follow-up), when there are such patients;
+  ``("screened",)`` (followed at least the minimum), ``("excluded",)``, ``("reason", r)``, ``("analysed", g)``
+  with g = all, MS, SCI;
 * ``("followed", k, dx)``: analysed patients with a dose at time point k; ``("reference", g)``: with a
   dose at the reference year;
 * ``("t1", column, level, g)``: Table 1's categorical rows; ``("missing", column, g)``: patients without
@@ -92,11 +94,17 @@ def cells(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int, time
     """Every count of the study's tables, and the relations between them."""
     c = Cells()
     pts = cohort.analysed_patients(patients)
-    excluded = patients.loc[patients["excluded"]]
+    excluded = cohort.excluded_patients(patients)
     by_group = {"all": pts, **{dx: pts.loc[pts["diagnosis"] == dx] for dx in DIAGNOSES}}
 
-    # the flow: screened -> excluded (reasons) / analysed -> MS, SCI -> followed to each time point
-    c.add(("screened",), len(patients))
+    # the flow: (in the data -> follow-up too short /) screened -> excluded (reasons) / analysed -> MS, SCI ->
+    # followed to each time point
+    short = int(cohort.short_followup(patients).sum())
+    c.add(("screened",), len(patients) - short)
+    if short:
+        c.add(("in data",), len(patients))
+        c.add(("short",), short)
+        c.relate(("in data",), [("short",), ("screened",)])
     c.add(("excluded",), len(excluded))
     reasons = excluded["exclusion_reason"].value_counts()
     for r, n in reasons.items():

@@ -101,8 +101,19 @@ def _spelled_freely(p, d):
     p["ais_grade"] = p["ais_grade"].str.lower()
     p.insert(1, "hospital_number", [f"SYNTHETIC-{i:04d}" for i in range(len(p))])
     p["comment"] = "synthetic example: not a real patient"
+    p[""], p[" "] = "", ""  # two empty, nameless columns at the end, as a spreadsheet's stray cells leave them
     p.columns = [f" {c} " if c in ("diagnosis", "sex") else c for c in p.columns]
+    p = p.rename(columns={"patient_id": "Patient_ID", "excluded": "EXCLUDED"})
     return p, d
+
+
+def _comma(canonical):
+    """Decimal commas in the number columns, as Excel writes them in many European locales."""
+    comma = tuple(df.map(lambda v: v.replace(".", ",") if isinstance(v, str) else v) for df in canonical)
+    return (
+        comma[0].assign(**{c: canonical[0][c] for c in ("patient_id", "exclusion_reason")}),
+        comma[1].assign(patient_id=canonical[1]["patient_id"]),
+    )
 
 
 def _write_csv(df: pd.DataFrame, path: Path, **kw) -> None:
@@ -170,12 +181,13 @@ def write(folder: Path = paths.EXAMPLE_DATA) -> list[Path]:
     csvs("spelled_freely", _spelled_freely(p, d))
     csvs("optional_columns_left_out", (canonical[0].drop(columns=list(OPTIONAL)), canonical[1]))
     csvs("dates", dated)
-    comma = tuple(df.map(lambda v: v.replace(".", ",") if isinstance(v, str) else v) for df in canonical)
-    comma = (
-        comma[0].assign(**{c: canonical[0][c] for c in ("patient_id", "exclusion_reason")}),
-        comma[1].assign(patient_id=canonical[1]["patient_id"]),
-    )
+    comma = _comma(canonical)
     csvs("semicolon_decimal_comma", comma, sep=";", lineterminator="\r\n", encoding="utf-8-sig")
+    # what Excel writes for "CSV" in Swedish (and other Western European) settings: Windows-1252, then the same
+    # file as an older system would write it, in Latin-1; each with a note in the clinic's language
+    note = "Överflyttad från Malmö – syntetiskt exempel, ingen riktig patient"
+    csvs("windows_1252", (comma[0].assign(kommentar=note), comma[1]), sep=";", lineterminator="\r\n", encoding="cp1252")
+    csvs("latin_1", (canonical[0].assign(kommentar=note.replace("–", "-")), canonical[1]), encoding="latin-1")
     (folder / "excel_files").mkdir(parents=True, exist_ok=True)
     for table, df in zip(("patients", "doses"), dated):
         _write_xlsx({table: df}, folder / "excel_files" / f"{table}.xlsx", NUMBERS, DATES)

@@ -22,7 +22,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.patches import FancyBboxPatch
 
-from . import captions, paths
+from . import captions, paths, published
 from .diagnoses import DIAGNOSES, PALETTE
 
 GREY = "#555555"
@@ -166,7 +166,8 @@ def flow_diagram(counts: dict):
 
     ``counts`` comes from :func:`helpers.tables.flow_numbers`; values are numbers or masked text ("<5").
     The exclusions box lists every reason; a long list moves it to the right of the diagram and, if need
-    be, makes the figure taller, so it never covers another box.
+    be, makes the figure taller, so it never covers another box. Patients followed less than the minimum
+    follow-up, if any, branch off above the screened box, from a box of everyone in the data.
     """
     reason_lines, as_list = _flow_reason_lines(counts["reasons"])
     excluded_text = "\n".join([f"Excluded: {n_text(counts['excluded'], True)}", *reason_lines])
@@ -179,9 +180,10 @@ def flow_diagram(counts: dict):
         if 75 + height / 2 > 97:
             y_excluded = 97 - height / 2
         y_min = min(0.0, y_excluded - height / 2 - 2)
-    fig, ax = plt.subplots(figsize=(8.0 * x_max / 100, 6.6 * (100 - y_min) / 100))
+    y_max = 118 if counts.get("short") else 100
+    fig, ax = plt.subplots(figsize=(8.0 * x_max / 100, 6.6 * (y_max - y_min) / 100))
     ax.set_xlim(0, x_max)
-    ax.set_ylim(y_min, 100)
+    ax.set_ylim(y_min, y_max)
     ax.axis("off")
 
     def box(x, y, w, h, text, colour="#FFFFFF", edge=GREY, bold=False, ha="center"):
@@ -207,9 +209,18 @@ def flow_diagram(counts: dict):
             arrowprops=dict(arrowstyle="-|>", color=GREY, lw=1.3, shrinkA=0, shrinkB=0),
         )
 
-    box(38, 92, 56, 8, f"ITB pump, treated at least 7 years\nscreened: {n_text(counts['screened'], True)}", bold=True)
+    left = x_excluded - 18  # the side boxes are 36 wide
+    if counts.get("short"):
+        stage, n = counts["short"]
+        box(38, 112, 56, 6, f"ITB pump, in the data: {n_text(counts['in_data'], True)}", bold=True)
+        arrow(38, 108.5, 38, 96.5)
+        ax.plot([38, left - 0.5], [102, 102], color=GREY, lw=1.3)
+        box(x_excluded, 102, 36, 5, f"{stage[0].upper()}{stage[1:]}: {n_text(n, True)}", colour="#F2F2F2")
+        arrow(left - 0.5, 102, left + 0.2, 102)
+    years = counts.get("min_followup", published.MIN_FOLLOWUP_YEARS)
+    box(38, 92, 56, 8, f"ITB pump, treated at least {years:g} years\nscreened: {n_text(counts['screened'], True)}",
+        bold=True)  # fmt: skip
     arrow(38, 87.5, 38, 62.5)
-    left = x_excluded - 18  # the exclusions box is 36 wide
     ax.plot([38, left - 0.5], [75, 75], color=GREY, lw=1.3)
     box(x_excluded, y_excluded, 36, height, excluded_text, colour="#F2F2F2", ha="left" if as_list else "center")
     arrow(left - 0.5, 75, left + 0.2, 75)

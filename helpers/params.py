@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from . import published
 from .errors import StudyInputError
 from .synthetic import spec as synthetic_spec
 
@@ -95,6 +96,14 @@ PARAMS: tuple[Param, ...] = (
     Param("seed", 2019, "int", "seed of the synthetic cohort's generator", 0, 2**32 - 1),
     Param("synthetic", {}, "mapping", "assumptions of the synthetic cohort to change (see data/synthetic/README.md)"),
     Param("reference_year", 1, "int", "the 'initial' dose is the dose at this year after implant", 1, 5),
+    Param(
+        "min_followup_years",
+        published.MIN_FOLLOWUP_YEARS,
+        "int",
+        "patients followed for fewer years are not analysed (the paper's inclusion rule)",
+        1,
+        40,
+    ),
     Param("time_points", [7, 10], "int_list", "years at which the dose is compared with the reference", 2, 40),
     Param("alpha", 0.05, "float", "significance level; confidence intervals are 1 - alpha", 0.001, 0.2),
     Param("min_cell_count", 5, "int", "chart data: counts below this are shown as '<N'", 1, 50),
@@ -143,6 +152,11 @@ def check(values: dict, where: str = "parameter") -> list[str]:
             lines.append(
                 f"{where} 'time_points': every time point must come after reference_year "
                 f"({merged['reference_year']}), got {merged['time_points']!r}"
+            )
+        if merged["min_followup_years"] < merged["reference_year"]:
+            lines.append(
+                f"{where} 'min_followup_years': must be at least reference_year ({merged['reference_year']}): an "
+                f"analysed patient needs a dose at the reference year, got {merged['min_followup_years']!r}"
             )
         try:
             synthetic_spec.make_spec(merged["synthetic_mode"], merged["seed"], merged["synthetic"])

@@ -72,5 +72,6 @@ def formatted() -> dict[str, str]:
 # Not numbers to reproduce, but facts of the design the generator follows.
 REFERENCE_YEAR = 1  # the "initial" dose is the dose after 1 year of titration
 TIME_POINTS = (7, 10)
+MIN_FOLLOWUP_YEARS = 7  # "treated with ITB for at least 7 years": the inclusion rule
 ADJUSTMENTS_PER_YEAR = (4, 10)  # "about 4-10 times a year"
 EXCLUSION_REASONS = ("catheter or pump failure", "factor aggravating spasticity")

@@ -6,19 +6,23 @@ knows the rules their contents must follow. Accepted:
 * a folder with ``patients`` and ``doses``, each as ``.csv`` or ``.xlsx`` (first sheet);
 * one ``.xlsx`` workbook with sheets ``patients`` and ``doses``;
 * CSV separated by ``,`` or, as Excel writes it in many European locales, by ``;`` (or a tab), with decimal
-  commas; UTF-8, with or without the byte-order mark Excel writes.
+  commas; UTF-8 (with or without the byte-order mark Excel writes), else Windows-1252 or Latin-1 (what Excel
+  writes for "CSV" in Western European settings), said in a note.
 
-Every cell is read as text, with empty cells as missing; the index of a row is its place in the file, so
-the rules can name its line (the header is line 1) or spreadsheet row.
+Every cell is read as text, with empty cells as missing; column names are matched in any case and without
+surrounding spaces, and columns with neither a name nor a value (trailing ``;;``) are dropped. The index of a
+row is its place in the file, so the rules can name its line (the header is line 1) or spreadsheet row.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import re
 import warnings
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -28,36 +32,51 @@ from .errors import StudyInputError
 TABLES = ("patients", "doses")
 SEPARATORS = (",", ";", "\t")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
+# a character written in UTF-8: a lead byte and its continuation bytes (cp1252 text rarely holds such a pair)
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
-def read(source) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Read and validate chart data: (patients, doses, notes); raise :class:`StudyInputError` with every
-    problem found. Notes say what was read but not used, for the person running the study (never an output)."""
-    tables, places = read_tables(Path(source))
-    patients, doses = schema.validate(tables["patients"], tables["doses"], places)
+class Export(NamedTuple):
+    """A clinic's export, checked: the typed tables, what was read but not used or read how (notes), and values
+    the contract allows but that are unlikely (warnings). Notes and warnings name no patient and no value."""
+
+    patients: pd.DataFrame
+    doses: pd.DataFrame
+    notes: list[str]
+    warnings: list[str]
+
+
+def read(source, rules: schema.Rules | None = None) -> Export:
+    """Read and validate chart data under ``rules`` (the study's parameters the contract depends on); raise
+    :class:`StudyInputError` with every problem found."""
+    tables, places, notes = read_tables(Path(source))
+    patients, doses = schema.validate(tables["patients"], tables["doses"], places, rules or schema.Rules())
     unused = schema.unused_columns(tables["patients"], tables["doses"])
     listed = [f"{places[t].name} {', '.join(map(repr, cols))}" for t, cols in unused.items() if cols]
-    notes = [f"columns the study does not use are ignored (never copied into any output): {'; '.join(listed)}"]
-    return patients, doses, notes if listed else []
+    if listed:
+        notes.append(f"columns the study does not use are ignored (never copied into any output): {'; '.join(listed)}")
+    return Export(patients, doses, notes, schema.plausibility(tables["doses"], places))
 
 
-def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], dict[str, schema.Place]]:
-    """The two tables as text, and where each came from; a missing or unreadable file is refused."""
+def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], dict[str, schema.Place], list[str]]:
+    """The two tables as text, where each came from, and notes on how they were read; a missing or unreadable
+    file is refused."""
     if not source.exists():
         raise StudyInputError(f"data folder {source}: does not exist")
     if source.is_file():
         if source.suffix.lower() == ".xlsx":
-            return _read_workbook(source)
+            return (*_read_workbook(source), [])
         raise StudyInputError(f"data {source}: is not a folder or an .xlsx workbook")
-    tables, places, problems = {}, {}, []
+    tables, places, notes, problems = {}, {}, [], []
     for name in TABLES:
         try:
-            tables[name], places[name] = _read_one(source, name)
+            tables[name], places[name], note = _read_one(source, name)
+            notes += [note] if note else []
         except StudyInputError as err:
             problems += err.lines
     if problems:
         raise StudyInputError(problems)
-    return tables, places
+    return tables, places, notes
 
 
 def _find(folder: Path, filename: str) -> Path:
@@ -68,13 +87,13 @@ def _find(folder: Path, filename: str) -> Path:
     return same[0] if same else folder / filename
 
 
-def _read_one(folder: Path, name: str) -> tuple[pd.DataFrame, schema.Place]:
+def _read_one(folder: Path, name: str) -> tuple[pd.DataFrame, schema.Place, str | None]:
     csv, xlsx = _find(folder, f"{name}.csv"), _find(folder, f"{name}.xlsx")
     if csv.exists() and xlsx.exists():
         raise StudyInputError(f"data folder {folder}: has both {csv.name} and {xlsx.name}; keep one")
     if xlsx.exists():
         with _workbook(xlsx) as book:
-            return _sheet_table(book.worksheets[0], xlsx.name), schema.Place(xlsx.name, "row")
+            return _sheet_table(book.worksheets[0], xlsx.name), schema.Place(xlsx.name, "row"), None
     if not csv.exists():
         raise StudyInputError(f"{csv.name}: missing from the data folder {folder} (or give {xlsx.name})")
     return _read_csv(csv)
@@ -83,7 +102,27 @@ def _read_one(folder: Path, name: str) -> tuple[pd.DataFrame, schema.Place]:
 # ---- CSV ---------------------------------------------------------------------------------------------------
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, schema.Place]:
+def _decode(raw: bytes, name: str) -> tuple[str, str | None]:
+    """The file's text, and a note when it was not UTF-8. Excel's "CSV" in Western European settings is
+    Windows-1252, which covers Latin-1; a file that mixes UTF-8 with other bytes cannot be read safely."""
+    try:
+        return raw.decode("utf-8-sig"), None  # Excel's "CSV UTF-8" starts with a byte-order mark
+    except UnicodeDecodeError as err:
+        if _UTF8_SEQUENCE.search(raw):
+            line = raw[: err.start].count(b"\n") + 1
+            raise StudyInputError(
+                f"{name}, line {line}: not UTF-8 text (byte {raw[err.start]:#04x}), though other lines are; "
+                "the file mixes two encodings: save it again from the spreadsheet as CSV UTF-8"
+            ) from None
+    for encoding, called in (("cp1252", "Windows-1252 (Western European, which covers Latin-1)"),
+                             ("latin-1", "Latin-1 (ISO-8859-1)")):  # fmt: skip
+        with contextlib.suppress(UnicodeDecodeError):
+            text = raw.decode(encoding)
+            return text, f"{name}: not UTF-8, read as {called}; saving it as CSV UTF-8 avoids this note"
+    raise AssertionError("Latin-1 decodes any bytes")
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, schema.Place, str | None]:
     name = path.name
     try:
         raw = path.read_bytes()
@@ -95,30 +134,39 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, schema.Place]:
         raise StudyInputError(
             f"{name}: not a CSV text file (a spreadsheet or binary file?); export it as CSV, or name it .xlsx"
         )
-    try:
-        text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
-    except UnicodeDecodeError as err:
-        raise StudyInputError(f"{name}: not UTF-8 text (byte {err.start}); save it as UTF-8 CSV") from None
+    text, note = _decode(raw, name)
     header = text.split("\n", 1)[0]
     sep = max(SEPARATORS, key=header.count)  # the header's most frequent separator; "," if none
     try:
-        # blank lines are kept while reading (then dropped) so that a row's index is its line in the file - 2
-        df = pd.read_csv(
-            path,
+        # the header is read as a row (a nameless column stays nameless) and blank lines are kept while reading,
+        # so that a row's index is its line in the file - 2
+        rows = pd.read_csv(
+            io.StringIO(text),
             sep=sep,
+            header=None,
             dtype=str,
             keep_default_na=False,
             na_values=[""],
             skip_blank_lines=False,
-            encoding="utf-8-sig",
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise StudyInputError(f"{name}: not a readable CSV file ({str(err).strip()})") from None
-    df = _tidy(df, name)
+    header, body = rows.iloc[0].tolist(), rows.iloc[1:].reset_index(drop=True)
+    df = _tidy(_named(body, [None if pd.isna(h) else h for h in header]), name)
     place = schema.Place(name)
     if sep != ",":
         df = _decimal_points(df, place)
-    return df, place
+    return df, place, note
+
+
+def _named(body: pd.DataFrame, header: list) -> pd.DataFrame:
+    """``body`` with the header's names; a column with neither a name nor a value is dropped (trailing ``;;``),
+    one with values but no name is called "(no name, column N)"."""
+    keep = [i for i, h in enumerate(header) if (h is not None and str(h).strip()) or body.iloc[:, i].notna().any()]
+    body = body.iloc[:, keep].copy()
+    body.columns = [header[i] if header[i] is not None and str(header[i]).strip() else f"(no name, column {i + 1})"
+                    for i in keep]  # fmt: skip
+    return body
 
 
 def _decimal_points(df: pd.DataFrame, place: schema.Place) -> pd.DataFrame:
@@ -200,11 +248,7 @@ def _sheet_table(ws, label: str) -> pd.DataFrame:
         raise StudyInputError(f"{label}: the sheet is empty")
     width = max(len(r) for r in rows)
     rows = [r + [None] * (width - len(r)) for r in rows]
-    header, body = rows[0], rows[1:]
-    keep = [i for i in range(width) if header[i] is not None or any(r[i] is not None for r in body)]
-    columns = [header[i] if header[i] is not None else f"(no name, column {i + 1})" for i in keep]
-    df = pd.DataFrame([[r[i] for i in keep] for r in body], columns=columns, dtype=object)
-    return _tidy(df, label)
+    return _tidy(_named(pd.DataFrame(rows[1:], columns=range(width), dtype=object), rows[0]), label)
 
 
 def _cell_text(v) -> str | None:
@@ -226,8 +270,14 @@ def _cell_text(v) -> str | None:
 
 
 def _tidy(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Header names and cells without surrounding spaces, empty cells as missing, blank rows dropped."""
-    df.columns = [str(c).strip() for c in df.columns]
+    """The contract's column names in any case and without surrounding spaces as the contract spells them;
+    cells without surrounding spaces, empty cells as missing, blank rows dropped."""
+    df.columns = [schema.column_name(c) for c in df.columns]
+    twice = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    if twice:
+        raise StudyInputError(
+            [f"{name}: has the column '{c}' twice (names match in any case); keep one" for c in twice]
+        )
     df = df.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
     df = df.where(df.notna() & (df != ""), None).dropna(how="all")
     if df.empty:

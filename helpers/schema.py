@@ -16,10 +16,13 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from . import published
 from .diagnoses import DIAGNOSES
 from .errors import StudyInputError
 
 MAX_DOSE = 3000.0  # µg/24 h: above any reported ITB maintenance dose; a larger value is a typo or a unit error
+LOW_DOSE = 5.0  # µg/24 h: allowed, but below any usual ITB dose (a dose in mg/24 h?): a warning
+DOSE_JUMP = 10.0  # a dose this many times the previous one (or a tenth of it): allowed, but worth a look
 MAX_FOLLOWUP = 60.0
 MAX_YEARS_SINCE_ONSET = 80.0  # years; the generator keeps inside it too
 LINES_SHOWN = 3  # line numbers named per problem; the count says how many there are in all
@@ -69,6 +72,24 @@ class Place:
 
 
 DEFAULT_PLACES = {"patients": Place("patients.csv"), "doses": Place("doses.csv")}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The study's parameters that the contract depends on (what the analysis will need of the data)."""
+
+    reference_year: int = published.REFERENCE_YEAR
+    min_followup_years: float = published.MIN_FOLLOWUP_YEARS
+
+
+KNOWN_COLUMNS = {*PATIENT_COLUMNS, *DOSE_COLUMNS, *FORMS["patients"][1], *FORMS["doses"][1]}
+
+
+def column_name(name) -> str:
+    """A header as the contract spells it when it names one of its columns in another case or with spaces
+    around it (``" Patient_ID "``); any other header as written, without the spaces."""
+    name = str(name).strip()
+    return name.lower() if name.lower() in KNOWN_COLUMNS else name
 
 
 class Problems:
@@ -208,12 +229,15 @@ def _schema_problems(schema: pa.DataFrameSchema, df: pd.DataFrame, problems: Pro
         return False
 
 
-def validate(patients: pd.DataFrame, doses: pd.DataFrame, places=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Check both tables against the contract and return them typed (never modifies the inputs).
+def validate(
+    patients: pd.DataFrame, doses: pd.DataFrame, places=None, rules: Rules | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Check both tables against the contract and return them typed (never modifies the inputs), with a column
+    ``short_followup``: followed for less than ``rules.min_followup_years``, so not analysed.
 
     ``places`` names where each table came from (default: patients.csv and doses.csv, numbered by line).
     """
-    problems = Problems(places or DEFAULT_PLACES)
+    problems, rules = Problems(places or DEFAULT_PLACES), rules or Rules()
     p, d = _spelled(_as_text(patients)), _as_text(doses)
     by_date = {"patients": _form(p, "patients", problems), "doses": _form(d, "doses", problems)}
     if by_date["doses"] and by_date["patients"] is False:
@@ -236,8 +260,10 @@ def validate(patients: pd.DataFrame, doses: pd.DataFrame, places=None) -> tuple[
         p, d = _years_from_dates(p, d, by_date, problems)
     if ok and not problems:
         _cross_checks(p, d, problems, by_date)
+    if ok and not problems:
+        _what_the_analysis_needs(p, d, problems, by_date, rules)
     problems.raise_any()
-    return _typed(p, d)
+    return _typed(p, d, rules)
 
 
 def _form(df: pd.DataFrame, table: str, problems: Problems) -> bool | None:
@@ -296,7 +322,7 @@ def _years_from_dates(p: pd.DataFrame, d: pd.DataFrame, by_date: dict, problems:
 def _as_text(df: pd.DataFrame) -> pd.DataFrame:
     """The contract is stated on text: typed frames (from the generator) are brought to the same form."""
     out = df.copy()
-    out.columns = [str(c).strip() for c in out.columns]
+    out.columns = [column_name(c) for c in out.columns]
     for c in out.columns:
         s = out[c]
         if s.dtype == bool:
@@ -367,24 +393,91 @@ def _cross_checks(p: pd.DataFrame, d: pd.DataFrame, problems: Problems, by_date:
             [f"{pid} at {y:g} > {f:g}" for pid, y, f in zip(d.loc[beyond, "patient_id"], years[beyond], fu[beyond])],
         )
     prev = years.groupby(d["patient_id"], sort=False).shift()
-    order = prev.notna() & (years <= prev)
     shown = d[time].map(lambda v: f"{v:g}" if isinstance(v, float) else str(v))
     before = shown.groupby(d["patient_id"], sort=False).shift()
+    order, same = prev.notna() & (years < prev), prev.notna() & (years == prev)
     problems.add(
         "doses",
         time,
-        "out of time order within a patient (list each patient's adjustments in time order, one per time)",
+        "out of time order within a patient (list each patient's adjustments in time order)",
         d.index[order],
         [f"{pid}: {a} after {b}" for pid, a, b in zip(d.loc[order, "patient_id"], shown[order], before[order])],
     )
-    no_doses = ~excluded & ~p["patient_id"].isin(set(d["patient_id"]))
+    problems.add(
+        "doses",
+        time,
+        f"giving a patient two doses {'on the same date' if by_date['doses'] else 'at the same time'} (keep the "
+        "one in force at the end of that day)",
+        d.index[same],
+        [f"{pid}: {a}" for pid, a in zip(d.loc[same, "patient_id"], shown[same])],
+    )
+
+
+def _what_the_analysis_needs(p: pd.DataFrame, d: pd.DataFrame, problems: Problems, by_date: dict, rules: Rules):
+    """The rules the notebooks rely on, given the study's parameters: each analysed patient (not excluded,
+    followed at least the minimum) has dose rows, the first at or before the reference year, and both
+    diagnoses have analysed patients."""
+    file = {table: place.name for table, place in problems.places.items()}
+    analysed = (p["excluded"] != "true") & (_number(p["followup_years"]) >= rules.min_followup_years)
+    who = f"followed at least {rules.min_followup_years:g} years and not excluded"
+    no_doses = analysed & ~p["patient_id"].isin(set(d["patient_id"]))
     problems.add(
         "patients",
         "patient_id",
-        f"analysed but without rows in {file['doses']}",
+        f"analysed ({who}) but without rows in {file['doses']}",
         p.index[no_doses],
         [repr(v) for v in p.loc[no_doses, "patient_id"]],
     )
+    years = _number(d["years_since_implant"])
+    first = ~d["patient_id"].duplicated() & d["patient_id"].isin(set(p.loc[analysed, "patient_id"]))
+    late = first & (years > rules.reference_year)
+    time = "date" if by_date["doses"] else "years_since_implant"
+    problems.add(
+        "doses",
+        time,
+        f"giving an analysed patient's first dose after year {rules.reference_year:g}, the reference year (the "
+        f"study compares each dose with the one in force at year {rules.reference_year:g}: add that dose, or set "
+        "reference_year in a parameters file)",
+        d.index[late],
+        [f"{pid} at {y:.2f} years" for pid, y in zip(d.loc[late, "patient_id"], years[late])],
+    )
+    for dx in DIAGNOSES:
+        if not (analysed & (p["diagnosis"] == dx)).any():
+            problems.whole(
+                f"{file['patients']}, column 'diagnosis': no analysed {dx} patient ({who}); "
+                "the study compares MS with SCI"
+            )
+
+
+def plausibility(doses: pd.DataFrame, places=None) -> list[str]:
+    """Doses the contract allows but that are unlikely, one line per rule with the count and the first lines
+    (no patient and no value is named: these lines are shown in the run's pages too)."""
+    warn = Problems(places or DEFAULT_PLACES)
+    dose = _number(doses["dose_ug_per_day"])
+    by_patient = dose.groupby(doses["patient_id"], sort=False)
+    all_low = by_patient.transform("max") < LOW_DOSE
+    warn.add(
+        "doses",
+        "dose_ug_per_day",
+        f"of patients whose doses are all under {LOW_DOSE:g} µg/24 h, as if written in mg/24 h (0.1 mg = 100 µg): "
+        "allowed, but check the unit",
+        doses.index[all_low],
+    )
+    warn.add(
+        "doses",
+        "dose_ug_per_day",
+        f"under {LOW_DOSE:g} µg/24 h, below the usual ITB doses: allowed, but check the value and its unit",
+        doses.index[~all_low & (dose < LOW_DOSE)],
+    )
+    ratio = dose / by_patient.shift()
+    warn.add(
+        "doses",
+        "dose_ug_per_day",
+        f"more than {DOSE_JUMP:g} times, or under a {DOSE_JUMP:g}th of, the patient's previous dose: allowed, "
+        "but check for a typing or unit error",
+        doses.index[(ratio > DOSE_JUMP) | (ratio < 1 / DOSE_JUMP)],
+    )
+    return warn.lines()
 
 
 def one_spelling(reasons: pd.Series) -> pd.Series:
@@ -399,8 +492,8 @@ def one_spelling(reasons: pd.Series) -> pd.Series:
     return text.map(lambda v: spelling[v.casefold()] if isinstance(v, str) else v)
 
 
-def _typed(p: pd.DataFrame, d: pd.DataFrame):
-    """The contract's columns only (others are dropped here), each with its type."""
+def _typed(p: pd.DataFrame, d: pd.DataFrame, rules: Rules):
+    """The contract's columns only (others are dropped here), each with its type, and ``short_followup``."""
     p = p[list(PATIENT_COLUMNS)].copy()
     p["excluded"] = p["excluded"] == "true"
     p["exclusion_reason"] = one_spelling(p["exclusion_reason"])
@@ -408,6 +501,7 @@ def _typed(p: pd.DataFrame, d: pd.DataFrame):
         p[c] = p[c].astype("str")
     for c in ("followup_years", "age_at_implant", "years_since_onset"):
         p[c] = _number(p[c]).astype(float)
+    p["short_followup"] = p["followup_years"] < rules.min_followup_years
     d = d[list(DOSE_COLUMNS)].copy()
     d["patient_id"] = d["patient_id"].astype("str")
     for c in ("years_since_implant", "dose_ug_per_day"):

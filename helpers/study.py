@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import captions, cohort, counts, disclosure, figures, loading, params, paths, published, synthetic
+from . import captions, counts, disclosure, figures, loading, params, paths, published, schema, synthetic
 
 
 @dataclass
@@ -20,6 +20,7 @@ class Study:
     patients: pd.DataFrame
     doses: pd.DataFrame
     source: str
+    warnings: list[str]  # chart data: values the contract allows but that are unlikely (helpers.schema)
 
     @property
     def chart_data(self) -> bool:
@@ -105,7 +106,22 @@ class Study:
 
         from IPython.display import Markdown
 
-        return Markdown(template.format(**{**asdict(self.spec), **published.formatted(), **captions.references()}))
+        fields = {**asdict(self.spec), **published.formatted(), **captions.references(), "source": self.source}
+        return Markdown(template.format(**fields))
+
+    def either(self, synthetic: str, chart: str):
+        """The words for this run's data, as :meth:`text`: ``synthetic`` on a synthetic cohort, ``chart`` on a
+        clinic's chart data (a chart-data run never calls itself synthetic)."""
+        return self.text(chart if self.chart_data else synthetic)
+
+    def warnings_note(self):
+        """The data's values that are allowed but unlikely, as the runner printed them (Markdown; None if none)."""
+        from IPython.display import Markdown
+
+        if not self.warnings:
+            return None
+        lines = "\n".join(f"* {line}" for line in self.warnings)
+        return Markdown(f"**Values to check in the data** (allowed, but unlikely; the analysis went on):\n\n{lines}")
 
     def describe(self) -> str:
         p = self.params
@@ -120,9 +136,11 @@ def start(namespace: dict) -> Study:
     """``S = study.start(globals())`` at the top of a notebook, right after the parameters cell."""
     p = params.resolve(namespace)
     figures.setup()
-    patients, doses, source = loading.load(p["data_dir"], p["synthetic_mode"], p["seed"], p["synthetic"])
-    cohort.require_groups(patients)
-    return Study(p, output_folder(p), patients, doses, source)
+    rules = schema.Rules(p["reference_year"], p["min_followup_years"])
+    patients, doses, source, warnings = loading.load(
+        p["data_dir"], p["synthetic_mode"], p["seed"], p["synthetic"], rules
+    )
+    return Study(p, output_folder(p), patients, doses, source, warnings)
 
 
 def output_folder(p: dict) -> Path:
@@ -135,5 +153,7 @@ def output_folder(p: dict) -> Path:
         return paths.output_dir()
     digest = hashlib.sha256(json.dumps(changed, sort_keys=True, default=str).encode()).hexdigest()[:8]
     folder = paths.RUNS / f"adhoc-{digest}"
+    folder.mkdir(parents=True, exist_ok=True)  # what made it, for outputs/runs/index.html
+    (folder / "parameters.json").write_text(json.dumps(changed, sort_keys=True, default=str) + "\n", encoding="utf-8")
     print(f"Non-default parameters: outputs go to {folder.relative_to(paths.ROOT)}/")
     return folder

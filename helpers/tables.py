@@ -132,11 +132,24 @@ def sci_breakdown(patients: pd.DataFrame, shown: dict | None = None) -> pd.DataF
     return tab
 
 
-def flow_counts(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int, time_points) -> pd.DataFrame:
-    """The flow from screened to analysed, and who is followed to each time point, as a tidy table."""
+SHORT = "follow-up under {years:g} years"  # the flow's stage of patients followed less than the minimum
+
+
+def flow_counts(
+    patients: pd.DataFrame,
+    doses: pd.DataFrame,
+    reference_year: int,
+    time_points,
+    min_followup: float = published.MIN_FOLLOWUP_YEARS,
+) -> pd.DataFrame:
+    """The flow from the patients in the data to the analysed, and who is followed to each time point, as a tidy
+    table. Patients followed less than ``min_followup`` years have a stage of their own, when there are any."""
     pts = cohort.analysed_patients(patients)
-    rows = [("screened", "all", len(patients)), ("excluded", "all", int(patients["excluded"].sum()))]
-    reasons = patients.loc[patients["excluded"], "exclusion_reason"].value_counts()
+    short = int(cohort.short_followup(patients).sum())
+    rows = [("in the data", "all", len(patients)), (SHORT.format(years=min_followup), "all", short)] if short else []
+    excluded = cohort.excluded_patients(patients)
+    rows += [("screened", "all", len(patients) - short), ("excluded", "all", len(excluded))]
+    reasons = excluded["exclusion_reason"].value_counts()
     reasons = reasons.sort_index(
         key=lambda r: r.str.casefold()
     )  # by name: an order by size would hint at masked counts
@@ -152,6 +165,10 @@ def flow_counts(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int
 
 def flow_key(stage: str, group: str):
     """The key of a row of :func:`flow_counts` among the study's counts (:mod:`helpers.counts`)."""
+    if stage.startswith("follow-up under "):
+        return ("short",)
+    if stage == "in the data":
+        return ("in data",)
     if stage.startswith("excluded: "):
         return ("reason", stage.removeprefix("excluded: "))
     if stage.startswith("dose at "):
@@ -166,14 +183,18 @@ def flow_shown(flow: pd.DataFrame, shown: dict | None) -> pd.DataFrame:
     return flow.assign(n=[str(shown[flow_key(s, g)]) for s, g in zip(flow["stage"], flow["group"])])
 
 
-def flow_numbers(flow: pd.DataFrame, time_points) -> dict:
+def flow_numbers(flow: pd.DataFrame, time_points, min_followup: float = published.MIN_FOLLOWUP_YEARS) -> dict:
     """The flow table (as shown) as the numbers the flow diagram shows: numbers, or "<5"/"masked" text."""
 
     def get(stage, group="all"):
         return flow.loc[(flow["stage"] == stage) & (flow["group"] == group), "n"].iloc[0]
 
     shown = sorted({time_points[0], time_points[-1]})
+    short = [(s, n) for s, n in zip(flow["stage"], flow["n"]) if s.startswith("follow-up under ")]
     out = {
+        "in_data": get("in the data") if short else None,
+        "short": short[0] if short else None,  # (stage, count)
+        "min_followup": min_followup,
         "screened": get("screened"),
         "excluded": get("excluded"),
         "analysed": get("analysed"),

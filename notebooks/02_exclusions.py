@@ -24,7 +24,7 @@
 # remained, and how many were still followed at each time point the paper compares.
 #
 # How the exclusions split between the two reasons and the two diagnoses is not published, nor is the number
-# of SCI patients followed to 10 years: in the synthetic cohort these are assumptions, stated below.
+# of SCI patients followed to 10 years.
 
 # %% tags=["parameters"]
 data_dir = None  # your chart data: a folder or an .xlsx workbook (data dictionary); None: the synthetic cohort
@@ -33,6 +33,7 @@ seed = 2019  # seed of the synthetic cohort's generator
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
 output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
 reference_year = 1  # the "initial" dose is the dose at this year after implant
+min_followup_years = 7  # patients followed for fewer years are not analysed (the paper's inclusion rule)
 time_points = [7, 10]  # years at which the dose is compared with the reference
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
@@ -43,6 +44,8 @@ from helpers import figures, presentation, study, tables
 
 S = study.start(globals())
 print(S.describe())
+if S.warnings:
+    display(S.warnings_note())
 if not S.chart_data:
     display(
         S.text(
@@ -63,8 +66,9 @@ if not S.chart_data:
 # With a clinic's chart data, the exclusions box lists that clinic's own reasons, each with its count.
 
 # %% tags=[]
-flow = tables.flow_shown(tables.flow_counts(S.patients, S.doses, reference_year, time_points), S.shown)
-fig = figures.flow_diagram(tables.flow_numbers(flow, time_points))
+flow = tables.flow_counts(S.patients, S.doses, reference_year, time_points, min_followup_years)
+flow = tables.flow_shown(flow, S.shown)
+fig = figures.flow_diagram(tables.flow_numbers(flow, time_points, min_followup_years))
 figures.save(fig, "02_flow_diagram", S.out)
 
 # %% [markdown] tags=[]

@@ -103,6 +103,36 @@ def _build_default(folder: Path) -> None:
 
 
 @pytest.fixture(scope="session")
+def committed(tmp_path_factory) -> Path:
+    """A copy of the committed figures and tables, made once per session: the tests read it, never outputs/,
+    which a study running in the same checkout may be writing."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("committed")
+    for part in ("figures", "tables"):
+        shutil.copytree(paths.OUTPUTS / part, folder / part)
+    return folder
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A copy of the project (code, notebooks, data, parameters) to run the runner in with its default folders:
+    run with ``cwd`` and ``PYTHONPATH`` there, its ``outputs/`` is the copy's, never the real one."""
+    import shutil
+
+    root = tmp_path / "project"
+    keep = shutil.ignore_patterns("__pycache__", "*.py[co]")
+    for folder in ("helpers", "params", "data/synthetic"):
+        shutil.copytree(paths.ROOT / folder, root / folder, ignore=keep)
+    (root / "notebooks").mkdir()
+    for nb in paths.study_notebooks():
+        shutil.copy2(nb, root / "notebooks" / nb.name)
+    for name in ("pyproject.toml", "requirements.txt", "references.bib", "jupytext.toml"):
+        shutil.copy2(paths.ROOT / name, root / name)
+    return root
+
+
+@pytest.fixture(scope="session")
 def default_run(tmp_path_factory):
     """The whole default study built once into a temporary folder (as `make study` would, but elsewhere), by
     processes without os.fork that start others by spawn (the tests of its outputs then show it runs so)."""

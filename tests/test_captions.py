@@ -35,13 +35,13 @@ def test_every_table_and_figure_is_numbered_once_in_reading_order():
         assert len(alt) > 40, f"{nb}: a figure without alt text"
 
 
-def test_registry_is_in_reading_order_and_names_the_outputs():
+def test_registry_is_in_reading_order_and_names_the_outputs(committed):
     for registry in (captions.TABLES, captions.FIGURES):
         order = [int(n[:2]) if n[:2].isdigit() else 5 for n in registry]  # reproduction: notebook 5
         assert order == sorted(order)
-    committed = {p.stem for p in (paths.OUTPUTS / "figures").glob("*.png")}
-    assert committed == set(captions.FIGURES)
-    saved_tables = {p.stem for p in (paths.OUTPUTS / "tables").glob("*.csv")}
+    figures = {p.stem for p in (committed / "figures").glob("*.png")}
+    assert figures == set(captions.FIGURES)
+    saved_tables = {p.stem for p in (committed / "tables").glob("*.csv")}
     assert saved_tables <= set(captions.TABLES) | set(captions.DATA_FILES)
     assert not set(captions.TABLES) & set(captions.DATA_FILES)
 

@@ -30,8 +30,8 @@ def _refusal(folder) -> list[str]:
 
 def assert_same_study(folder_a, folder_b) -> None:
     """Both folders give the same validated frames and the same headline numbers."""
-    pa_, da, _ = reading.read(folder_a)
-    pb, db, _ = reading.read(folder_b)
+    pa_, da, *_ = reading.read(folder_a)
+    pb, db, *_ = reading.read(folder_b)
     pd.testing.assert_frame_equal(pa_, pb)
     pd.testing.assert_frame_equal(da, db)
     ha, hb = cohort.headline_numbers(pa_, da), cohort.headline_numbers(pb, db)
@@ -100,7 +100,7 @@ def test_unknown_columns_are_ignored_with_one_note_and_dropped(canonical, tmp_pa
     d["nurse"] = "initials"
     _write(p, folder, "patients.csv")
     _write(d, folder, "doses.csv")
-    patients, doses, notes = reading.read(folder)
+    patients, doses, notes, _ = reading.read(folder)
     assert notes == [
         "columns the study does not use are ignored (never copied into any output): "
         "patients.csv 'hospital_number', 'comment'; doses.csv 'nurse'"
@@ -130,9 +130,9 @@ def test_optional_columns_may_be_absent_and_table_one_says_not_recorded(canonica
 
     folder = _copy(canonical, tmp_path / "optional")
     _write(_csv(folder, "patients.csv").drop(columns=list(OPTIONAL)), folder, "patients.csv")
-    patients, doses, notes = reading.read(folder)
+    patients, doses, notes, _ = reading.read(folder)
     assert notes == [] and patients[list(OPTIONAL)].isna().all().all()
-    full, full_doses, _ = reading.read(canonical)
+    full, full_doses, *_ = reading.read(canonical)
     pd.testing.assert_frame_equal(doses, full_doses)
     got, want = cohort.headline_numbers(patients, doses), cohort.headline_numbers(full, full_doses)
     sci_detail = {"n_sci_cervical", "n_sci_thoracic", "n_sci_ais_a", "n_sci_ais_bd"}
@@ -218,7 +218,7 @@ def test_free_text_reasons_are_read_and_counted_once_per_reason(canonical):
     from helpers import tables
 
     _with_reasons(canonical, CLINIC_REASONS)
-    patients, doses, _ = reading.read(canonical)
+    patients, doses, *_ = reading.read(canonical)
     flow = tables.flow_counts(patients, doses, 1, [7, 10])
     reasons = {s.removeprefix("excluded: "): n for s, n in zip(flow["stage"], flow["n"]) if s.startswith("excluded: ")}
     assert list(reasons.items()) == [  # by name, whatever the case; spaces trimmed; one spelling per reason
@@ -419,18 +419,20 @@ def test_the_examples_are_tracked_by_git_and_labelled_synthetic():
     import subprocess
 
     files = [p.relative_to(paths.ROOT).as_posix() for p in sorted(EXAMPLES.rglob("*")) if p.is_file()]
-    assert len(files) == 14  # README + 6 folders of 2 files + the workbook
+    assert len(files) == 18  # README + 8 folders of 2 files + the workbook
     ignored = subprocess.run(["git", "check-ignore", *files], cwd=paths.ROOT, capture_output=True, text=True)
     assert ignored.stdout == ""
     assert (
         "**Everything in this folder is synthetic: no real patient is in it.**" in (EXAMPLES / "README.md").read_text()
     )
     for example in (*(p for p in EXAMPLES.iterdir() if p.is_dir()), EXAMPLES / "workbook.xlsx"):
-        tables, _ = reading.read_tables(example)
+        tables, *_ = reading.read_tables(example)
         assert set(tables["patients"]["patient_id"]) == {f"SYNTH-{i:02d}" for i in range(1, 15)}, example.name
 
 
-@pytest.mark.parametrize("example", ["spelled_freely", "semicolon_decimal_comma", "workbook.xlsx", "excel_files"])
+@pytest.mark.parametrize(
+    "example", ["spelled_freely", "semicolon_decimal_comma", "windows_1252", "latin_1", "workbook.xlsx", "excel_files"]
+)
 def test_each_form_gives_the_results_of_its_canonical_form(example):
     canonical = "dates" if example == "excel_files" else "canonical"  # the Excel files hold dates as date cells
     assert_same_study(EXAMPLES / canonical, EXAMPLES / example)
@@ -438,8 +440,8 @@ def test_each_form_gives_the_results_of_its_canonical_form(example):
 
 def test_the_dates_example_gives_the_canonical_results():
     """Canonical years are days / 365.25 written with 6 decimals: the same charts to within a minute."""
-    pc, dc, _ = reading.read(EXAMPLES / "canonical")
-    pd_, dd, _ = reading.read(EXAMPLES / "dates")
+    pc, dc, *_ = reading.read(EXAMPLES / "canonical")
+    pd_, dd, *_ = reading.read(EXAMPLES / "dates")
     pd.testing.assert_frame_equal(pc, pd_, check_exact=False, atol=1e-6, rtol=0)
     pd.testing.assert_frame_equal(dc, dd, check_exact=False, atol=1e-6, rtol=0)
     hc, hd = cohort.headline_numbers(pc, dc), cohort.headline_numbers(pd_, dd)
@@ -447,8 +449,8 @@ def test_the_dates_example_gives_the_canonical_results():
 
 
 def test_the_optional_columns_example_gives_the_canonical_results_it_can():
-    pc, dc, _ = reading.read(EXAMPLES / "canonical")
-    po, do, _ = reading.read(EXAMPLES / "optional_columns_left_out")
+    pc, dc, *_ = reading.read(EXAMPLES / "canonical")
+    po, do, *_ = reading.read(EXAMPLES / "optional_columns_left_out")
     pd.testing.assert_frame_equal(pc.drop(columns=list(OPTIONAL)), po.drop(columns=list(OPTIONAL)))
     pd.testing.assert_frame_equal(dc, do)
     assert po[list(OPTIONAL)].isna().all().all()
@@ -506,7 +508,7 @@ def test_semicolon_files_may_leave_number_cells_empty(tmp_path):
     cells[6] = ""  # age_at_implant
     text[1] = ";".join(cells)
     (folder / "patients.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
-    patients, _, _ = reading.read(folder)
+    patients, _, *_ = reading.read(folder)
     assert np.isnan(patients.at[0, "age_at_implant"]) and patients.at[1, "followup_years"] > 0
 
 
@@ -523,7 +525,7 @@ def test_semicolon_files_with_decimal_commas_refuse_a_point_as_ambiguous(tmp_pat
 
 def test_file_names_may_differ_in_case(canonical):
     (canonical / "patients.csv").rename(canonical / "Patients.CSV")
-    patients, _, _ = reading.read(canonical)
+    patients, _, *_ = reading.read(canonical)
     assert len(patients) == 49
     (canonical / "patients.csv").write_bytes((canonical / "Patients.CSV").read_bytes())
     assert _refusal(canonical) == [f"data folder {canonical}: has Patients.CSV and patients.csv; keep one"]
@@ -796,8 +798,95 @@ def test_show_extremes_is_a_parameter_that_allows_them_on_chart_data(tmp_path):
 
     assert params.DEFAULTS["show_extremes"] is False
     assert params.check({"show_extremes": "yes"}) == ["parameter 'show_extremes': expected true or false, got 'yes'"]
-    s = study.Study({**params.DEFAULTS, "data_dir": "x"}, tmp_path, None, None, "chart data")
+    s = study.Study({**params.DEFAULTS, "data_dir": "x"}, tmp_path, None, None, "chart data", [])
     assert not s.show_extremes and "replaced by the 10th and 90th percentiles" in s.privacy_note()
-    s = study.Study({**params.DEFAULTS, "data_dir": "x", "show_extremes": True}, tmp_path, None, None, "chart data")
+    s = study.Study({**params.DEFAULTS, "data_dir": "x", "show_extremes": True}, tmp_path, None, None, "chart data", [])
     assert s.show_extremes
-    assert study.Study(dict(params.DEFAULTS), tmp_path, None, None, "synthetic").show_extremes
+    assert study.Study(dict(params.DEFAULTS), tmp_path, None, None, "synthetic", []).show_extremes
+
+
+# ---- 8. encodings, headers and stray columns as spreadsheets leave them ----------------------------------------
+
+
+def test_windows_1252_and_latin_1_are_read_with_one_note_and_a_mixed_file_names_its_line(canonical, tmp_path):
+    folder = _copy(canonical, tmp_path / "swedish")
+    p = _csv(folder, "patients.csv").assign(kommentar="Överflyttad från Malmö – ej analyserad")
+    _write(p, folder, "patients.csv", sep=";", encoding="cp1252")
+    notes = reading.read(folder).notes
+    assert notes[0] == (
+        "patients.csv: not UTF-8, read as Windows-1252 (Western European, which covers Latin-1); saving it as CSV "
+        "UTF-8 avoids this note"
+    )
+    assert_same_study(canonical, folder)
+    text = (folder / "patients.csv").read_bytes().replace(b"\x96", b"-")  # an en dash is not in Latin-1
+    (folder / "patients.csv").write_bytes(text.decode("latin-1").encode("latin-1"))
+    assert_same_study(canonical, folder)
+    lines = text.split(b"\n")
+    lines[5] = lines[5].replace(b"\xd6", "Ö".encode())  # one line in UTF-8 among Latin-1 lines
+    (folder / "patients.csv").write_bytes(b"\n".join(lines))
+    assert _refusal(folder) == [
+        "patients.csv, line 2: not UTF-8 text (byte 0xd6), though other lines are; the file mixes two encodings: "
+        "save it again from the spreadsheet as CSV UTF-8"
+    ]
+
+
+def test_column_names_match_in_any_case_and_stray_empty_columns_are_dropped_quietly(canonical, tmp_path):
+    folder = _copy(canonical, tmp_path / "headers")
+    p = _csv(folder, "patients.csv")
+    p.columns = [" Patient_ID ", "Diagnosis", *(c.upper() for c in p.columns[2:])]
+    p["Unused"], p[""], p["  "] = "x", "", ""
+    _write(p, folder, "patients.csv", sep=";")
+    with (folder / "patients.csv").open("a") as f:  # and a row of empty cells at the end
+        f.write(";" * (len(p.columns) - 1) + "\n")
+    _, _, notes, _ = reading.read(folder)
+    assert notes == ["columns the study does not use are ignored (never copied into any output): patients.csv 'Unused'"]
+    assert_same_study(canonical, folder)
+    p[""] = ["a value", *[""] * (len(p) - 1)]  # a nameless column with a value is a column the study does not use
+    _write(p, folder, "patients.csv")
+    assert reading.read(folder).notes[0].endswith(f"patients.csv 'Unused', '(no name, column {len(p.columns) - 1})'")
+    p = _csv(canonical, "patients.csv").assign(Diagnosis="MS")
+    _write(p, folder, "patients.csv")
+    assert _refusal(folder) == ["patients.csv: has the column 'diagnosis' twice (names match in any case); keep one"]
+
+
+def test_values_allowed_but_unlikely_are_warned_about_and_the_analysis_goes_on(canonical):
+    d = _csv(canonical, "doses.csv")
+    first = d["patient_id"].iloc[0]
+    mine = d["patient_id"] == first
+    d.loc[mine, "dose_ug_per_day"] = [f"{float(v) / 1000:.3f}" for v in d.loc[mine, "dose_ug_per_day"]]  # mg/24 h
+    second = d.index[d["patient_id"] == d["patient_id"].unique()[1]]
+    d.loc[second[3], "dose_ug_per_day"] = "3"  # one dose under 5, a tenth and more of the one before
+    _write(d, canonical, "doses.csv")
+    export = reading.read(canonical)
+    n = int(mine.sum())
+    assert export.warnings == [
+        f"doses.csv, column 'dose_ug_per_day': {n} rows of patients whose doses are all under 5 µg/24 h, as if "
+        f"written in mg/24 h (0.1 mg = 100 µg): allowed, but check the unit (lines 2, 3, 4, ...)",
+        f"doses.csv, column 'dose_ug_per_day': 1 row under 5 µg/24 h, below the usual ITB doses: allowed, but check "
+        f"the value and its unit (line {second[3] + 2})",
+        f"doses.csv, column 'dose_ug_per_day': 2 rows more than 10 times, or under a 10th of, the patient's previous "
+        f"dose: allowed, but check for a typing or unit error (lines {second[3] + 2}, {second[4] + 2})",
+    ]
+    assert len(export.patients) == 49  # read, not refused
+
+
+def test_patients_followed_less_than_the_minimum_are_not_analysed_and_have_their_own_box(canonical):
+    from helpers import counts, tables
+
+    p = _csv(canonical, "patients.csv")
+    short = p.index[p["excluded"] == "false"][:2]
+    p.loc[short, "followup_years"] = "3.0"  # their doses after year 3 must go too
+    _write(p, canonical, "patients.csv")
+    ids = set(p.loc[short, "patient_id"])
+    d = _csv(canonical, "doses.csv")
+    _write(d.loc[~d["patient_id"].isin(ids) | (d["years_since_implant"].astype(float) <= 3)], canonical, "doses.csv")
+    patients, doses, *_ = reading.read(canonical)
+    assert set(patients.loc[patients["short_followup"], "patient_id"]) == ids
+    assert ids.isdisjoint(cohort.analysed_patients(patients)["patient_id"])
+    flow = tables.flow_counts(patients, doses, 1, [7, 10]).set_index("stage")["n"]
+    assert flow["in the data"] == 49 and flow["follow-up under 7 years"] == 2 and flow["screened"] == 47
+    assert flow["screened"] == flow["excluded"] + flow["analysed"].sum() / 2  # all, then MS + SCI
+    head = cohort.headline_numbers(patients, doses)
+    assert head["n_screened"] == 47 and head["n_analysed"] == 39 and head["n_excluded"] == 8
+    c = counts.cells(patients, doses, 1, [7, 10])
+    assert (("in data",), [("short",), ("screened",)]) in c.relations and c.count(("short",)) == 2

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from helpers import appraisal, cohort, consistency, paths, published, stats, synthetic
+from helpers import appraisal, cohort, consistency, published, stats, synthetic
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +88,8 @@ def test_the_table_separates_what_the_paper_fixes_from_what_the_assumptions_set(
     assert rho > 0.3
 
 
-def test_the_committed_consistent_cohorts_table():
-    table = pd.read_csv(paths.OUTPUTS / "tables" / "06_consistent_cohorts.csv").set_index("quantity")
+def test_the_committed_consistent_cohorts_table(committed):
+    table = pd.read_csv(committed / "tables" / "06_consistent_cohorts.csv").set_index("quantity")
     assert {"min", "median", "max", "n_cohorts"} <= set(table.columns)
     assert (table["n_cohorts"] >= 200).all()
     _check_table(table)

@@ -1,16 +1,18 @@
 """Bad chart data is refused before any notebook runs: one line per problem naming file, line, column and
 rule; exit code 2; no traceback; no output written."""
 
+import os
+import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from helpers import paths, reading
+from helpers import reading
 from helpers.errors import StudyInputError
 from helpers.pipeline import run
 
-from .conftest import run_study, tree_digest
+from .conftest import PY, tree_digest
 
 
 def _edit(folder: Path, name: str, change):
@@ -65,7 +67,23 @@ CASES = {
     "adjustments out of order": (
         _set("doses.csv", 3, "years_since_implant", "0.050"),
         "doses.csv, column 'years_since_implant': 1 row out of time order within a patient (list each patient's "
-        "adjustments in time order, one per time) (line 5; got P001: 0.050 after 0.414)",
+        "adjustments in time order) (line 5; got P001: 0.050 after 0.414)",
+    ),
+    "two doses at the same time": (
+        _set("doses.csv", 3, "years_since_implant", "0.414"),
+        "doses.csv, column 'years_since_implant': 1 row giving a patient two doses at the same time (keep the one "
+        "in force at the end of that day) (line 5; got P001: 0.414)",
+    ),
+    "first dose after the reference year": (
+        ("doses.csv", lambda df: df.loc[(df["patient_id"] != "P002") | (df["years_since_implant"].astype(float) > 1)]),
+        "doses.csv, column 'years_since_implant': 1 row giving an analysed patient's first dose after year 1, the "
+        "reference year (the study compares each dose with the one in force at year 1: add that dose, or set "
+        "reference_year in a parameters file) (line ",
+    ),
+    "one diagnosis": (
+        ("patients.csv", lambda df: df.assign(diagnosis="MS", sci_level="", ais_grade="")),
+        "patients.csv, column 'diagnosis': no analysed SCI patient (followed at least 7 years and not excluded); "
+        "the study compares MS with SCI",
     ),
     "adjustment beyond follow-up": (
         _set("patients.csv", 0, "followup_years", "7.1"),
@@ -109,9 +127,9 @@ CASES = {
         _raw("patients.csv", b"PK\x03\x04\x14\x00\x06\x00binary xlsx"),
         "patients.csv: not a CSV text file (a spreadsheet or binary file?)",
     ),
-    "not UTF-8": (
-        _raw("patients.csv", "patient_id,diagnosis\nP1,MS\u00e9\n".encode("latin-1")),
-        "patients.csv: not UTF-8 text",
+    "two encodings": (
+        _raw("patients.csv", "patient_id,diagnosis\nP1,MS\u00e9\n".encode() + "P2,MS\u00e9\n".encode("latin-1")),
+        "patients.csv, line 3: not UTF-8 text (byte 0xe9), though other lines are; the file mixes two encodings",
     ),
     "unparseable CSV": (
         _raw("doses.csv", b'patient_id,years_since_implant,dose_ug_per_day\n"P001,0.0,5\n'),
@@ -120,7 +138,8 @@ CASES = {
     "missing file": ("delete doses.csv", "doses.csv: missing from the data folder"),
     "analysed patient without doses": (
         None,
-        "patients.csv, column 'patient_id': 1 row analysed but without rows in doses.csv (line 2; got 'P001')",
+        "patients.csv, column 'patient_id': 1 row analysed (followed at least 7 years and not excluded) but without "
+        "rows in doses.csv (line 2; got 'P001')",
     ),
 }
 
@@ -148,7 +167,7 @@ def _apply(case, folder: Path, frames):
 
 
 def test_the_valid_folder_passes(data_dir):
-    patients, _doses, notes = reading.read(data_dir)
+    patients, _doses, notes, _ = reading.read(data_dir)
     assert len(patients) == 49 and patients["excluded"].dtype == bool and notes == []
 
 
@@ -209,12 +228,22 @@ def test_unreadable_data_file(data_dir, tmp_path, capsys):
     assert "doses.csv: cannot be read (Is a directory)" in capsys.readouterr().err
 
 
-def test_refusal_from_the_command_line_has_exit_code_2_no_traceback_and_leaves_outputs(data_dir, tmp_path):
-    before = tree_digest(paths.OUTPUTS)
+def test_refusal_from_the_command_line_has_exit_code_2_no_traceback_and_leaves_outputs(data_dir, project_copy):
+    outputs = project_copy / "outputs"
+    (outputs / "runs" / "chart").mkdir(parents=True)
+    (outputs / "runs" / "chart" / "previous.txt").write_text("a previous run")
+    before = tree_digest(outputs)
     _apply("unknown diagnosis", data_dir, None)
-    proc = run_study("--data", data_dir)  # the real default target: outputs/runs/chart
+    proc = subprocess.run(  # the default target, outputs/runs/chart, in a copy of the project
+        [PY, "-m", "helpers.pipeline.run", "--data", str(data_dir)],
+        cwd=project_copy,
+        env={**os.environ, "PYTHONPATH": str(project_copy)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         "error: patients.csv, column 'diagnosis': 1 row not MS or SCI (line 2; got 'ALS')"
     ]
-    assert tree_digest(paths.OUTPUTS) == before
+    assert tree_digest(outputs) == before

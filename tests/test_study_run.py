@@ -24,18 +24,18 @@ COMMITTED_FROM = "3.11"
 PYTHON_CELL = re.compile(r'(T_05-software_row0_col1\\" class=\\"data row0 col1\\" >)3\.[0-9]+(<)')
 
 
-def test_default_run_gives_byte_identical_notebooks_figures_and_tables(default_run):
+def test_default_run_gives_byte_identical_notebooks_figures_and_tables(default_run, committed):
     """What `make study` writes equals what is committed: a rerun leaves git status clean."""
-    for part, committed in (
+    for part, folder in (
         ("notebooks", paths.NOTEBOOKS),
-        ("figures", paths.OUTPUTS / "figures"),
-        ("tables", paths.OUTPUTS / "tables"),
+        ("figures", committed / "figures"),
+        ("tables", committed / "tables"),
     ):
         built = tree_digest(default_run / part)
-        mine = {k: v for k, v in tree_digest(committed).items() if k.endswith((".ipynb", ".png", ".svg", ".csv"))}
+        mine = {k: v for k, v in tree_digest(folder).items() if k.endswith((".ipynb", ".png", ".svg", ".csv"))}
         here = f"{sys.version_info.major}.{sys.version_info.minor}"
         if part == "notebooks" and here != COMMITTED_FROM:
-            text = (committed / "05_reproduction.ipynb").read_text()
+            text = (folder / "05_reproduction.ipynb").read_text()
             assert PYTHON_CELL.search(text), "notebook 5's colophon has no Python cell where PYTHON_CELL looks"
             text = PYTHON_CELL.sub(rf"\g<1>{here}\g<2>", text)
             mine["05_reproduction.ipynb"] = hashlib.sha256(text.encode()).hexdigest()
@@ -349,6 +349,6 @@ def test_chart_data_hides_individual_patients_by_default(chart_run):
     nb4 = (out / "notebooks" / "04_dose_change.ipynb").read_text()
     assert "individual patients are not shown" in nb4
     index = (out / "html" / "index.html").read_text()
-    assert "your chart data" in index and "(your data folder)" in index
+    assert "chart data from clinic/" in index and "(your data folder)" in index and "synthetic" not in index
     rec = json.loads((out / "html" / "run.json").read_text())  # a named run records its commit
     assert "git_commit" in rec and rec["name"] == "clinic"

@@ -1,9 +1,13 @@
 """``make handout``: the study as PDFs to hand out, printed by Chromium from the rendered reader pages.
 
-``python -m helpers.pipeline.handout [--browser PATH]`` reads ``outputs/html/`` (built by ``make study``) and writes
+``python -m helpers.pipeline.handout [--run NAME] [--browser PATH]`` reads ``outputs/html/`` (built by
+``make study``; with ``--run``, ``outputs/runs/NAME/html/``) and writes to ``handout/`` beside it
 
-* ``outputs/handout/study.pdf``: the reader pages of notebooks 1-5, one after another, each from a new page;
-* ``outputs/handout/journal_club.pdf``: notebook 6, the exercises first and their answers at the end.
+* ``study.pdf``: the reader pages of notebooks 1-5, one after another, each from a new page;
+* ``journal_club.pdf``: notebook 6, the exercises first and their answers at the end;
+* ``appendix.pdf``: notebook 7, the journal club's appendix, if the run has it.
+
+Each PDF's footer names the data of the run (its ``run.json``): the synthetic cohort, or the chart data.
 
 The pages are merged into one document with print styles (no navigation, a page break between notebooks,
 headings kept with what follows, figures and tables never split, links underlined: ``templates/handout/``) and
@@ -13,6 +17,7 @@ printed by a headless Chromium, Google Chrome or Microsoft Edge, driven by Playw
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -37,8 +42,12 @@ INSTALLED = {  # a folder, or the environment variable that names it, then the p
 }  # fmt: skip
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 EXIT_BAD_INPUT = 2
-STUDY_PAGES = ("01", "02", "03", "04", "05")
-JOURNAL_CLUB = "06"
+TITLE = "ITB dose over 10 years, MS vs SCI"
+PARTS = {  # each PDF: the notebooks it holds, what it is, whether the run must have it
+    "study.pdf": (("01", "02", "03", "04", "05"), "the study", True),
+    "journal_club.pdf": (("06",), "journal club", True),
+    "appendix.pdf": (("07",), "journal club, appendix", False),
+}
 
 
 class HandoutError(Exception):
@@ -166,28 +175,39 @@ def print_pdf(docs: dict[Path, tuple], browser_path: str) -> None:
 
 
 def make(html: Path, out: Path, browser: str | None = None) -> list[Path]:
-    """Both PDFs from the rendered pages in ``html``; returns their paths."""
+    """The PDFs from the rendered pages in ``html``; returns their paths."""
     html, out, browser = Path(html), Path(out), find_browser(browser)
-    study = merge(_pages(html, STUDY_PAGES))
-    club = merge(_pages(html, (JOURNAL_CLUB,)))
-    if not answers_at_the_end(club):
-        raise HandoutError(f"{shown(html)}/06 page has no exercises with answers: rebuild it with make study")
-    docs = {
-        out / "study.pdf": (study, "ITB dose over 10 years, MS vs SCI: the study (synthetic data)"),
-        out / "journal_club.pdf": (club, "ITB dose over 10 years, MS vs SCI: journal club"),
-    }
+    record = html / "run.json"
+    data = json.loads(record.read_text(encoding="utf-8")).get("data") if record.exists() else None
+    docs = {}
+    for pdf, (numbers, what, needed) in PARTS.items():
+        if not needed and not list(html.glob(f"{numbers[0]}_*.html")):
+            continue
+        doc = merge(_pages(html, numbers))
+        answers = answers_at_the_end(doc) if pdf != "study.pdf" else 0  # the journal club's, on paper at the end
+        if pdf == "journal_club.pdf" and not answers:
+            raise HandoutError(
+                f"{shown(html)}/: the journal club has no exercises with answers: rebuild with make study"
+            )
+        docs[out / pdf] = (doc, f"{TITLE}: {what} ({data or 'synthetic data'})")
     print_pdf(docs, browser)
     return list(docs)
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.pipeline.handout", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--html", type=Path, default=paths.OUTPUTS / "html", help="the rendered pages (make study)")
-    ap.add_argument("--out", type=Path, default=paths.OUTPUTS / "handout", help="where the PDFs go")
+    ap.add_argument("--run", metavar="NAME", help="a run under outputs/runs/ (make study PARAMS=... or DATA=...)")
+    ap.add_argument("--html", type=Path, help="the rendered pages (default: outputs/html/, made by make study)")
+    ap.add_argument("--out", type=Path, help="where the PDFs go (default: handout/ beside the pages)")
     ap.add_argument("--browser", metavar="PATH", help="Chromium, Google Chrome or Microsoft Edge (default: found)")
     args = ap.parse_args(argv)
     try:
-        made = make(args.html, args.out, args.browser)
+        html = args.html or (paths.RUNS / args.run if args.run else paths.OUTPUTS) / "html"
+        if args.run and not html.is_dir():
+            runs = sorted(p.parent.name for p in paths.RUNS.glob("*/html")) if paths.RUNS.exists() else []
+            raise HandoutError(f"no run named {args.run!r} with pages in {shown(paths.RUNS)}/ (runs: "
+                               f"{', '.join(runs) or 'none'}); make one with make study ... NAME={args.run}")  # fmt: skip
+        made = make(html, args.out or html.parent / "handout", args.browser)
     except HandoutError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

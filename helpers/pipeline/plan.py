@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ class Plan:
     params_file: Path | None = None
     html: bool = True
     failed: Path | None = None  # where a failing notebook is kept; None: beside the target
+    warnings: tuple[str, ...] = ()  # chart data: values allowed but unlikely (shown in the pages too)
 
     @property
     def failed_folder(self) -> Path:
@@ -40,19 +43,24 @@ def make(params_file=None, data=None, name=None, out=None, html=True) -> Plan:
         )
     if data:
         values["data_dir"] = data
+    warnings = ()
     if values.get("data_dir"):
-        from .. import reading  # pandas and pandera: only when there is chart data to check
-
         values["data_dir"] = str(Path(values["data_dir"]).expanduser().resolve())
-        for note in reading.read(Path(values["data_dir"]))[2]:  # every data problem, before any notebook runs
-            print(f"note: {note}", file=sys.stderr)
+        export = check_data(values)  # every data problem, before any notebook runs
+        for kind, lines in (("note", export.notes), ("warning", export.warnings)):
+            for line in lines:
+                print(f"{kind}: {line}", file=sys.stderr)
+        warnings = tuple(export.warnings)
     named = bool(params_file or data or name)
-    data_name = (Path(data).stem if Path(data).is_file() else Path(data).resolve().name) if data else None
-    name = name or (Path(params_file).stem if params_file else data_name)
+    if not name and named:  # from the data folder's (or parameters file's) name, spaces and all
+        origin = Path(data) if data else Path(params_file)
+        name = re.sub(r"[^\w.-]+", "-", origin.stem if origin.is_file() else origin.resolve().name).strip("-.")
     if named and (not name or not all(c.isalnum() or c in "-_." for c in name) or name.startswith(".")):
         raise StudyInputError(f"run name {name!r}: use letters, digits, '-', '_' or '.' (option --name)")
     in_place = not named and not out
     target = Path(out).resolve() if out else paths.RUNS / name if named else paths.OUTPUTS
+    if named and not out:
+        same_run(target, values.get("data_dir"), params_file)
     for folder in [paths.OUTPUTS, paths.NOTEBOOKS] if in_place else [target.parent]:
         writable(folder)
     nbs = paths.study_notebooks()
@@ -60,7 +68,40 @@ def make(params_file=None, data=None, name=None, out=None, html=True) -> Plan:
         raise StudyInputError(f"{shown(paths.NOTEBOOKS)}: no notebooks named NN_topic.ipynb")
     edited_defaults(nbs)
     failed = paths.FAILED / (name or "default") if not out else None
-    return Plan(nbs, target, values, name if named else None, in_place, params_file, html, failed)
+    return Plan(nbs, target, values, name if named else None, in_place, params_file, html, failed, warnings)
+
+
+def same_run(target: Path, data_dir, params_file) -> None:
+    """Refuse to replace a run folder that holds a run of other data or other parameters: a second clinic's
+    export in a folder of the same name would silently overwrite the first one's results."""
+    record = target / "html" / "run.json"
+    if not target.exists():
+        return
+    before = json.loads(record.read_text(encoding="utf-8")).get("source", {}) if record.exists() else None
+    now = run_source(data_dir, params_file)
+    if before != now:
+        made = "other data or parameters" if before else "files not made by a run"
+        raise StudyInputError(
+            f"run folder {shown(target)}: holds {made}; give this run another name with --name NAME "
+            f"(make study ... NAME=...), or delete that folder first"
+        )
+
+
+def run_source(data_dir, params_file) -> dict:
+    """What a named run was made from, as its record keeps it (the runner compares it before replacing a run)."""
+    return {
+        "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
+        "params_file": str(Path(params_file).resolve()) if params_file else None,
+    }
+
+
+def check_data(values: dict):
+    """The chart data of ``values`` read and checked under the parameters it depends on (helpers.reading.Export)."""
+    from .. import params, reading, schema  # pandas and pandera: only when there is chart data to check
+
+    merged = {**params.DEFAULTS, **values}
+    rules = schema.Rules(merged["reference_year"], merged["min_followup_years"])
+    return reading.read(Path(merged["data_dir"]), rules)
 
 
 def writable(folder: Path) -> None:

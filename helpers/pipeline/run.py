@@ -66,10 +66,10 @@ def execute(p: plan.Plan) -> int:
 
             site.write(work, p)
         install.install(p, work)
-        if p.target.parent == paths.RUNS:
+        if paths.RUNS.exists() and (p.in_place or p.target.parent == paths.RUNS):
             from . import site
 
-            site.runs_index(paths.RUNS)
+            site.runs_index(paths.RUNS)  # every run, a notebook's alone with papermill included
     except KeyboardInterrupt as err:
         print(f"\ninterrupted{getattr(err, 'where', '')}; previous outputs are unchanged", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import nbformat
 
-from .. import captions, colophon, params, published, wording
+from .. import captions, colophon, loading, params, published, wording
+from .plan import run_source
 
 TEMPLATES = Path(__file__).parent / "templates"
 NOTEBOOK_LINK = re.compile(r'href="([0-9]{2}_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
@@ -82,9 +83,11 @@ def _run_record(plan) -> dict:
         "parameters": {**params.DEFAULTS, **plan.values},
         "code_fingerprint": colophon.fingerprint(),
         "name": plan.name or "default",
+        "data": loading.source_of(plan.values["data_dir"]) if plan.values.get("data_dir") else "synthetic data",
     }
     if plan.name:
         rec["git_commit"] = colophon.git_commit()
+        rec["source"] = run_source(plan.values.get("data_dir"), plan.params_file)
     return rec
 
 
@@ -136,7 +139,7 @@ def index_page(folder: Path, pages, plan, record: dict) -> str:
     tests = [r for r in _read_csv(tables_dir / "04_group_tests.csv") if r["test"] in ("Student t", "Welch t")]
     chart = bool(values.get("data_dir"))
     source = (
-        "your chart data (aggregates only; small counts masked)"
+        loading.source_of(values["data_dir"])
         if chart
         else "a synthetic cohort "
         + (
@@ -155,8 +158,9 @@ def index_page(folder: Path, pages, plan, record: dict) -> str:
         for k, v in values.items()
         if k != "output_dir"
     ]
-    if chart:
-        param_rows = [r for r in param_rows if r["parameter"] != "data_dir"] + [
+    if chart:  # the synthetic cohort's parameters do not apply, and the folder's path stays on your machine
+        unused = ("data_dir", "synthetic_mode", "seed", "synthetic")
+        param_rows = [r for r in param_rows if r["parameter"] not in unused] + [
             {"parameter": "data_dir", "value": "(your data folder)", "note": "changed"}
         ]
 
@@ -171,6 +175,9 @@ def index_page(folder: Path, pages, plan, record: dict) -> str:
         doi=published.DOI,
         run_name=plan.name,
         source=source,
+        chart=chart,
+        min_count=values["min_cell_count"],
+        warnings=plan.warnings,
         flow=figure("02_flow_diagram"),
         trajectories=figure("04_trajectories_percent_of_reference"),
         reproduction_caption=captions.table("reproduction", values),
@@ -193,12 +200,20 @@ def index_page(folder: Path, pages, plan, record: dict) -> str:
 
 
 def runs_index(runs: Path) -> None:
-    """``outputs/runs/index.html``: every run with its parameters and a link to its pages."""
+    """``outputs/runs/index.html``: every run (the runner's, and a notebook's run alone with papermill) with the
+    parameters it changed and a link to its pages or, for a notebook run alone, to its figures and tables."""
     rows = []
-    for rec_path in sorted(runs.glob("*/html/run.json")):
-        rec = json.loads(rec_path.read_text(encoding="utf-8"))
-        changed = params.changed(rec["parameters"])
+    for folder in sorted(p for p in runs.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        record = folder / "html" / "run.json"
+        if record.exists():
+            rec = json.loads(record.read_text(encoding="utf-8"))
+            changed, link, name = params.changed(rec["parameters"]), "html/index.html", rec["name"]
+        elif (folder / "parameters.json").exists():
+            changed, link = json.loads((folder / "parameters.json").read_text(encoding="utf-8")), ""
+            name = f"{folder.name} (notebooks run alone)"
+        else:
+            continue
         if changed.get("data_dir"):
             changed["data_dir"] = "(chart data)"
-        rows.append({"folder": rec_path.parent.parent.name, "name": rec["name"], "changed": json.dumps(changed)})
+        rows.append({"link": f"{folder.name}/{link}", "name": name, "changed": json.dumps(changed)})
     (runs / "index.html").write_text(render("runs.html.j2", runs=rows), encoding="utf-8")
