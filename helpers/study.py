@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import captions, cohort, counts, disclosure, figures, loading, params, paths, published, synthetic
+from . import captions, cohort, counts, disclosure, figures, loading, params, paths, published, synthetic, templates
 
 
 @dataclass
@@ -59,17 +59,12 @@ class Study:
         """What a notebook says when disclosure control changes what it shows (empty for synthetic data)."""
         if not self.chart_data:
             return ""
-        m = self.params["min_cell_count"]
-        individuals = "shown" if self.show_individuals else "not shown (set show_individuals: true to allow)"
-        extremes = (
-            "shown"
-            if self.show_extremes
-            else "replaced by the 10th and 90th percentiles (set show_extremes: true to allow them)"
-        )
-        return (
-            f"Chart data: counts below {m} are shown as '<{m}', and counts that would let one be worked out by "
-            f"subtraction as '{disclosure.SECONDARY}'; individual patients are {individuals}; a group's minimum "
-            f"and maximum (single patients' values) are {extremes}."
+        return templates.fill(
+            "notebooks.privacy_note",
+            min_count=self.params["min_cell_count"],
+            secondary=disclosure.SECONDARY,
+            individuals=templates.fill(f"notebooks.individuals.{'shown' if self.show_individuals else 'hidden'}"),
+            extremes=templates.fill(f"notebooks.extremes.{'shown' if self.show_extremes else 'hidden'}"),
         )
 
     def masked(self, df, *columns):
@@ -97,21 +92,29 @@ class Study:
         """The synthetic cohort's assumptions in force for this run."""
         return synthetic.make_spec(self.params["synthetic_mode"], self.params["seed"], self.params["synthetic"])
 
-    def text(self, template: str):
-        """Markdown from a template whose {fields} are published values or this run's synthetic assumptions,
-        so prose never retypes a number that lives in helpers/published.py or helpers/synthetic.py;
-        ``{fig[NAME]}`` and ``{tab[NAME]}`` become "Figure N" and "Table N" (helpers/captions.py)."""
+    def fields(self) -> dict:
+        """What a notebook's sentences may name: the published values (as text at the paper's precision), this
+        run's synthetic assumptions, and ``{fig[NAME]}``/``{tab[NAME]}`` (helpers/captions.py)."""
         from dataclasses import asdict
 
+        return {**asdict(self.spec), **published.formatted(), **captions.references()}
+
+    def say(self, key: str, **values):
+        """Markdown from the sentence ``key`` of ``helpers/text/notebooks.yaml`` (or ``file.key`` of another text
+        file), filled with :meth:`fields` and ``values``: prose never retypes a number that lives in
+        helpers/published.py or helpers/synthetic/."""
         from IPython.display import Markdown
 
-        return Markdown(template.format(**{**asdict(self.spec), **published.formatted(), **captions.references()}))
+        return Markdown(templates.fill(key if "." in key else f"notebooks.{key}", **{**self.fields(), **values}))
 
     def describe(self) -> str:
         p = self.params
-        text = (
-            f"Data: {self.source}. Reference year {p['reference_year']}; time points "
-            f"{', '.join(map(str, p['time_points']))} years; alpha {p['alpha']:g}."
+        text = templates.fill(
+            "notebooks.describe",
+            source=self.source,
+            reference_year=p["reference_year"],
+            time_points=", ".join(map(str, p["time_points"])),
+            alpha=p["alpha"],
         )
         return f"{text}\n{self.privacy_note()}" if self.chart_data else text
 

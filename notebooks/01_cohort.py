@@ -51,13 +51,7 @@ print(S.describe())
 # ## The analysed patients by diagnosis
 
 # %% tags=[]
-S.text(
-    "The paper analysed {n_analysed} patients: {n_ms} with MS and {n_sci} with SCI ({n_sci_cervical} cervical "
-    "and {n_sci_thoracic} thoracic injuries; {n_sci_ais_a} complete, AIS A, and {n_sci_ais_bd} incomplete, "
-    "AIS B-D). The synthetic cohort has exactly these counts. The split of AIS B-D into B, C and D, and the "
-    "rows for sex, age, time since injury or diagnosis and follow-up are **assumptions of the synthetic "
-    "data**: the paper does not report them. With your own chart data, they are your patients' values."
-)
+S.say("cohort_counts")
 
 # %% tags=[]
 table1 = tables.table_one(S.patients, shown=S.shown)
@@ -79,11 +73,7 @@ presentation.save(sci, "01_sci_level_by_ais", S.out, index=True)
 presentation.show(sci, "01_sci_level_by_ais", index=True)
 
 # %% tags=[]
-S.text(
-    "**Reading {tab[01_sci_level_by_ais]}.** Most injuries are cervical, and about a third are complete. In the "
-    "paper, as here, the SCI group is therefore mostly tetraplegic, with a stable neurological condition, while "
-    "MS is a progressive disease: the reason to expect the two groups' dose needs to develop differently."
-)
+S.say("cohort_reading")
 
 # %% [markdown] tags=[]
 # Next: [2. From screened to analysed](02_exclusions.ipynb).

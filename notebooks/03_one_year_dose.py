@@ -43,10 +43,7 @@ from helpers import cohort, figures, presentation, study, tables
 S = study.start(globals())
 print(S.describe())
 pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_points=[])
-S.text(
-    "Published: after 1 year a median dose of **{dose_ref_median} µg/24 h (range {dose_ref_min}-{dose_ref_max})**; "
-    "the dose adjusted about 4-10 times a year."
-)
+S.say("one_year_published")
 
 # %% [markdown] tags=[]
 # ## Median and range
@@ -93,11 +90,7 @@ fig = figures.adjustments(counts)
 figures.save(fig, "03_adjustments_per_year", S.out)
 
 # %% tags=[]
-S.text(
-    "**Reading {tab[03_reference_dose_median_range]} and {fig[03_reference_dose_by_diagnosis]}.** A dose that "
-    "differs 24-fold between patients says little about any one patient: what a clinician can use is how a "
-    "patient's dose *changes* from their own starting point. That is the next step."
-)
+S.say("one_year_reading")
 
 # %% [markdown] tags=[]
 # Next: [4. Dose change at 7 and 10 years](04_dose_change.ipynb).
