@@ -36,8 +36,8 @@ time_points = [7, 10]  # years at which the dose is compared with the reference
 alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 show_individuals = False  # chart data only: allow plots that show individual patients
-power_reps = 2000  # Monte Carlo replicates per cell of the power grid (notebook 6; listed for the colophon)
-power_differences = [20, 30, 45]  # differences the power analysis plans for (notebook 6; for the colophon)
+power_reps = 2000  # Monte Carlo replicates per cell of the power grid (notebook 7; listed for the colophon)
+power_differences = [15, 20, 30]  # differences the power analysis plans for (notebook 7; for the colophon)
 
 # %% tags=[]
 from helpers import checklist, cohort, colophon, presentation, references, reproduction, study
