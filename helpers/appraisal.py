@@ -63,7 +63,12 @@ def reference_year_sensitivity(patients, doses, reference_years, time_points) ->
 
 
 def ratio_measures(pct: pd.DataFrame, time_points) -> pd.DataFrame:
-    """Four ways to summarise change: mean of ratios (the paper), ratio of means, geometric mean, median."""
+    """Four ways to summarise change (mean of ratios, the paper's; ratio of means; geometric mean; median) and
+    the Spearman correlation of the start (reference) dose with the ratio.
+
+    The ratio of means is the mean of ratios weighted by the start dose, so the two differ exactly by the
+    covariance of start dose and ratio over the mean start dose: only when the ratio goes with the start dose.
+    """
     at = pct.loc[pct["year"].isin(time_points)]
     g = at.groupby(["year", "diagnosis"], observed=True)
     out = pd.DataFrame(
@@ -73,9 +78,67 @@ def ratio_measures(pct: pd.DataFrame, time_points) -> pd.DataFrame:
             "ratio of means %": 100 * g["dose"].mean() / g["dose_ref"].mean(),
             "geometric mean %": g["pct"].apply(lambda s: 100 * np.exp(np.log(s / 100).mean())),
             "median %": g["pct"].median(),
+            "Spearman r, start dose and ratio": g[["dose_ref", "pct"]].apply(
+                lambda d: sps.spearmanr(d["dose_ref"], d["pct"]).statistic if len(d) > 2 else np.nan
+            ),
         }
     )
     return out.reset_index()
+
+
+def heterogeneity(pct: pd.DataFrame, time_points) -> pd.DataFrame:
+    """How the patients' changes spread: per group and time point, how many patients' dose fell below the
+    reference dose, how many at least doubled, and the 10th and 90th percentiles of the %."""
+    at = pct.loc[pct["year"].isin(time_points)]
+    g = at.groupby(["year", "diagnosis"], observed=True)["pct"]
+    return pd.DataFrame(
+        {
+            "n": g.count(),
+            "below 100%": g.apply(lambda v: int((v < 100).sum())),
+            "200% or more": g.apply(lambda v: int((v >= 200).sum())),
+            "p10 %": g.quantile(0.1),
+            "p90 %": g.quantile(0.9),
+        }
+    ).reset_index()
+
+
+def slopes_before_and_after(pct: pd.DataFrame, time_points) -> pd.DataFrame:
+    """Per diagnosis, the correlation of each patient's yearly log change from the reference year to the first
+    time point with their yearly change from the first to the last (patients with both): 1 if every patient
+    kept one steady rate, 0 if the two stretches were unrelated."""
+    first, last = time_points[0], time_points[-1]
+    wide = pct.pivot_table(index=["patient_id", "diagnosis"], columns="year", values="pct").reset_index().dropna()
+    ref = min(c for c in wide.columns if isinstance(c, (int, np.integer)))
+    before = np.log(wide[first] / 100) / (first - ref)
+    after = (np.log(wide[last] / 100) - np.log(wide[first] / 100)) / (last - first)
+    d = wide[["diagnosis"]].assign(before=before, after=after)
+    rows = [
+        {"diagnosis": dx, "n": len(g), "correlation": g["before"].corr(g["after"]) if len(g) > 2 else np.nan}
+        for dx, g in d.groupby("diagnosis", observed=True)
+    ]
+    return pd.DataFrame(rows)
+
+
+def last_step(yearly: pd.DataFrame, time_points) -> pd.DataFrame:
+    """The step in each group's mean % from the year before the last time point to it, split in two: the same
+    patients' change (those followed to the last time point) and the change in who is counted."""
+    last = time_points[-1]
+    later = set(yearly.loc[yearly["year"] == last, "patient_id"])
+    rows = []
+    for dx, g in yearly.groupby("diagnosis", observed=True):
+        before_all = g.loc[g["year"] == last - 1, "pct"].mean()
+        same = g.loc[(g["year"] == last - 1) & g["patient_id"].isin(later), "pct"].mean()
+        at_last = g.loc[g["year"] == last, "pct"].mean()
+        rows.append(
+            {
+                "diagnosis": dx,
+                "year": last,
+                "step": at_last - before_all,
+                "same_patients": at_last - same,
+                "who_is_counted": same - before_all,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def log_ratio_tests(pct: pd.DataFrame, time_points, alpha: float) -> pd.DataFrame:
@@ -104,7 +167,7 @@ def multiple_testing(p_values: dict) -> pd.DataFrame:
 
 def mixed_model(
     yearly: pd.DataFrame, reference_year: int, alpha: float, time_points=published.TIME_POINTS
-) -> tuple[pd.DataFrame, str]:
+) -> tuple[pd.DataFrame, dict]:
     """Linear mixed model of log(dose / reference dose) over every yearly dose after the reference year.
 
     log ratio ~ years * diagnosis, with a random intercept and slope per patient (statsmodels MixedLM,
@@ -113,9 +176,11 @@ def mixed_model(
     definition (the denominator divided by itself), not a measurement.
 
     Returns, per diagnosis, the yearly change as a *geometric* % (100 (exp(slope) - 1)) and the model's
-    geometric mean % of the reference dose at each time point (intercept + slope), each with a Wald CI, and
-    a note (Markdown) on the fit: its size, convergence, the between-patient SDs, and what a statsmodels
-    warning about the boundary means here.
+    geometric mean % of the reference dose at each time point (intercept + slope), each with a Wald CI; and
+    what a reader needs to judge the fit (:func:`helpers.wording.mixed_model_note` words it): its size and
+    convergence, the between-patient SDs, what a statsmodels warning about the boundary means here, the
+    correlation of a patient's successive residuals (the model assumes none), and a check that does not
+    assume it: each patient's own least-squares slope, compared between the groups with Welch's t.
     """
     import statsmodels.formula.api as smf
 
@@ -153,46 +218,50 @@ def mixed_model(
         rows.append(row)
     table = pd.DataFrame(rows)
     table["MS vs SCI slope p"] = fit.pvalues["t:ms"]
-    return table, _mixed_model_note(fit, d, caught)
+    return table, _fit_info(fit, d, caught, alpha)
 
 
-def _mixed_model_note(fit, d: pd.DataFrame, caught) -> str:
-    """How the fit went, in words a clinician can follow."""
+def _fit_info(fit, d: pd.DataFrame, caught, alpha: float) -> dict:
+    """How the mixed model fitted, and how far its independence assumption holds (see :func:`mixed_model`)."""
     sd = np.sqrt(np.clip(np.diag(fit.cov_re.to_numpy()), 0, None))
     resid = np.sqrt(fit.scale)
     msgs = sorted({str(w.message) for w in caught})
-    note = (
-        f"Fitted on {fit.nobs:.0f} yearly doses of {d['patient_id'].nunique()} patients; converged: "
-        f"{'yes' if fit.converged else 'no'}. Between patients, the level each patient's line starts from varies "
-        f"with an SD of "
-        f"{sd[0]:.3f} and the yearly change with an SD of {sd[1]:.3f} (log scale; {100 * np.expm1(sd[1]):.1f}% "
-        f"per year); the year-to-year scatter within a patient has an SD of {resid:.3f}."
+    r = d.assign(resid=np.asarray(fit.resid)).sort_values(["patient_id", "t"])
+    prev = r.groupby("patient_id")["resid"].shift()
+    pairs = r.assign(prev=prev).dropna(subset=["prev"])
+    pairs = pairs.loc[pairs.groupby("patient_id")["t"].diff().reindex(pairs.index) == 1]
+    # each patient's own slope through their log ratios (least squares), then the groups compared
+    slopes = d.groupby(["patient_id", "diagnosis"], observed=True).apply(
+        lambda g: np.polyfit(g["t"], g["log_ratio"], 1)[0] if g["t"].nunique() > 1 else np.nan,
+        include_groups=False,
     )
-    if any("boundary" in m for m in msgs):
-        if sd.min() > 0.1 * resid and fit.converged:
-            note = (
-                "The model fitted without problems; the *boundary* warning statsmodels gives is a known false alarm "
-                "here (technical note below).\n\n" + note
-            )
-        if sd.min() > 0.1 * resid:
-            note += (
-                " statsmodels warns that *the MLE may be on the boundary of the parameter space*. It says so "
-                "whenever an estimated between-patient variance is below 0.01 in the model's units; on the log "
-                f"scale these variances are small numbers (here {sd[0] ** 2:.4f} and {sd[1] ** 2:.4f}), yet their SDs "
-                "are comparable to the within-patient scatter, far from zero. The warning is about units, not a real boundary: a real boundary would be a variance "
-                "estimated at zero, the model finding that patients do not differ in that respect."
-            )
-        else:
-            note += (
-                " statsmodels warns that *the MLE may be on the boundary of the parameter space*: a between-patient "
-                "variance is estimated at or near zero (the model finds patients hardly differ in that respect). "
-                "The fixed effects are still estimated, but their CIs and p-value deserve caution; a model "
-                "without that random term is the usual check."
-            )
-    others = [m for m in msgs if "boundary" not in m]
-    if others:
-        note += " Other statsmodels notes: " + "; ".join(others) + "."
-    return note
+    slopes = slopes.rename("slope").reset_index().dropna()
+    two = stats.t_test(
+        slopes.loc[slopes["diagnosis"] == "MS", "slope"],
+        slopes.loc[slopes["diagnosis"] == "SCI", "slope"],
+        False,
+        alpha,
+    )
+    return {
+        "nobs": int(fit.nobs),
+        "n_patients": int(d["patient_id"].nunique()),
+        "converged": bool(fit.converged),
+        "sd_intercept": float(sd[0]),
+        "sd_slope": float(sd[1]),
+        "sd_slope_pct": float(100 * np.expm1(sd[1])),
+        "var_intercept": float(sd[0] ** 2),
+        "var_slope": float(sd[1] ** 2),
+        "sd_resid": float(resid),
+        "boundary_warning": any("boundary" in m for m in msgs),
+        "boundary_real": bool(sd.min() <= 0.1 * resid),
+        "other_warnings": [m for m in msgs if "boundary" not in m],
+        "lag1_correlation": float(pairs["resid"].corr(pairs["prev"])) if len(pairs) > 2 else float("nan"),
+        "two_stage_difference_pct": float(100 * np.expm1(two.difference)),
+        "two_stage_ci_low_pct": float(100 * np.expm1(two.ci_low)),
+        "two_stage_ci_high_pct": float(100 * np.expm1(two.ci_high)),
+        "two_stage_p": float(two.p),
+        "model_difference_pct": float(100 * np.expm1(fit.fe_params["t:ms"])),
+    }
 
 
 def planning_figures(pct: pd.DataFrame, diagnosis: str, year: int, alpha: float) -> dict:
@@ -228,7 +297,7 @@ def absolute_doses(pct: pd.DataFrame, reference_year: int, time_points, alpha: f
         for dx in DIAGNOSES:
             x = pct.loc[(pct["year"] == k) & (pct["diagnosis"] == dx), "dose"].to_numpy(float)
             n = len(x)
-            half = sps.t.ppf(1 - alpha / 2, n - 1) * x.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
+            mean, mean_lo, mean_hi = stats.mean_ci(x, alpha) if n else (np.nan, np.nan, np.nan)
             gm, gm_lo, gm_hi = stats.geometric_mean_ci(x, alpha)
             med_lo, med_hi, cover = stats.median_ci(x, alpha)
             rows.append(
@@ -236,9 +305,9 @@ def absolute_doses(pct: pd.DataFrame, reference_year: int, time_points, alpha: f
                     "year": k,
                     "diagnosis": dx,
                     "n": n,
-                    "mean": x.mean() if n else np.nan,
-                    "mean_ci_low": x.mean() - half if n else np.nan,
-                    "mean_ci_high": x.mean() + half if n else np.nan,
+                    "mean": mean,
+                    "mean_ci_low": mean_lo,
+                    "mean_ci_high": mean_hi,
                     "geometric_mean": gm,
                     "gm_ci_low": gm_lo,
                     "gm_ci_high": gm_hi,
@@ -255,58 +324,44 @@ MULTIVERSE_ANALYSES = (
     ("mean of ratios", "Student t"),
     ("mean of ratios", "Welch t"),
     ("ratio of means", "delta method (log scale)"),
-    ("geometric mean", "t on log ratios"),
-    ("median", "Mann-Whitney U"),
+    ("geometric mean", "Student t on log ratios"),
+    ("shift in ranks (Hodges-Lehmann)", "Mann-Whitney U"),
+    ("median", "bootstrap CI, no test"),
 )
+EFFECT_IS = {"difference": "MS - SCI, points", "ratio": "MS / SCI", "shift": "shift MS - SCI, points"}
 
 
-def _multiverse_rows(at: pd.DataFrame, alpha: float):
-    """The five analyses of one reference year and time point: summary per group, effect with CI, p."""
+def _multiverse_rows(at: pd.DataFrame, alpha: float, seed: int = 0):
+    """The six analyses of one reference year and time point: summary per group, effect with CI, p."""
     a, b = at.loc[at["diagnosis"] == "MS"], at.loc[at["diagnosis"] == "SCI"]
     if len(a) < 2 or len(b) < 2:
         return []
-    tests = stats.compare_groups(at, "pct", alpha).set_index("test")
     rows = []
-    for name in ("Student t", "Welch t"):
-        r = tests.loc[name]
-        rows.append((a["pct"].mean(), b["pct"].mean(), r["estimate"], r["ci_low"], r["ci_high"], r["p"], "difference"))
+    for equal_var in (True, False):
+        t = stats.t_test(a["pct"], b["pct"], equal_var, alpha)
+        rows.append((a["pct"].mean(), b["pct"].mean(), t.difference, t.ci_low, t.ci_high, t.p, "difference"))
     rm = stats.ratio_of_means_test(a, b, alpha)
     rows.append((100 * rm["ms"], 100 * rm["sci"], rm["ratio"], rm["ci_low"], rm["ci_high"], rm["p"], "ratio"))
     la, lb = np.log(a["pct"] / 100), np.log(b["pct"] / 100)
-    t = sps.ttest_ind(la, lb)
-    ci = t.confidence_interval(1 - alpha)
+    t = stats.t_test(la, lb, True, alpha)
     rows.append(
-        (
-            100 * np.exp(la.mean()),
-            100 * np.exp(lb.mean()),
-            np.exp(la.mean() - lb.mean()),
-            np.exp(ci.low),
-            np.exp(ci.high),
-            t.pvalue,
-            "ratio",
-        )
+        (100 * np.exp(la.mean()), 100 * np.exp(lb.mean()), *np.exp([t.difference, t.ci_low, t.ci_high]), t.p, "ratio")
     )
-    mw = tests.loc["Mann-Whitney U"]
-    rows.append(
-        (
-            a["pct"].median(),
-            b["pct"].median(),
-            a["pct"].median() - b["pct"].median(),
-            np.nan,
-            np.nan,
-            mw["p"],
-            "difference",
-        )
-    )
+    shift, lo, hi = stats.hodges_lehmann(a["pct"], b["pct"], alpha)
+    p_mw = sps.mannwhitneyu(a["pct"], b["pct"], alternative="two-sided").pvalue
+    rows.append((np.nan, np.nan, shift, lo, hi, p_mw, "shift"))
+    diff, lo, hi = stats.median_difference_ci(a["pct"], b["pct"], alpha, seed=seed)
+    rows.append((a["pct"].median(), b["pct"].median(), diff, lo, hi, np.nan, "difference"))
     return rows
 
 
-def multiverse(patients, doses, reference_years, time_points, alpha: float) -> pd.DataFrame:
-    """Every combination of reference year x summary (with its matching test) x time point, side by side.
+def multiverse(patients, doses, reference_years, time_points, alpha: float, seed: int = 0) -> pd.DataFrame:
+    """Every combination of reference year x analysis x time point, side by side.
 
-    One row per analysis: the summary in each group (as % of the reference dose), the MS-vs-SCI effect (a
-    difference in points, or a ratio MS/SCI for the ratio-scale summaries) with its CI where the test gives
-    one, p, and whether it is the paper's own choice (reference year 1, mean of ratios, Student t).
+    One row per analysis: the summary in each group (as % of the reference dose), the MS-vs-SCI effect with its
+    CI (a difference in points, a ratio MS/SCI for the ratio-scale summaries, the Hodges-Lehmann shift for the
+    rank test, the difference of medians with a bootstrap CI seeded by ``seed``), p where a test goes with it,
+    and whether it is the paper's own choice (reference year 1, mean of ratios, Student t).
     """
     out = []
     for ref in reference_years:
@@ -315,7 +370,7 @@ def multiverse(patients, doses, reference_years, time_points, alpha: float) -> p
         for k in tps:
             at = pct.loc[pct["year"] == k]
             n_ms, n_sci = int((at["diagnosis"] == "MS").sum()), int((at["diagnosis"] == "SCI").sum())
-            for (summary, test), row in zip(MULTIVERSE_ANALYSES, _multiverse_rows(at, alpha)):
+            for (summary, test), row in zip(MULTIVERSE_ANALYSES, _multiverse_rows(at, alpha, seed)):
                 ms, sci, effect, lo, hi, p, kind = row
                 out.append(
                     {
@@ -328,7 +383,7 @@ def multiverse(patients, doses, reference_years, time_points, alpha: float) -> p
                         "ms_pct": ms,
                         "sci_pct": sci,
                         "effect": effect,
-                        "effect_is": "MS - SCI, points" if kind == "difference" else "MS / SCI",
+                        "effect_is": EFFECT_IS[kind],
                         "ci_low": lo,
                         "ci_high": hi,
                         "p": p,

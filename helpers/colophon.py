@@ -40,11 +40,13 @@ def versions() -> pd.DataFrame:
 
 
 def fingerprint() -> str:
-    """sha256 (first 12 hex digits) of what computes the results: the study's code (``helpers/`` without the
-    machinery in ``helpers/pipeline/``), the cells of the notebooks that run (their sources, not their
-    outputs), the pins, the reference list and the synthetic data. Editing the runner or the site never changes
-    it."""
-    code = [f for f in paths.HELPERS.rglob("*.py") if paths.PIPELINE not in f.parents]
+    """sha256 (first 12 hex digits) of what computes the results: the study's code and its words (``helpers/``
+    with the text files of ``helpers/text/``, without the machinery in ``helpers/pipeline/``), the cells of the
+    notebooks that run (their sources, not their outputs), the pins, the reference list and the synthetic data.
+    Editing the runner or the site never changes it."""
+    code = [
+        f for f in (*paths.HELPERS.rglob("*.py"), *paths.HELPERS.rglob("*.yaml")) if paths.PIPELINE not in f.parents
+    ]
     files = sorted(
         [*code, paths.ROOT / "requirements.txt", paths.ROOT / "references.bib", *paths.SYNTHETIC_DATA.glob("*.csv")]
     )

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from . import published
+from . import published, stats
 from .synthetic import generator
-from .synthetic.calibration import map_to_median_range
+from .synthetic.calibration import calibrate_many, map_to_median_range
 from .synthetic.spec import SyntheticSpec
 
 N_MS, N_SCI = int(published.value("n_ms")), int(published.value("n_sci"))
@@ -104,21 +104,6 @@ def _random_subset(rng, c, n, size):
     return ranks < size[:, None]
 
 
-def calibrate_many(raw_a, raw_b, mean_a, mean_b, p_value, sd_ratio):
-    """:func:`helpers.synthetic.calibrate_two_groups` for many cohorts at once (one per row; NaN: no value).
-
-    Each row keeps its standardised values; the group means are set, and the SDs keep ``sd_a / sd_b =
-    sd_ratio`` and are solved so the pooled-variance (Student) t-test gives ``p_value``."""
-    na, nb = np.sum(~np.isnan(raw_a), 1), np.sum(~np.isnan(raw_b), 1)
-    za = (raw_a - np.nanmean(raw_a, 1, keepdims=True)) / np.nanstd(raw_a, 1, ddof=1, keepdims=True)
-    zb = (raw_b - np.nanmean(raw_b, 1, keepdims=True)) / np.nanstd(raw_b, 1, ddof=1, keepdims=True)
-    dof = na + nb - 2
-    t = sps.t.isf(p_value / 2, dof)
-    sd_pooled = abs(mean_a - mean_b) / (t * np.sqrt(1 / na + 1 / nb))
-    sd_b = sd_pooled / np.sqrt(((na - 1) * sd_ratio**2 + (nb - 1)) / dof)
-    return mean_a + (sd_ratio * sd_b)[:, None] * za, mean_b + sd_b[:, None] * zb
-
-
 def quantities(pct: dict, d_ref) -> pd.DataFrame:
     """Per cohort (row), at 7 and 10 years: what the paper published (means, Student p) and what it did not.
 
@@ -136,15 +121,18 @@ def _quantities(pct: dict, d_ref) -> pd.DataFrame:
         la, lb = np.log(a / 100), np.log(b / 100)
         out[f"MS mean % at {k} y"] = np.nanmean(a, 1)
         out[f"SCI mean % at {k} y"] = np.nanmean(b, 1)
-        out[f"Student t p at {k} y"] = _ttest_p(a, b, equal_var=True)
-        out[f"Hedges' g at {k} y"] = _hedges_g(a, b)
-        out[f"Welch t p at {k} y"] = _ttest_p(a, b, equal_var=False)
+        out[f"Student t p at {k} y"] = stats.t_test(a, b, equal_var=True).p
+        out[f"Hedges' g at {k} y"] = stats.hedges_g_many(a, b)
+        out[f"Welch t p at {k} y"] = stats.t_test(a, b, equal_var=False).p
         out[f"Mann-Whitney p at {k} y"] = _mann_whitney_p(a, b)
-        out[f"log-ratio t p at {k} y"] = _ttest_p(la, lb, equal_var=True)
+        out[f"log-ratio t p at {k} y"] = stats.t_test(la, lb, equal_var=True).p
         out[f"MS SD % at {k} y"] = np.nanstd(a, 1, ddof=1)
         out[f"SCI SD % at {k} y"] = np.nanstd(b, 1, ddof=1)
         out[f"MS median % at {k} y"] = np.nanmedian(a, 1)
         out[f"SCI median % at {k} y"] = np.nanmedian(b, 1)
+        for dx, v in (("MS", a), ("SCI", b)):
+            out[f"{dx} patients below 100% at {k} y"] = np.sum(v < 100, 1)
+            out[f"{dx} patients at 200% or more at {k} y"] = np.sum(v >= 200, 1)
         out[f"MS geometric mean % at {k} y"] = 100 * np.exp(np.nanmean(la, 1))
         out[f"SCI geometric mean % at {k} y"] = 100 * np.exp(np.nanmean(lb, 1))
         ref_a, ref_b = d_ref[:, :N_MS], d_ref[:, N_MS:]
@@ -187,23 +175,9 @@ def _by_blocks(a, b, fn):
     return out
 
 
-def _ttest_p(a, b, equal_var):
-    return _by_blocks(a, b, lambda x, y: sps.ttest_ind(x, y, axis=1, equal_var=equal_var).pvalue)
-
-
 def _mann_whitney_p(a, b):
     # as helpers.stats.compare_groups: scipy's default method, two-sided
     return _by_blocks(a, b, lambda x, y: sps.mannwhitneyu(x, y, axis=1, alternative="two-sided").pvalue)
-
-
-def _hedges_g(a, b):
-    def g(x, y):
-        nx, ny = x.shape[1], y.shape[1]
-        dof = nx + ny - 2
-        sp = np.sqrt(((nx - 1) * x.var(1, ddof=1) + (ny - 1) * y.var(1, ddof=1)) / dof)
-        return (x.mean(1) - y.mean(1)) / sp * (1 - 3 / (4 * dof - 1))
-
-    return _by_blocks(a, b, g)
 
 
 def ranges(cohorts: pd.DataFrame) -> pd.DataFrame:
@@ -239,14 +213,19 @@ def by_sd_ratio(cohorts: pd.DataFrame, year: int = 7, bins=(0.5, 1.0, 1.5, 2.0, 
 
 
 def assumptions() -> pd.DataFrame:
-    """The unpublished assumptions varied, with their ranges, for the reader."""
-    what = {
-        "sd_ratio_ms_to_sci": "SD of the MS % relative to the SCI % (the paper gives no SDs)",
-        "sci_n_10y": "SCI patients of 19 followed to 10 years (published for MS only)",
-        "slope_sd": "spread of the patients' yearly dose change: the shape of the distributions",
-    }
+    """The unpublished assumptions varied, with their ranges, for the reader (words: helpers/text/appendix.yaml)."""
+    from . import templates
+
     return pd.DataFrame(
-        [{"assumption": k, "from": lo, "to": hi, "what it sets": what[k]} for k, (lo, hi) in ASSUMPTION_RANGES.items()]
+        [
+            {
+                "assumption": k,
+                "from": lo,
+                "to": hi,
+                "what it sets": templates.fill(f"appendix.consistency.assumptions.{k}"),
+            }
+            for k, (lo, hi) in ASSUMPTION_RANGES.items()
+        ]
     )
 
 
@@ -266,22 +245,32 @@ def number_format(v) -> str:
     return np.format_float_positional(float(v), precision=2, unique=False, fractional=False, trim="-")
 
 
-def in_words(table: pd.DataFrame) -> str:
-    """The ranges that matter most for reading notebook 4, in sentences (Markdown)."""
+def in_words(table: pd.DataFrame, n_kept: int, n_drawn: int) -> str:
+    """How many cohorts were kept, and the ranges that matter most for reading notebook 4 (Markdown)."""
+    from . import templates
+
     t = table.set_index("quantity")
 
     def span(q):
         return f"{number_format(t.at[q, 'min'])} to {number_format(t.at[q, 'max'])}"
 
-    lines = []
+    lines = [templates.fill("appendix.consistency.kept", n_kept=n_kept, n_drawn=n_drawn), ""]
     for k in (7, 10):
         lines.append(
-            f"* **{k} years:** Student p is {number_format(t.at[f'Student t p at {k} y', 'median'])} in every "
-            f"consistent cohort (it was published), but Welch p ranges from {span(f'Welch t p at {k} y')}, "
-            f"Mann-Whitney p from {span(f'Mann-Whitney p at {k} y')} and the log-ratio p from "
-            f"{span(f'log-ratio t p at {k} y')}; the MS median from {span(f'MS median % at {k} y')}% and the MS "
-            f"geometric mean from {span(f'MS geometric mean % at {k} y')}%."
+            templates.fill(
+                "appendix.consistency.time_point",
+                year=k,
+                student=number_format(t.at[f"Student t p at {k} y", "median"]),
+                welch=span(f"Welch t p at {k} y"),
+                mw=span(f"Mann-Whitney p at {k} y"),
+                log_ratio=span(f"log-ratio t p at {k} y"),
+                ms_median=span(f"MS median % at {k} y"),
+                ms_gm=span(f"MS geometric mean % at {k} y"),
+            )
         )
-    q = "MS - SCI yearly change (%/y, mixed model approx.)"
-    lines.append(f"* **Yearly change:** the MS-SCI difference ranges from {span(q)} percentage points a year.")
+    lines.append(
+        templates.fill(
+            "appendix.consistency.yearly_change", span=span("MS - SCI yearly change (%/y, mixed model approx.)")
+        )
+    )
     return "\n".join(lines)

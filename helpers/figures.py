@@ -453,45 +453,91 @@ def power_curves(grid: pd.DataFrame, cohort_n: int, alpha: float, paper_n: int |
     return fig
 
 
-def winners_curse(studies: pd.DataFrame, difference: float, alpha: float, n_ms: int, n_sci: int):
-    """Estimates of many simulated studies of one true difference; those reaching p < alpha highlighted, with
-    the truth and the mean estimate of the significant studies marked."""
-    fig, ax = plt.subplots(figsize=(7.2, 4.2))
-    est = studies["estimate"].to_numpy(float)
-    bins = np.histogram_bin_edges(est, bins=40)
-    sig = studies["significant"].to_numpy(bool)
-    ax.hist(
-        [est[~sig], est[sig]],
-        bins=bins,
-        stacked=True,
-        color=["#BBBBBB", "#D55E00"],
-        label=[f"p ≥ {alpha:g}", f"p < {alpha:g}"],
-    )
-    ax.axvline(difference, color="#222222", lw=1.5, ls="--")
-    mean_sig = est[sig].mean() if sig.any() else np.nan
-    top = ax.get_ylim()[1]
-    ax.annotate(
-        f"truth: {difference:g}",
-        (difference, top * 0.95),
-        xytext=(-4, 0),
-        textcoords="offset points",
-        ha="right",
-        fontsize=9,
-    )
-    if sig.any():
-        ax.axvline(mean_sig, color="#D55E00", lw=1.5)
-        ax.annotate(
-            f"mean of p < {alpha:g}: {mean_sig:.0f}",
-            (mean_sig, top * 0.85),
-            xytext=(4, 0),
-            textcoords="offset points",
-            fontsize=9,
-            color="#D55E00",
+def headline(published_means: pd.DataFrame, differences: pd.DataFrame, ci: str):
+    """The paper's result: the published mean % per group at each time point (the path between unreported,
+    dotted), and the MS - SCI difference with the CI the published numbers give (``differences``: year,
+    difference, ci_low, ci_high, fixed: whether the CI is fixed by the paper; an open marker where it is not).
+
+    ``published_means``: year, diagnosis, mean, n (n may be text, "?" for a count the paper does not give)."""
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(9.6, 3.9), gridspec_kw={"width_ratios": [1.6, 1]})
+    for dx in DIAGNOSES:
+        d = published_means.loc[published_means["diagnosis"] == dx].sort_values("year")
+        ax.plot(d["year"], d["mean"], ls=":", lw=1.5, color=PALETTE[dx])
+        ax.plot(d["year"], d["mean"], "o", ms=7, color=PALETTE[dx], label=dx)
+        for r in d.itertuples():
+            if r.year == d["year"].min():
+                continue
+            ax.annotate(
+                f"{r.mean:.0f}%\n" + ("(n not given)" if pd.isna(r.n) else f"({n_text(int(r.n))})"),
+                (r.year, r.mean),
+                xytext=(0, 10 if dx == DIAGNOSES[0] else -12),
+                textcoords="offset points",
+                ha="center",
+                va="bottom" if dx == DIAGNOSES[0] else "top",
+                fontsize=9,
+                color=PALETTE[dx],
+                fontweight="bold",
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9},
+            )
+    ax.axhline(100, color=GREY, lw=1, ls="--")
+    ax.set_xticks(sorted(published_means["year"].unique()))
+    ax.set_xlim(published_means["year"].min() - 0.6, published_means["year"].max() + 1.9)
+    ax.set_xlabel("Years since implant")
+    ax.set_ylabel("Mean dose, % of the 1-year dose")
+    ax.set_ylim(50, published_means["mean"].max() * 1.25)
+    ax.set_title("Published means", loc="left")
+    ax.legend(frameon=False, loc="upper left")
+    for i, r in enumerate(differences.itertuples()):
+        colour = "#222222"
+        bx.errorbar(
+            i,
+            r.difference,
+            yerr=[[r.difference - r.ci_low], [r.ci_high - r.difference]],
+            fmt="o",
+            ms=8,
+            capsize=5,
+            color=colour,
+            mfc=colour if r.fixed else "white",
         )
-    ax.set_xlabel("Estimated difference, MS - SCI (points of %)")
-    ax.set_ylabel("Simulated studies")
-    ax.set_title(
-        f"{len(est)} studies of {n_ms} MS and {n_sci} SCI patients, true difference {difference:g}", loc="left"
+        bx.annotate(
+            f"{r.difference:.0f} ({r.ci_low:.0f} to {r.ci_high:.0f})",
+            (i, r.ci_high),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+        )
+    bx.axhline(0, color=GREY, lw=1)
+    bx.set_xticks(range(len(differences)), [f"{y} years" for y in differences["year"]])
+    bx.set_xlim(-0.6, len(differences) - 0.4)
+    bx.set_ylim(min(0, differences["ci_low"].min()) - 10, differences["ci_high"].max() * 1.2)
+    bx.set_ylabel(f"MS - SCI, points ({ci}% CI)")
+    bx.set_title("The difference", loc="left")
+    return fig
+
+
+def exaggeration(curve: pd.DataFrame, published_gap: float, alpha: float, n_ms: int, n_sci: int):
+    """Power and the exaggeration ratio (mean significant estimate / truth) across true differences, each
+    with 95% Monte Carlo error bars (1.96 SE); the published difference marked."""
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(9.6, 3.7))
+    x = curve["difference"].to_numpy(float)
+    ax.errorbar(x, curve["power_mc"], yerr=1.96 * curve["power_mc_se"], fmt="o-", ms=4, capsize=2, color=PALETTE["MS"])
+    ax.set_ylim(0, 1.02)
+    ax.set_ylabel(f"Power (p < {alpha:g})")
+    bx.errorbar(
+        x,
+        curve["exaggeration_ratio"],
+        yerr=1.96 * curve["exaggeration_ratio_se"],
+        fmt="o-",
+        ms=4,
+        capsize=2,
+        color="#D55E00",
     )
-    ax.legend(frameon=False, loc="upper left", fontsize=9)
+    bx.axhline(1, color=GREY, lw=1)
+    bx.set_ylabel("Exaggeration ratio")
+    for a in (ax, bx):
+        a.axvline(published_gap, color=GREY, lw=1, ls="--")
+        a.set_xlabel("True MS - SCI difference (points)")
+    ax.set_title(f"Studies of {n_ms} MS and {n_sci} SCI patients", loc="left")
+    bx.set_title("Significant studies overstate", loc="left")
     return fig

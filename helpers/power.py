@@ -16,14 +16,16 @@ import pandas as pd
 import pingouin as pg
 from scipy import stats as sps
 
-from . import published
+from . import published, stats
+from .synthetic import calibration
 
 PAPER_MS_SHARE = published.value("n_ms") / published.value("n_analysed")
 
 
 def ttest_p_matrix(a: np.ndarray, b: np.ndarray, equal_var: bool = True) -> np.ndarray:
-    """t-test p-values along the last axis of two arrays of replicates (one test per row)."""
-    return sps.ttest_ind(a, b, axis=-1, equal_var=equal_var).pvalue
+    """t-test p-values along the last axis of two arrays of replicates (one test per row): the study's one
+    t-test, :func:`helpers.stats.t_test`."""
+    return stats.t_test(a, b, equal_var).p
 
 
 def _draws(n_ms, n_sci, ms_mean, sci_mean, ms_sd, sci_sd, reps, seed):
@@ -43,7 +45,8 @@ def simulate_power(
 def simulate_power_loop(
     n_ms, n_sci, ms_mean, sci_mean, ms_sd, sci_sd, alpha=0.05, reps=200, seed=0, equal_var: bool = True
 ) -> float:
-    """The same as :func:`simulate_power`, one pingouin t-test per replicate: only the benchmark's baseline."""
+    """The same as :func:`simulate_power`, one pingouin t-test per replicate. Not a use of the study's t-test
+    but an independent baseline: the benchmark's loop, and the tests' cross-check of the vectorised form."""
     a, b = _draws(n_ms, n_sci, ms_mean, sci_mean, ms_sd, sci_sd, reps, seed)
     hits = sum(pg.ttest(a[r], b[r], correction=not equal_var)["p_val"].iloc[0] < alpha for r in range(reps))
     return hits / reps
@@ -89,10 +92,10 @@ def sds_from_published(time_point: int, sd_ratio: float, n_sci: int | None = Non
     n_ms = published.value(f"ms_n_{k}")
     n_sci = published.value("n_sci") if n_sci is None else n_sci
     diff = published.value(f"ms_pct_{k}") - published.value(f"sci_pct_{k}")
-    dof = n_ms + n_sci - 2
-    sd_pooled = abs(diff) / (sps.t.isf(published.value(f"p_{k}") / 2, dof) * np.sqrt(1 / n_ms + 1 / n_sci))
-    sci_sd = sd_pooled / np.sqrt(((n_ms - 1) * sd_ratio**2 + (n_sci - 1)) / dof)
-    return float(sd_ratio * sci_sd), float(sci_sd)
+    ms_sd, sci_sd = calibration.split_sd(
+        calibration.pooled_sd_for_p(diff, n_ms, n_sci, published.value(f"p_{k}")), n_ms, n_sci, sd_ratio
+    )
+    return float(ms_sd), float(sci_sd)
 
 
 def split(n_total: int, ms_share: float) -> tuple[int, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import captions, counts, disclosure, figures, loading, params, paths, published, schema, synthetic
+from . import captions, counts, disclosure, figures, loading, params, paths, published, schema, synthetic, templates
 
 
 @dataclass
@@ -20,7 +21,7 @@ class Study:
     patients: pd.DataFrame
     doses: pd.DataFrame
     source: str
-    warnings: list[str]  # chart data: values the contract allows but that are unlikely (helpers.schema)
+    warnings: list[str] = dataclasses.field(default_factory=list)  # chart data: allowed but unlikely values
 
     @property
     def chart_data(self) -> bool:
@@ -60,17 +61,12 @@ class Study:
         """What a notebook says when disclosure control changes what it shows (empty for synthetic data)."""
         if not self.chart_data:
             return ""
-        m = self.params["min_cell_count"]
-        individuals = "shown" if self.show_individuals else "not shown (set show_individuals: true to allow)"
-        extremes = (
-            "shown"
-            if self.show_extremes
-            else "replaced by the 10th and 90th percentiles (set show_extremes: true to allow them)"
-        )
-        return (
-            f"Chart data: counts below {m} are shown as '<{m}', and counts that would let one be worked out by "
-            f"subtraction as '{disclosure.SECONDARY}'; individual patients are {individuals}; a group's minimum "
-            f"and maximum (single patients' values) are {extremes}."
+        return templates.fill(
+            "notebooks.privacy_note",
+            min_count=self.params["min_cell_count"],
+            secondary=disclosure.SECONDARY,
+            individuals=templates.fill(f"notebooks.individuals.{'shown' if self.show_individuals else 'hidden'}"),
+            extremes=templates.fill(f"notebooks.extremes.{'shown' if self.show_extremes else 'hidden'}"),
         )
 
     def masked(self, df, *columns):
@@ -98,36 +94,39 @@ class Study:
         """The synthetic cohort's assumptions in force for this run."""
         return synthetic.make_spec(self.params["synthetic_mode"], self.params["seed"], self.params["synthetic"])
 
-    def text(self, template: str):
-        """Markdown from a template whose {fields} are published values or this run's synthetic assumptions,
-        so prose never retypes a number that lives in helpers/published.py or helpers/synthetic.py;
-        ``{fig[NAME]}`` and ``{tab[NAME]}`` become "Figure N" and "Table N" (helpers/captions.py)."""
+    def fields(self) -> dict:
+        """What a notebook's sentences may name: the published values (as text at the paper's precision), this
+        run's synthetic assumptions, and ``{fig[NAME]}``/``{tab[NAME]}`` (helpers/captions.py)."""
         from dataclasses import asdict
 
+        return {**asdict(self.spec), **published.formatted(), **captions.references(), "source": self.source}
+
+    def say(self, key: str, **values):
+        """Markdown from the sentence ``key`` of ``helpers/text/notebooks.yaml`` (or ``file.key`` of another text
+        file), filled with :meth:`fields` and ``values``: prose never retypes a number that lives in
+        helpers/published.py or helpers/synthetic/. A sentence written twice, ``synthetic:`` and ``chart:``, is
+        said in the form that fits this run's data: a chart-data run never calls itself synthetic."""
         from IPython.display import Markdown
 
-        fields = {**asdict(self.spec), **published.formatted(), **captions.references(), "source": self.source}
-        return Markdown(template.format(**fields))
-
-    def either(self, synthetic: str, chart: str):
-        """The words for this run's data, as :meth:`text`: ``synthetic`` on a synthetic cohort, ``chart`` on a
-        clinic's chart data (a chart-data run never calls itself synthetic)."""
-        return self.text(chart if self.chart_data else synthetic)
+        key = key if "." in key else f"notebooks.{key}"
+        if isinstance(templates.get(key), dict):
+            key = f"{key}.{'chart' if self.chart_data else 'synthetic'}"
+        return Markdown(templates.fill(key, **{**self.fields(), **values}))
 
     def warnings_note(self):
         """The data's values that are allowed but unlikely, as the runner printed them (Markdown; None if none)."""
-        from IPython.display import Markdown
-
         if not self.warnings:
             return None
-        lines = "\n".join(f"* {line}" for line in self.warnings)
-        return Markdown(f"**Values to check in the data** (allowed, but unlikely; the analysis went on):\n\n{lines}")
+        return self.say("data_warnings", lines="\n".join(f"* {line}" for line in self.warnings))
 
     def describe(self) -> str:
         p = self.params
-        text = (
-            f"Data: {self.source}. Reference year {p['reference_year']}; time points "
-            f"{', '.join(map(str, p['time_points']))} years; alpha {p['alpha']:g}."
+        text = templates.fill(
+            "notebooks.describe",
+            source=self.source,
+            reference_year=p["reference_year"],
+            time_points=", ".join(map(str, p["time_points"])),
+            alpha=p["alpha"],
         )
         return f"{text}\n{self.privacy_note()}" if self.chart_data else text
 

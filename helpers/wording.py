@@ -1,13 +1,19 @@
-"""Results in words: the sentences notebooks show beside a table (Markdown), and p-values as text."""
+"""Results in words: the sentences notebooks 4 and 7 show beside a table (Markdown), and numbers as text.
+
+The numbers are computed here; the words are in ``helpers/text/dose_change.yaml`` and
+``helpers/text/appendix.yaml`` (:mod:`helpers.templates`), and this module only chooses which sentence applies.
+"""
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import pandas as pd
 
-from . import captions
+from . import captions, templates
+
+
+def _ci(alpha: float) -> str:
+    return f"{100 * (1 - alpha):g}"
 
 
 def tests_in_words(tests: pd.DataFrame, alpha: float, chart_data: bool = True) -> str:
@@ -17,32 +23,41 @@ def tests_in_words(tests: pd.DataFrame, alpha: float, chart_data: bool = True) -
     for k, t in tests.groupby("year", sort=True):
         r = t.set_index("test")
         if pd.isna(r.at["Student t", "p"]) if "p" in r else True:
-            lines.append(f"* **{k} years:** too few patients in a group to compare.")
+            lines.append(templates.fill("dose_change.tests.too_few", year=k))
             continue
         st, we, mw, g = (r.loc[n] for n in ("Student t", "Welch t", "Mann-Whitney U", "Hedges' g"))
-        ci = f"{100 * (1 - alpha):g}% CI"
+        sig = [p < alpha for p in (st["p"], we["p"], mw["p"])]
+        agree = "all" if all(sig) else "none" if not any(sig) else "mixed"
         lines.append(
-            f"* **{k} years** (MS n={st['n_ms']}, SCI n={st['n_sci']}): the MS mean is {st['estimate']:.0f} % points "
-            f"{'above' if st['estimate'] >= 0 else 'below'} the SCI mean ({ci} {st['ci_low']:.0f} to {st['ci_high']:.0f}); "
-            f"Student {p_text(st['p'])}, Welch {p_text(we['p'])}, Mann-Whitney {p_text(mw['p'])}; "
-            f"Hedges' g = {g['estimate']:.2f} ({ci} {g['ci_low']:.2f} to {g['ci_high']:.2f}). "
-            f"{_agree(st, we, mw, alpha)}"
+            templates.fill(
+                "dose_change.tests.line",
+                year=k,
+                n_ms=st["n_ms"],
+                n_sci=st["n_sci"],
+                diff=abs(st["estimate"]),
+                side=templates.fill(f"dose_change.tests.{'above' if st['estimate'] >= 0 else 'below'}"),
+                ci=_ci(alpha),
+                lo=st["ci_low"],
+                hi=st["ci_high"],
+                p_student=p_text(st["p"]),
+                p_welch=p_text(we["p"]),
+                p_mw=p_text(mw["p"]),
+                g=g["estimate"],
+                g_lo=g["ci_low"],
+                g_hi=g["ci_high"],
+                agree=templates.fill(f"dose_change.tests.agree.{agree}", alpha=alpha),
+            )
         )
-    if not chart_data and len(lines) > 0:
-        lines.append(
-            "\nOn the synthetic cohort the Welch and Mann-Whitney p-values follow from the assumed SD ratio and the "
-            "model's shape of the distributions; their agreement with Student's t is not a check of the paper."
-        )
+    if not chart_data and lines:
+        lines.append("\n" + templates.fill("dose_change.tests.synthetic"))
     return "\n".join(lines)
 
 
-def _agree(st, we, mw, alpha) -> str:
-    sig = [p < alpha for p in (st["p"], we["p"], mw["p"])]
-    if all(sig):
-        return f"All three tests find a difference at alpha = {alpha:g}."
-    if not any(sig):
-        return f"None of the three tests finds a difference at alpha = {alpha:g}."
-    return f"The tests disagree at alpha = {alpha:g}: read the difference with caution."
+def test_run(tests: pd.DataFrame) -> str:
+    """Which test gives the published p, its formula and this run's t and df (Markdown)."""
+    st = tests.loc[tests["test"] == "Student t"].dropna(subset=["statistic"])
+    t_list = and_list(f"{r.statistic:.2f} on {r.dof:.0f} df at {r.year} years ({p_text(r.p)})" for r in st.itertuples())
+    return templates.fill("dose_change.test_run", t_list=t_list or "-")
 
 
 def p_format(p: float) -> str:
@@ -58,34 +73,32 @@ def p_text(p: float) -> str:
     return f"p < {text[1:]}" if text.startswith("<") else f"p = {text}"
 
 
-def sd_source(chart_data: bool, mode: str, reference_year: int, time_point: int, sd_ratio: float) -> str:
-    """Where the SDs used to plan a study come from, for the sentence beside the power analysis."""
-    from . import published
-
-    if chart_data:
-        return (
-            f"estimated from your charts at {time_point} years: estimates with their own uncertainty, not known values"
-        )
-    if mode == "calibrated" and reference_year == published.REFERENCE_YEAR and time_point in published.TIME_POINTS:
-        return (
-            "**assumed**: the paper publishes no SD. The calibrated cohort's SDs are back-solved from the published "
-            "means, group sizes and p-value (the pooled SD for which Student's t gives that p), then split between "
-            f"the groups by the assumed ratio `sd_ratio_ms_to_sci` = {sd_ratio:g}"
-        )
-    return (
-        "**assumed**: set by the synthetic model's assumptions (how much the yearly dose change varies between "
-        "patients, `slope_sd`), not by anything the paper published"
-    )
-
-
 def and_list(items) -> str:
     """'a', 'a and b', 'a, b and c'."""
     items = [str(i) for i in items]
+    if not items:
+        return ""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def or_list(items) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    text = and_list(items)
+    head, sep, tail = text.rpartition(" and ")
+    return f"{head} or {tail}" if sep else text
+
+
+def share(p: float) -> str:
+    """A proportion as a whole percentage, without rounding a near-certainty to 100% or a rarity to 0%."""
+    if p >= 0.995:
+        return ">99%"
+    if p < 0.005:
+        return "<1%"
+    return f"{100 * p:.0f}%"
+
+
 def power_in_words(
-    grid: pd.DataFrame, cohort_n: int, n_ms: int, n_sci: int, alpha: float, reps: int, n_needed: dict, paper_n: int
+    grid: pd.DataFrame, cohort_n: int, n_ms, n_sci, alpha: float, reps: int, n_needed: dict, paper_n: int
 ) -> str:
     """What a cohort of *this* size would detect (Markdown), read from the grid row of ``cohort_n``."""
     here = grid.loc[grid["n_total"] == cohort_n].set_index("difference")
@@ -96,70 +109,29 @@ def power_in_words(
     for d, r in here.iterrows():
         need = n_needed.get(d)
         lines.append(
-            f"* a true difference of **{d:g} points**: power {_share(r['power_mc'])} (Monte Carlo SE "
-            f"{100 * r['power_mc_se']:.1f} percentage points, {reps} simulated studies; analytic "
-            f"{_share(r['power_analytic'])}); "
-            + (f"80% power needs about {need} patients in all." if need else "80% power needs over 5,000 patients.")
+            templates.fill(
+                "appendix.power.line",
+                difference=d,
+                power=share(r["power_mc"]),
+                se=100 * r["power_mc_se"],
+                reps=reps,
+                analytic=share(r["power_analytic"]),
+                need=templates.fill("appendix.power.need", n=need)
+                if need
+                else templates.fill("appendix.power.need_many"),
+            )
         )
-    size = f"**{cohort_n} patients** ({n_ms} MS, {n_sci} SCI" + ("; the paper's size)" if cohort_n == paper_n else ")")
-    return (
-        f"A study of this cohort's size, {size}, analysed with {test} at alpha = {alpha:g}, would detect\n\n"
-        + "\n".join(lines)
+    size = templates.fill(
+        "appendix.power.size",
+        n=cohort_n,
+        n_ms=n_ms,
+        n_sci=n_sci,
+        papers=templates.fill("appendix.power.papers") if cohort_n == paper_n else "",
     )
+    return templates.fill("appendix.power.intro", size=size, test=test, alpha=alpha) + "\n\n" + "\n".join(lines)
 
 
-def _share(p: float) -> str:
-    """A proportion as a whole percentage, without rounding a near-certainty to 100% or a rarity to 0%."""
-    if p >= 0.995:
-        return ">99%"
-    if p < 0.005:
-        return "<1%"
-    return f"{100 * p:.0f}%"
-
-
-def dose_plan_answer(
-    f: dict, start_dose: float, diagnosis: str, year: int, alpha: float, n_shown, chart_data: bool = False
-) -> str:
-    """Exercise 4's answer from :func:`helpers.appraisal.planning_figures`, folded in ``<details>``.
-
-    Written as one HTML block (paragraphs, no blank lines): Markdown renderers end an HTML block at a blank line,
-    which would leave the answer outside its fold."""
-    if f["n"] < 2:
-        return f"<details><summary>Answer</summary>\nFewer than 2 {diagnosis} patients at {year} years.\n</details>"
-    level = f"{100 * (1 - alpha):g}%"
-    text = (
-        ""
-        f"**For this patient**, plan from the typical course and its spread, not from the group mean. Among the "
-        f"{n_shown} {diagnosis} patients still on ITB and followed to {year} years, the dose at {year} years was "
-        f"typically {f['geometric_mean_ratio']:.2f} times the reference dose (geometric mean; median "
-        f"{f['median_ratio']:.2f} times): about **{start_dose * f['geometric_mean_ratio']:.0f} µg/24 h**. One new "
-        f"patient's dose could lie anywhere from roughly {_two_digits(start_dose * f['prediction_low'])} to "
-        f"{_two_digits(start_dose * f['prediction_high'])} µg/24 h ({level} prediction interval, from the spread of "
-        "the log "
-        "ratios, assuming they are roughly normal): a starting expectation, revised at every refill.\n\n"
-        "**For the service** (how much baclofen to buy), what counts is the total dose of all its patients; for "
-        f"patients like these it changes by the ratio of the summed doses, {f['ratio_of_means']:.2f} times (ratio "
-        "of means). Patients starting or stopping ITB change the total too.\n\n"
-        f"The paper's **mean of ratios** ({f['mean_of_ratios']:.2f} times) answers neither question: it weighs a "
-        "patient going from 30 to 90 µg/24 h as much as one going from 500 to 1500 (so it does not follow the "
-        "total), and a few large ratios pull it above the typical patient's course.\n\n"
-        f"**Only for patients who stay on ITB**: all of these come from patients still treated and charted at "
-        f"{year} years, without a pump or catheter failure. They say nothing about how likely this patient is to "
-        "be one of them."
-        + (
-            ""
-            if chart_data
-            else " On the synthetic cohort, apart from the paper's mean of ratios, these numbers (the typical course, "
-            f"the spread between patients and so the interval, the ratio of means) are set by our assumptions (see "
-            f"{captions.label('Table', '06_consistent_cohorts')}): they illustrate the reasoning only, not real "
-            "patients."
-        )
-    )
-    paragraphs = (re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", p) for p in text.split("\n\n"))
-    return "<details><summary>Answer</summary>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</details>"
-
-
-def _two_digits(x: float) -> str:
+def two_digits(x: float) -> str:
     """A number rounded to two significant digits, for an interval that is only a rough guide: 906 -> '910'."""
     return f"{float(f'{x:.2g}'):.0f}"
 
@@ -174,67 +146,271 @@ def with_ci(estimate: float, low: float, high: float, decimals: int = 0) -> str:
     return f"{f.format(estimate)} ({f.format(low)} to {f.format(high)})"
 
 
-def multiverse_in_words(
-    mv: pd.DataFrame, alpha: float, chart_data: bool, consistent: pd.DataFrame | None = None
-) -> str:
-    """What the multiverse table says: how many paths reach alpha, how far the headline figure moves; on a
-    synthetic cohort, which rows the paper fixes (``consistent``: :func:`helpers.consistency.ranges`, optional)."""
-    from . import published
-
-    sig = int((mv["p"] < alpha).sum())
-    last = mv["year"].max()
-    ms_last = mv.loc[mv["year"] == last].drop_duplicates(["reference_year", "summary"])["ms_pct"]  # one per summary
-    paper = mv.loc[mv["the_papers_choice"] & (mv["year"] == last), "ms_pct"]
-    text = (
-        f"**{sig} of {len(mv)}** analyses reach p < {alpha:g} (p from {p_format(mv['p'].min())} to "
-        f"{p_format(mv['p'].max())}). The MS figure at {last} years ranges from **{ms_last.min():.0f}% to "
-        f"{ms_last.max():.0f}%** of the reference dose across these choices"
-    )
-    highest = False
-    if len(paper):
-        rank = int((ms_last > paper.iloc[0]).sum()) + 1
-        highest = rank == 1
-        place = "the highest" if highest else f"number {rank} from the top"
-        text += f"; the paper's path gives {paper.iloc[0]:.0f}%, {place} of these {len(ms_last)} summaries"
-    text += ". "
-    if not chart_data:
-        table = captions.label("Table", "06_consistent_cohorts")
-        ref = published.REFERENCE_YEAR
-        text += (
-            f"On the synthetic cohort only the Student rows at reference year {ref} are fixed by the paper (the "
-            "cohort was calibrated to them, so they agree with it by construction). Every other row is set by our "
-            "assumptions"
-        )
-        above = []
-        if consistent is not None:
-            t = consistent.loc[~consistent["fixed_by_paper"] & consistent["quantity"].str.contains(" p at ")]
-            above = list(t.loc[t["max"] > alpha, "quantity"])
-        text += (
-            f", and over cohorts equally consistent with the paper some give p > {alpha:g} ({table}: "
-            f"{and_list(above)})."
-            if above
-            else f"; how far they range over cohorts equally consistent with the paper is in {table}."
-        )
-        if highest:
-            text += (
-                " The paper's path gives the highest MS value partly by arithmetic: a mean of ratios is never below "
-                "the geometric mean"
-                + (
-                    f", and year {ref} as reference spans the most years"
-                    if ref == mv["reference_year"].min() and paper.iloc[0] == ms_last.max()
-                    else ""
-                )
-                + "."
-            )
-        text += (
-            " The analyses are not independent: they reuse the same patients, so their agreement is not corroboration."
-        )
-    return text
-
-
 def with_se(estimate: float, se: float, decimals: int = 1, percent: bool = False) -> str:
     """'37.9 (SE 0.4)': a Monte Carlo estimate with its standard error, as one table cell (``percent``:
     a proportion shown as a percentage)."""
     k = 100 if percent else 1
     unit = "%" if percent else ""
     return f"{k * estimate:.{decimals}f}{unit} (SE {k * se:.{decimals}f})"
+
+
+def multiverse_in_words(
+    mv: pd.DataFrame, alpha: float, chart_data: bool, consistent: pd.DataFrame | None = None
+) -> str:
+    """What the multiverse table says: how many tested paths reach alpha, how far the MS figure moves; on a
+    synthetic cohort, which rows the paper fixes (``consistent``: :func:`helpers.consistency.ranges`, optional)."""
+    from . import published
+
+    tested = mv.dropna(subset=["p"])
+    last = mv["year"].max()
+    at_last = mv.loc[(mv["year"] == last)].dropna(subset=["ms_pct"])
+    ms_last = at_last.drop_duplicates(["reference_year", "summary"])["ms_pct"]  # one per summary
+    paper = mv.loc[mv["the_papers_choice"] & (mv["year"] == last), "ms_pct"]
+    text = templates.fill(
+        "appendix.multiverse.count",
+        n_sig=int((tested["p"] < alpha).sum()),
+        n_tests=len(tested),
+        alpha=alpha,
+        p_min=p_format(tested["p"].min()),
+        p_max=p_format(tested["p"].max()),
+        year=last,
+        ms_min=ms_last.min(),
+        ms_max=ms_last.max(),
+    )
+    highest = False
+    if len(paper):
+        rank = int((ms_last > paper.iloc[0]).sum()) + 1
+        highest = rank == 1
+        text += templates.fill(
+            "appendix.multiverse.paper_rank",
+            paper=paper.iloc[0],
+            place=templates.fill("appendix.multiverse.highest")
+            if highest
+            else templates.fill("appendix.multiverse.rank", rank=rank),
+            n_summaries=len(ms_last),
+        )
+    text += ". "
+    if not chart_data:
+        table = captions.label("Table", "07_consistent_cohorts")
+        ref = published.REFERENCE_YEAR
+        text += templates.fill("appendix.multiverse.synthetic", ref=ref)
+        above = []
+        if consistent is not None:
+            t = consistent.loc[~consistent["fixed_by_paper"] & consistent["quantity"].str.contains(" p at ")]
+            above = list(t.loc[t["max"] > alpha, "quantity"])
+        text += (
+            templates.fill("appendix.multiverse.above", alpha=alpha, table=table, quantities=and_list(above))
+            if above
+            else templates.fill("appendix.multiverse.range_only", table=table)
+        )
+        if highest:
+            spans = ref == mv["reference_year"].min() and paper.iloc[0] == ms_last.max()
+            text += " " + templates.fill(
+                "appendix.multiverse.highest_reason",
+                span=templates.fill("appendix.multiverse.span", ref=ref) if spans else "",
+            )
+        text += " " + templates.fill("appendix.multiverse.reused")
+    return text
+
+
+def mixed_model_note(info: dict, alpha: float, chart_data: bool) -> str:
+    """How the mixed model fitted, what a statsmodels boundary warning means here, and its serial correlation
+    with the check that does not assume it (:func:`helpers.appraisal.mixed_model`), as Markdown."""
+    parts = []
+    if not chart_data:
+        parts.append(
+            templates.fill("appendix.mixed_model.synthetic", table=captions.label("Table", "07_consistent_cohorts"))
+        )
+    note = templates.fill(
+        "appendix.mixed_model.fit",
+        **{**info, "converged": templates.fill(f"appendix.mixed_model.{'yes' if info['converged'] else 'no'}")},
+    )
+    if info["boundary_warning"]:
+        if not info["boundary_real"] and info["converged"]:
+            note = templates.fill("appendix.mixed_model.boundary_false_alarm_first") + "\n\n" + note
+        key = "boundary_real" if info["boundary_real"] else "boundary_false_alarm"
+        note += " " + templates.fill(f"appendix.mixed_model.{key}", **info)
+    if info["other_warnings"]:
+        note += " " + templates.fill("appendix.mixed_model.other_warnings", messages="; ".join(info["other_warnings"]))
+    parts.append(note)
+    parts.append(
+        templates.fill(
+            "appendix.mixed_model.serial",
+            lag1=info["lag1_correlation"],
+            two_stage=info["two_stage_difference_pct"],
+            two_lo=info["two_stage_ci_low_pct"],
+            two_hi=info["two_stage_ci_high_pct"],
+            p_two=p_text(info["two_stage_p"]),
+            model=info["model_difference_pct"],
+            ci=_ci(alpha),
+        )
+    )
+    return "\n\n".join(parts)
+
+
+def multiple_testing(p_values: dict, holm: dict, n_both: int, first: int, last: int, n_paths: int, alpha: float) -> str:
+    """Why the paper's claim at both time points needs no adjustment, what Holm would give for an 'either'
+    claim, and where the multiplicity that matters lies (Markdown)."""
+    return templates.fill(
+        "appendix.multiple_testing",
+        alpha=alpha,
+        p_first=p_format(p_values[first]),
+        p_last=p_format(p_values[last]),
+        holm_first=p_format(holm[first]),
+        holm_last=p_format(holm[last]),
+        n_both=n_both,
+        first=first,
+        last=last,
+        n_paths=n_paths,
+    )
+
+
+def power_differences_in_words(differences, median_dose: float, first: int, ci_low: float, published_gap: float) -> str:
+    """The chosen differences in points and in µg/24 h for a patient at the median dose; a difference within 5
+    points of the published one is called what it is, observed power (Markdown)."""
+    text = templates.fill(
+        "appendix.power.differences",
+        differences=and_list(f"{d:g}" for d in differences),
+        differences_or=or_list(f"{d:g}" for d in differences),
+        median_dose=median_dose,
+        doses=and_list(f"{d / 100 * median_dose:.0f}" for d in differences),
+        first=first,
+        ci_low=ci_low,
+    )
+    near = [d for d in differences if abs(d - published_gap) <= 5]
+    if near:
+        text += " " + templates.fill(
+            "appendix.power.observed",
+            near=and_list(f"{d:g} points" for d in near).capitalize(),
+            near_word=templates.fill(f"appendix.power.near_{'one' if len(near) == 1 else 'many'}"),
+            first=first,
+            published_gap=published_gap,
+        )
+    return text
+
+
+def sd_source(kind: str, alpha: float, **values) -> str:
+    """Where the SDs used to plan a study come from (``kind``: 'published', 'model' or 'chart'), Markdown."""
+    return templates.fill(f"appendix.power.sds_{kind}", ci=_ci(alpha), **values)
+
+
+def winners_curse_in_words(curve: pd.DataFrame, n_ms: int, n_sci: int, alpha: float, published_gap: float) -> str:
+    """The exaggeration ratio at the smallest true difference of the curve and at the one nearest the published
+    difference, with their Monte Carlo SEs (Markdown)."""
+    low = curve.iloc[0]
+    high = curve.iloc[(curve["difference"] - published_gap).abs().argmin()]
+    return templates.fill(
+        "appendix.winners_curse",
+        fig=captions.label("Figure", "07_exaggeration"),
+        n_ms=n_ms,
+        n_sci=n_sci,
+        alpha=alpha,
+        low=low["difference"],
+        power_low=100 * low["power_mc"],
+        est_low=low["mean_estimate_significant"],
+        ratio_low=low["exaggeration_ratio"],
+        ratio_low_se=low["exaggeration_ratio_se"],
+        high=high["difference"],
+        published_gap=published_gap,
+        power_high=100 * high["power_mc"],
+        ratio_high=high["exaggeration_ratio"],
+        ratio_high_se=high["exaggeration_ratio_se"],
+    )
+
+
+def sd_ratio_note(sd_ratio: float) -> str:
+    """What the assumed SD ratio sets in notebook 4, and what equal spreads on the log scale would give."""
+    from . import published
+
+    return templates.fill(
+        "dose_change.sd_ratio",
+        sd_ratio_ms_to_sci=sd_ratio,
+        log_scale_ratio=published.value("ms_pct_7y") / published.value("sci_pct_7y"),
+    )
+
+
+def trajectories_in_words(slopes: pd.DataFrame, step: pd.DataFrame, time_points, chart_data: bool) -> str:
+    """What the yearly curves of notebook 4 can show: how far a patient's yearly change before and after the
+    first time point go together (:func:`helpers.appraisal.slopes_before_and_after`) and what the MS mean's
+    last step is made of (:func:`helpers.appraisal.last_step`)."""
+    kind = "chart" if chart_data else "synthetic"
+    r = slopes.set_index("diagnosis")["correlation"]
+    text = templates.fill(f"dose_change.trajectories.{kind}", r_ms=r.get("MS", np.nan), r_sci=r.get("SCI", np.nan))
+    if len(time_points) > 1 and "MS" in set(step["diagnosis"]):
+        s = step.set_index("diagnosis").loc["MS"]
+        text += "\n\n" + templates.fill(
+            f"dose_change.trajectories.step_{kind}",
+            before=time_points[-1] - 1,
+            year=time_points[-1],
+            step=s["step"],
+            same=s["same_patients"],
+            who=s["who_is_counted"],
+        )
+    return text
+
+
+def doses_note(chart_data: bool) -> str:
+    """How to read the doses in µg/24 h side by side (notebook 7)."""
+    return templates.fill(f"appendix.doses.{'chart' if chart_data else 'synthetic'}")
+
+
+def completers_note(chart_data: bool) -> str:
+    """On the synthetic cohort, why those followed to 10 years differ from the others only by chance."""
+    return "" if chart_data else templates.fill("appendix.completers_synthetic")
+
+
+def power_setup(differences, first: int, alpha: float, sds: dict, kind: str, **values) -> str:
+    """The three inputs of the power analysis in words: the chosen differences (flagging one near the published
+    difference as observed power), the SDs and where they come from (``kind``: 'published', 'model' or
+    'chart'; :func:`sd_source`), and the test."""
+    from . import fixed, published
+
+    return (
+        power_differences_in_words(
+            differences,
+            published.value("dose_ref_median"),
+            first,
+            fixed.difference_ci(published.TIME_POINTS[0], alpha).ci_low,
+            published.value("ms_pct_7y") - published.value("sci_pct_7y"),
+        )
+        + "\n\n"
+        + sd_source(kind, alpha, first=first, **sds, **values)
+        + "\n\n"
+        + templates.fill("appendix.power.test")
+    )
+
+
+def power_results(
+    grid: pd.DataFrame,
+    cohort_n: int,
+    n_ms,
+    n_sci,
+    alpha: float,
+    reps: int,
+    needed: dict,
+    paper_n: int,
+    gap: float,
+    difference: float,
+    needed_range: tuple,
+    first: int,
+) -> str:
+    """What a cohort of this size would detect, how well simulation and analysis agree (``gap`` in Monte Carlo
+    SEs), how far the size needed for ``difference`` moves over the SD's CI (``needed_range``), and what a
+    study must enrol."""
+    low, high = needed_range
+    return (
+        power_in_words(grid, cohort_n, n_ms, n_sci, alpha, reps, needed, paper_n)
+        + "\n\n"
+        + templates.fill("appendix.power.gap", gap=gap)
+        + " "
+        + templates.fill(
+            "appendix.power.uncertainty",
+            difference=difference,
+            n_mid=needed.get(difference) or templates.fill("appendix.power.over"),
+            n_low=low or templates.fill("appendix.power.over"),
+            n_high=high or templates.fill("appendix.power.over"),
+            ci=_ci(alpha),
+        )
+        + "\n\n"
+        + templates.fill("appendix.power.enrol", first=first)
+    )

@@ -19,12 +19,17 @@
 #
 # *Re-creating Skoog & Hedman (2019), "Intrathecal Baclofen Dosage for Long-Term Treatment of Patients
 # With Spasticity Due to Traumatic Spinal Cord Injuries or Multiple Sclerosis", Ann Rehabil Med
-# 43(5):555-561, [doi:10.5535/arm.2019.43.5.555](https://doi.org/10.5535/arm.2019.43.5.555).*
+# 43(5):555-561, [doi:10.5535/arm.2019.43.5.555](https://doi.org/10.5535/arm.2019.43.5.555), on synthetic data.*
 #
 # The paper is a retrospective chart review of patients with an intrathecal baclofen (ITB) pump for severe
 # leg spasticity who had been treated for at least 7 years. Its objective: **to investigate how the dose
 # changes during long-term treatment, in multiple sclerosis (MS) and in traumatic spinal cord injury (SCI)**,
 # comparing each patient's dose at 7 and 10 years with their 1-year dose.
+#
+# This notebook describes the patients. **No real patient is in this study:** by default it runs on a
+# synthetic cohort generated to match every number the paper published (see `data/synthetic/README.md`).
+# Where the paper gives no number (sex, age, years since injury or diagnosis, follow-up), the synthetic
+# values are *assumptions*, marked as such below.
 
 # %% tags=["parameters"]
 data_dir = None  # your chart data: a folder or an .xlsx workbook (data dictionary); None: the synthetic cohort
@@ -33,7 +38,6 @@ seed = 2019  # seed of the synthetic cohort's generator
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
 output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
 reference_year = 1  # the "initial" dose is the dose at this year after implant (chart data: for masking)
-min_followup_years = 7  # patients followed for fewer years are not analysed (the paper's inclusion rule)
 time_points = [7, 10]  # years at which the dose is compared (chart data: masking agrees with notebook 2)
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
@@ -42,28 +46,12 @@ from helpers import presentation, study, tables
 
 S = study.start(globals())
 print(S.describe())
-S.either(
-    "This notebook describes the patients. **No real patient is in this study:** it runs on a synthetic cohort "
-    "generated to match every number the paper published (see `data/synthetic/README.md`). Where the paper gives "
-    "no number (sex, age, years since injury or diagnosis, follow-up), the synthetic values are *assumptions*, "
-    "marked as such below.",
-    "This notebook describes the patients of this run: **{source}**, shown as counts and summaries only.",
-)
 
 # %% [markdown] tags=[]
 # ## The analysed patients by diagnosis
 
 # %% tags=[]
-S.either(
-    "The paper analysed {n_analysed} patients: {n_ms} with MS and {n_sci} with SCI ({n_sci_cervical} cervical "
-    "and {n_sci_thoracic} thoracic injuries; {n_sci_ais_a} complete, AIS A, and {n_sci_ais_bd} incomplete, "
-    "AIS B-D). The synthetic cohort has exactly these counts. The split of AIS B-D into B, C and D, and the "
-    "rows for sex, age, time since injury or diagnosis and follow-up are **assumptions of the synthetic "
-    "data**: the paper does not report them.",
-    "The paper analysed {n_analysed} patients: {n_ms} with MS and {n_sci} with SCI ({n_sci_cervical} cervical "
-    "and {n_sci_thoracic} thoracic injuries; {n_sci_ais_a} complete, AIS A, and {n_sci_ais_bd} incomplete, "
-    "AIS B-D). Below, the patients of {source}.",
-)
+S.say("cohort_counts")
 
 # %% tags=[]
 table1 = tables.table_one(S.patients, shown=S.shown)
@@ -85,11 +73,7 @@ presentation.save(sci, "01_sci_level_by_ais", S.out, index=True)
 presentation.show(sci, "01_sci_level_by_ais", index=True)
 
 # %% tags=[]
-S.text(
-    "**Reading {tab[01_sci_level_by_ais]}.** Most injuries are cervical, and about a third are complete. In the "
-    "paper, as here, the SCI group is therefore mostly tetraplegic, with a stable neurological condition, while "
-    "MS is a progressive disease: the reason to expect the two groups' dose needs to develop differently."
-)
+S.say("cohort_reading")
 
 # %% [markdown] tags=[]
 # Next: [2. From screened to analysed](02_exclusions.ipynb).

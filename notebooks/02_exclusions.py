@@ -47,14 +47,7 @@ print(S.describe())
 if S.warnings:
     display(S.warnings_note())
 if not S.chart_data:
-    display(
-        S.text(
-            "Published: {n_screened} screened, {n_excluded} excluded, {n_ms} MS and {n_sci} SCI analysed, {ms_n_10y} MS "
-            "patients followed to 10 years. Assumed by the synthetic cohort: {n_excluded_pump_failure} of the "
-            "exclusions for pump or catheter failure and the rest for an aggravating factor; {n_excluded_ms} of the "
-            "excluded with MS; {sci_n_10y} SCI patients followed to 10 years."
-        )
-    )
+    display(S.say("exclusions_published"))
 
 # %% [markdown] tags=[]
 # ## The flow diagram

@@ -44,10 +44,7 @@ from helpers import cohort, figures, presentation, study, tables
 S = study.start(globals())
 print(S.describe())
 pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_points=[])
-S.text(
-    "Published: after 1 year a median dose of **{dose_ref_median} µg/24 h (range {dose_ref_min}-{dose_ref_max})**; "
-    "the dose adjusted about 4-10 times a year."
-)
+S.say("one_year_published")
 
 # %% [markdown] tags=[]
 # ## Median and range
@@ -72,11 +69,7 @@ presentation.show(
 # The dose axis is logarithmic: on a plain axis the few high doses would squeeze everyone else into a line.
 
 # %% tags=[]
-S.either(
-    "The paper publishes the 1-year dose only for all patients together; on this synthetic cohort, how it differs "
-    "between MS and SCI is the generator's, not a finding.",
-    "The paper publishes the 1-year dose only for all patients together; here it is shown by diagnosis for {source}.",
-)
+S.say("one_year_by_diagnosis")
 
 # %% tags=[]
 fig = figures.reference_dose(pct, reference_year, show_points=S.show_individuals, count=S.shown_count)
@@ -89,11 +82,7 @@ figures.save(fig, "03_reference_dose_by_diagnosis", S.out, S.params)
 # about 4-10 times a year.
 
 # %% tags=[]
-S.either(
-    "In the synthetic cohort the number of adjustments in a year is drawn from the published 4-10, so the table "
-    "shows the generator's assumption, not a finding.",
-    "With {source}, the table shows how often this clinic adjusted the dose, beside the paper's 4-10 a year.",
-)
+S.say("adjustments_source")
 
 # %% tags=[]
 counts = cohort.adjustments_per_year(S.patients, S.doses)
@@ -106,11 +95,7 @@ fig = figures.adjustments(counts)
 figures.save(fig, "03_adjustments_per_year", S.out)
 
 # %% tags=[]
-S.text(
-    "**Reading {tab[03_reference_dose_median_range]} and {fig[03_reference_dose_by_diagnosis]}.** A dose that "
-    "differs 24-fold between patients says little about any one patient: what a clinician can use is how a "
-    "patient's dose *changes* from their own starting point. That is the next step."
-)
+S.say("one_year_reading")
 
 # %% [markdown] tags=[]
 # Next: [4. Dose change at 7 and 10 years](04_dose_change.ipynb).

@@ -14,14 +14,15 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # # 4. Dose change at 7 and 10 years
 #
 # The paper's main result: each patient's dose at 7 and 10 years as a **percentage of their own 1-year
 # dose**, averaged per diagnosis (published values just below the parameters). Below, the same analysis on
 # this run's data, with the group means' confidence intervals, and the published t-test (assumed to be
-# Student's) beside two tests that make fewer assumptions and an effect size. The standard deviations are not published: the
-# synthetic cohort assumes a ratio of the MS to the SCI spread (the parameter `sd_ratio_ms_to_sci`).
+# Student's) beside two tests that make fewer assumptions and an effect size. The numbers are of three kinds,
+# marked below the tests: *published*, *fixed by the paper* (computed from the published numbers alone), and
+# what *rests on an assumption* of the synthetic cohort.
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -30,32 +31,31 @@ seed = 2019  # seed of the synthetic cohort's generator
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
 output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
 reference_year = 1  # the "initial" dose is the dose at this year after implant
+min_followup_years = 7  # patients followed for fewer years are not analysed (the paper's inclusion rule)
 time_points = [7, 10]  # years at which the dose is compared with the reference
 alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 show_individuals = False  # chart data only: allow plots that show individual patients
 show_extremes = False  # chart data only: allow a group's minimum and maximum (single patients' values)
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
-# %%
-from helpers import cohort, figures, presentation, stats, study, tables, wording
+# %% tags=[]
+from IPython.display import Markdown, display
+
+from helpers import appraisal, cohort, figures, marks, presentation, stats, study, tables, wording
 
 S = study.start(globals())
 print(S.describe())
 pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_points)
 yearly = cohort.percent_of_reference(S.patients, S.doses, reference_year, all_years=True)
 yearly = yearly.loc[yearly["year"] >= reference_year]
-S.text(
-    "Published: MS **{ms_pct_7y}%** at 7 years (n={ms_n_7y}) and **{ms_pct_10y}%** at 10 years (n={ms_n_10y}); "
-    "SCI **{sci_pct_7y}%** and **{sci_pct_10y}%**; MS vs SCI, t-test, p={p_7y} and p={p_10y}. In words: at both "
-    "time points the MS dose was on average well above its 1-year level, the SCI dose a little above it. Two "
-    "snapshots cannot show how the dose moved in between."
-    + ("" if S.chart_data else " Synthetic cohort: MS spread {sd_ratio_ms_to_sci:g} times the SCI spread (assumed).")
-)
+display(S.say("dose_change_published"))
+if not S.chart_data:
+    display(Markdown(wording.sd_ratio_note(S.spec.sd_ratio_ms_to_sci)))
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## Group means with confidence intervals
 
-# %%
+# %% tags=[]
 summary = S.masked(tables.group_summary(pct, time_points, alpha, extremes=S.show_extremes), "n")
 presentation.save(summary, "04_percent_of_reference_by_group", S.out)
 presentation.show(
@@ -68,36 +68,40 @@ presentation.show(
     ),
 )
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## Every patient's course
 #
 # Thin lines: one patient each, the dose at each whole year as a % of that patient's 1-year dose. Thick
 # line and band: the group mean and its confidence interval (the n behind it shrinks after 7 years, as
 # follow-up ends). The dashed line is the 1-year dose (100%).
-#
-# The paper reports only the 7- and 10-year values. On synthetic data, the years in between come from the
-# model (each patient's dose changes by a steady factor per year), so the *shape* of these curves is an
-# assumption, not a finding; only chart data can show whether the dose rose steadily, in steps, or early and
-# then levelled off. On the synthetic cohort a step in the mean at the last time point reflects fewer
-# patients and the calibration to the published mean there, not an acceleration of the dose.
 
-# %%
+# %% tags=[]
+Markdown(
+    wording.trajectories_in_words(
+        appraisal.slopes_before_and_after(pct, time_points),
+        appraisal.last_step(yearly, time_points),
+        time_points,
+        S.chart_data,
+    )
+)
+
+# %% tags=[]
 by_year = stats.summary(yearly, "pct", by=("diagnosis", "year"), alpha=alpha)
 fig = figures.trajectories(
     yearly, by_year, reference_year, time_points, show_individuals=S.show_individuals, alpha=alpha, count=S.shown_count
 )
 figures.save(fig, "04_trajectories_percent_of_reference", S.out, S.params)
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## The distributions at each time point
 
-# %%
+# %% tags=[]
 fig = figures.time_point_distributions(
     pct, time_points, reference_year, show_points=S.show_individuals, count=S.shown_count
 )
 figures.save(fig, "04_percent_at_time_points", S.out, S.params)
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## MS vs SCI: the published test, two other tests and an effect size
 #
 # * **Student t** ([Student 1908](05_reproduction.ipynb#ref-student1908)): the paper reports a "t-test" without
@@ -111,15 +115,15 @@ figures.save(fig, "04_percent_at_time_points", S.out, S.params)
 #   conventional labels (small, medium, large), not clinical thresholds.
 #
 # **What they can and cannot show here.** On a clinic's chart data, Welch and Mann-Whitney (and the log-ratio
-# test of notebook 6) are real information: if they disagreed with Student's t, the conclusion would rest on
+# test of the appendix) are real information: if they disagreed with Student's t, the conclusion would rest on
 # its assumptions. On the synthetic cohort they cannot check the paper. The paper gives no SDs and no
 # individual values, so the cohort's spread and shape are assumptions (`sd_ratio_ms_to_sci` and the model's
 # shape), and the Welch, Mann-Whitney and log-ratio p-values follow from those assumptions, not from the paper:
 # another assumed SD ratio gives other p-values with the same published means and Student p. Hedges' g at 7
-# years follows from the published p and group sizes and adds nothing new. Notebook 6 (section 7) shows how
-# far each quantity ranges over cohorts consistent with the paper.
+# years follows from the published p and group sizes and adds nothing new. The appendix
+# ([7](07_appendix.ipynb), section 5) shows how far each quantity ranges over cohorts consistent with the paper.
 
-# %%
+# %% tags=[]
 tests = S.masked(tables.group_tests(pct, time_points, alpha), "n_ms", "n_sci")
 presentation.save(tests, "04_group_tests", S.out)
 presentation.show(
@@ -138,17 +142,14 @@ presentation.show(
     },
 )
 
-# %%
-from IPython.display import Markdown
+# %% tags=[]
+Markdown(wording.test_run(tests) + "\n\n" + wording.tests_in_words(tests, alpha, S.chart_data))
 
-Markdown(wording.tests_in_words(tests, alpha, S.chart_data))
+# %% tags=[]
+Markdown(marks.legend(marks.headline_marks(summary, tests, S.params), S.params))
 
-# %%
-S.text(
-    "**Reading {tab[04_group_tests]}.** The tests say whether the two groups' dose changes differ and by how "
-    "much; they cannot say *why*: a progressing disease, a tolerance to baclofen, or differences in who stays on "
-    "ITB for 10 years. The journal-club notebook ([6](06_journal_club.ipynb)) takes up these questions."
-)
+# %% tags=[]
+S.say("dose_change_reading")
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # Next: [5. The paper beside this run](05_reproduction.ipynb).

@@ -46,14 +46,15 @@ def test_registry_is_in_reading_order_and_names_the_outputs(committed):
     assert not set(captions.TABLES) & set(captions.DATA_FILES)
 
 
-def test_cross_references_in_the_notebooks_resolve():
+def test_cross_references_in_the_notebooks_and_their_texts_resolve():
     refs = captions.references()
+    sources = [c.source for nb_path in paths.study_notebooks() for c in nbformat.read(nb_path, as_version=4).cells]
+    sources += [p.read_text(encoding="utf-8") for p in paths.TEXT.glob("*.yaml")]
     used = 0
-    for nb_path in paths.study_notebooks():
-        for cell in nbformat.read(nb_path, as_version=4).cells:
-            for kind, name in re.findall(r"\{(fig|tab)\[([A-Za-z0-9_]+)\]\}", cell.source):
-                assert refs[kind][name] == captions.label("Figure" if kind == "fig" else "Table", name)
-                used += 1
+    for source in sources:
+        for kind, name in re.findall(r"\{(fig|tab)\[([A-Za-z0-9_]+)\]\}", source):
+            assert refs[kind][name] == captions.label("Figure" if kind == "fig" else "Table", name)
+            used += 1
     assert used >= 4
     assert "{fig[04_percent_at_time_points]} and {tab[01_table1_by_diagnosis]}".format(**refs) == (
         "Figure 5 and Table 1"

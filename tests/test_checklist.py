@@ -23,7 +23,7 @@ def test_every_cell_is_filled():
 
 
 def test_the_papers_numbers_come_from_published_not_from_the_text():
-    typed = " ".join(cell for item in checklist.ITEMS for cell in item[3:])
+    typed = " ".join(str(v) for item in checklist.items() for k, v in item.items() if k not in ("item", "checklist"))
     for p in published.PUBLISHED:
         text = p.fmt(p.value)
         if len(text) >= 2 or p.key == "n_excluded":  # single digits also occur as words of the design (4-10)
@@ -41,3 +41,22 @@ def test_what_the_paper_does_not_publish_is_said_to_be_missing():
     assert "no ages, sexes" in t.at["14a", "paper_reports"]
     assert "no SD" in t.at["1b", "paper_reports"] and "SCI count" in t.at["1b", "paper_reports"]
     assert t.at["10", "this_study_shows"].count("not post-hoc power") == 1
+
+
+def test_rows_the_issue_corrected():
+    t = checklist.table().set_index("item")
+    assert t.at["14b", "this_study_shows"] == "Notebook 1, Table 1: a Missing column for each variable."
+    assert '"probably reflects the progressive disease course"' in t.at["20", "paper_reports"]
+    assert (
+        "causal" in t.at["20", "paper_reports"] and t.at["20", "paper_reports"] != checklist._fields()["not_in_record"]
+    )
+    assert "other than need" not in t.at["9", "paper_reports"] and "raises the need" in t.at["9", "paper_reports"]
+
+
+def test_the_checklist_is_data_a_methodologist_edits():
+    from helpers import templates
+
+    items = templates.get("checklist.items")
+    assert [i["item"] for i in items] == list(checklist.table()["item"])
+    with open(checklist.__file__, encoding="utf-8") as f:
+        assert "Title and abstract" not in f.read()  # the items live in helpers/text/checklist.yaml, not in Python

@@ -7,6 +7,7 @@ import pytest
 from scipy import stats as sps
 
 from helpers import appraisal, cohort, consistency, published, stats, synthetic
+from helpers.synthetic import calibration
 
 
 @pytest.fixture(scope="module")
@@ -14,12 +15,12 @@ def drawn():
     return consistency.draw_cohorts(600, 3)
 
 
-def test_vectorised_calibration_matches_the_generators_one_cohort_at_a_time():
+def test_vectorised_calibration_is_the_one_the_generator_uses_one_cohort_at_a_time():
     rng = np.random.default_rng(0)
     a, b = rng.lognormal(0, 0.3, (5, 22)), rng.lognormal(0, 0.3, (5, 19))
     b[:, 15:] = np.nan  # a smaller group at 10 years
     ratio = np.array([0.5, 1.0, 1.7, 2.0, 3.0])
-    got_a, got_b = consistency.calibrate_many(a, b, 194, 121, 0.004, ratio)
+    got_a, got_b = calibration.calibrate_many(a, b, 194, 121, 0.004, ratio)
     for r in range(5):
         want_a, want_b = synthetic.calibrate_two_groups(a[r], b[r, :15], 194, 121, 0.004, ratio[r])
         assert got_a[r] == pytest.approx(want_a) and got_b[r, :15] == pytest.approx(want_b)
@@ -89,7 +90,7 @@ def test_the_table_separates_what_the_paper_fixes_from_what_the_assumptions_set(
 
 
 def test_the_committed_consistent_cohorts_table(committed):
-    table = pd.read_csv(committed / "tables" / "06_consistent_cohorts.csv").set_index("quantity")
+    table = pd.read_csv(committed / "tables" / "07_consistent_cohorts.csv").set_index("quantity")
     assert {"min", "median", "max", "n_cohorts"} <= set(table.columns)
     assert (table["n_cohorts"] >= 200).all()
     _check_table(table)
@@ -110,3 +111,11 @@ def _check_table(table):
     for q in ("Welch t p at 7 y", "Mann-Whitney p at 7 y", "log-ratio t p at 10 y", "MS median % at 7 y"):
         assert spread[q] > 0.1 * table.at[q, "median"], q
         assert not table.at[q, "fixed_by_paper"], q
+
+
+def test_the_calibration_algebra_gives_back_the_published_p():
+    a, b = calibration.calibrate_two_groups(np.arange(22.0), np.arange(19.0) ** 1.5, 157, 113, 0.006, 2.0)
+    assert sps.ttest_ind(a, b).pvalue == pytest.approx(0.006) and a.std(ddof=1) / b.std(ddof=1) == pytest.approx(2.0)
+    sd = calibration.pooled_sd_for_p(44, 22, 19, 0.006)
+    ms_sd, sci_sd = calibration.split_sd(sd, 22, 19, 2.0)
+    assert np.sqrt((21 * ms_sd**2 + 18 * sci_sd**2) / 39) == pytest.approx(sd) and ms_sd / sci_sd == pytest.approx(2)

@@ -136,12 +136,25 @@ def test_power_curves_mark_the_cohort_and_call_it_the_paper_only_at_the_papers_s
         plt.close(fig)
 
 
-def test_winners_curse_marks_the_truth_and_the_mean_of_the_significant_studies():
+def test_exaggeration_figure_shows_power_and_the_ratio_across_true_differences():
     from helpers import power
 
-    studies = power.simulate_studies(22, 19, 20, 60, 30, reps=500, seed=1)
-    fig = figures.winners_curse(studies, 20, 0.05, 22, 19)
-    texts = [t.get_text() for t in fig.axes[0].texts]
-    mean_sig = studies.loc[studies["significant"], "estimate"].mean()
-    assert texts == ["truth: 20", f"mean of p < 0.05: {mean_sig:.0f}"] and mean_sig > 30
+    curve = power.winners_curse_table(22, 19, [10, 30, 50], 60, 30, reps=400, seed=1)
+    fig = figures.exaggeration(curve, 44, 0.05, 22, 19)
+    power_ax, ratio_ax = fig.axes
+    assert "22 MS and 19 SCI" in power_ax.get_title(loc="left") and ratio_ax.get_ylabel() == "Exaggeration ratio"
+    ratio = ratio_ax.lines[0].get_ydata()
+    assert list(ratio) == pytest.approx(list(curve["exaggeration_ratio"])) and ratio[0] > ratio[-1] >= 1
+    assert [line.get_xdata()[0] for line in ratio_ax.lines if line.get_linestyle() == "--"] == [44]
+    plt.close(fig)
+
+
+def test_headline_figure_shows_the_published_means_and_the_fixed_interval():
+    from helpers import fixed
+
+    fig = figures.headline(fixed.published_means(), fixed.headline_differences(0.05, 15), "95")
+    means_ax, diff_ax = fig.axes
+    labels = [t.get_text() for t in means_ax.texts]
+    assert "157%\n(n=22)" in labels and "121%\n(n not given)" in labels
+    assert [t.get_text() for t in diff_ax.texts] == ["44 (13 to 75)", "73 (25 to 121)"]
     plt.close(fig)

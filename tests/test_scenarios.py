@@ -20,16 +20,17 @@ def cohorts():
 
 
 @pytest.fixture(scope="module")
-def table(cohorts):
-    t = scenario_effects.effects(cohorts, 0.05)
-    return t.set_index(["scenario", "estimate"])
+def effects(cohorts):
+    return scenario_effects.effects(cohorts, 0.05)
 
 
-def row(table, scenario, starts):
-    sub = table.loc[scenario]
-    hits = [e for e in sub.index if e.startswith(starts)]
-    assert len(hits) == 1, (scenario, starts, list(sub.index))
-    return sub.loc[hits[0]]
+@pytest.fixture(scope="module")
+def table(effects):
+    return effects.set_index(["scenario", "row"])
+
+
+def row(table, scenario, row_id):
+    return table.loc[(scenario, row_id)]
 
 
 def test_every_scenario_is_off_by_default_and_refused_in_calibrated_mode():
@@ -60,6 +61,7 @@ def test_switched_off_scenarios_draw_nothing_and_change_nothing():
 
 
 def test_every_scenario_cohort_honours_the_data_contract(cohorts):
+    assert set(cohorts) == {"default"} | {(n, v) for n, vs in scenario_effects.SCENARIOS.items() for v in vs}
     for name, (patients, doses, truth) in cohorts.items():
         schema.validate(patients, doses)
         assert set(patients["patient_id"]) <= set(truth["patient_id"]), name
@@ -74,65 +76,70 @@ def test_data_dictionary_documents_every_scenario_with_its_default():
 
 
 def test_outcome_dependent_exclusion_removes_the_largest_sci_rises(cohorts, table):
-    patients, doses, _ = cohorts["Exclusion depends on the outcome"]
-    threshold = scenario_effects.SCENARIOS["Exclusion depends on the outcome"][0]["sci_surge_exclusion_pct"]
+    patients, doses, _ = cohorts[("outcome_exclusion", "on")]
+    threshold = scenario_effects.SCENARIOS["outcome_exclusion"]["on"]["sci_surge_exclusion_pct"]
     pct = scenario_effects._pct(patients, doses, everyone=True)
     sci7 = pct.loc[(pct["year"] == 7) & (pct["diagnosis"] == "SCI")].merge(patients[["patient_id", "excluded"]])
     # the rule acts on the charted rise (doses rounded to 0.1 µg/24 h)
     assert (sci7.loc[sci7["excluded"], "pct"] > threshold - 0.5).all()
     assert (sci7.loc[~sci7["excluded"], "pct"] <= threshold + 0.5).all()
     assert set(patients.loc[patients["excluded"], "exclusion_reason"]) == {published.EXCLUSION_REASONS[0]}
-    name = "Exclusion depends on the outcome"
-    analysed, kept = row(table, name, "SCI mean % at 7 y, analysed"), row(table, name, "SCI mean % at 7 y, excluded")
-    assert analysed["scenario_on"] < kept["ci_low"]  # the analysed SCI mean is lower than everyone's
-    diff = row(table, name, "MS - SCI")
-    assert diff["scenario_on"] > diff["default_ci_high"]  # and the MS-SCI difference larger
+    name = "outcome_exclusion"
+    analysed, kept = row(table, name, "sci_analysed"), row(table, name, "sci_everyone")
+    assert analysed["on"] < kept["on_ci_low"]  # the analysed SCI mean is lower than everyone's
+    diff = row(table, name, "difference")
+    assert diff["on"] > diff["default_ci_high"]  # and the MS-SCI difference larger
 
 
-def test_survivorship_the_whole_clinic_rises_more_than_the_patients_still_on_itb(cohorts, table):
-    patients, _, truth = cohorts["Survivorship (the whole clinic)"]
+def test_survivorship_alike_lowers_both_groups_and_by_diagnosis_it_creates_a_difference(cohorts, table):
+    patients, _, truth = cohorts[("survivorship", "on")]
     stopped = truth.loc[~truth["in_chart_review"], "patient_id"]
     assert len(stopped) > 0 and not set(stopped) & set(patients["patient_id"])
-    name = "Survivorship (the whole clinic)"
-    for dx in ("MS", "SCI"):
-        subset, whole = row(table, name, f"{dx} mean % at 7 y, on ITB"), row(table, name, f"{dx} mean % at 7 y, whole")
-        assert whole["scenario_on"] > subset["ci_high"], dx  # those who stopped had steeper rises
-        assert abs(whole["default"] - subset["default"]) < 1, dx  # off: the chart review is the whole clinic
+    name = "survivorship"
+    stayed, clinic = row(table, name, "sci_stayed"), row(table, name, "sci_clinic")
+    assert clinic["on"] > stayed["on_ci_high"]  # those who stopped had steeper rises
+    assert abs(clinic["default"] - stayed["default"]) < 1  # off: the chart review is the whole clinic
+    d_stayed, d_clinic = row(table, name, "difference_stayed"), row(table, name, "difference_clinic")
+    # alike in both groups the difference barely moves; stopping linked to the rise in SCI only inflates it
+    assert d_stayed["by_group_ci_low"] > d_clinic["by_group"] > d_stayed["on"] - 10
+    _, _, truth_by = cohorts[("survivorship", "by_group")]
+    stop_ms = 1 - truth_by.loc[truth_by["diagnosis"] == "MS", "in_chart_review"].mean()
+    stop_sci = 1 - truth_by.loc[truth_by["diagnosis"] == "SCI", "in_chart_review"].mean()
+    assert stop_ms == pytest.approx(0.3, abs=0.06) and stop_sci == pytest.approx(0.3, abs=0.06)  # the same share
 
 
 def test_informative_dropout_lowers_the_10_year_mean_and_shows_at_7_years(table):
-    name = "Informative dropout before 10 years"
-    seen, model = row(table, name, "MS mean % at 10 y, followed"), row(table, name, "MS mean % at 10 y, all")
-    assert model["scenario_on"] > seen["ci_high"]
+    name = "dropout"
+    seen, model = row(table, name, "ms_followed"), row(table, name, "ms_all")
+    assert model["on"] > seen["on_ci_high"]
     assert abs(model["default"] - seen["default"]) < seen["default"] - seen["default_ci_low"]  # MCAR: no bias
-    gap = row(table, name, "MS % at 7 y")
-    assert gap["ci_high"] < 0  # completers had flatter courses already at 7 years
+    gap = row(table, name, "gap")
+    assert gap["on_ci_high"] < 0  # completers had flatter courses already at 7 years
     assert gap["default_ci_low"] < 0 < gap["default_ci_high"]
 
 
-def test_a_noisy_low_reference_inflates_the_mean_of_ratios_more_than_the_log_scale_analyses(table):
-    name = "Titration after year 1, noisy reference"
-    sci = row(table, name, "SCI mean % at 7 y")
-    assert sci["scenario_on"] > sci["default_ci_high"]
-    mean_diff = row(table, name, "MS - SCI")
-    shift_mean = mean_diff["scenario_on"] / mean_diff["default"] - 1
-    for method in ("MS / SCI at 7 y, log-ratio", "MS / SCI at 7 y, ANCOVA"):
-        r = row(table, name, method)
-        assert abs(np.log(r["scenario_on"] / r["default"])) < shift_mean / 3, method
-    corr = row(table, name, "Correlation")
-    assert corr["ci_high"] < 0 < corr["default_ci_high"]  # regression to the mean
+def test_titration_alike_moves_the_mean_of_ratios_and_by_diagnosis_every_analysis(table):
+    name = "titration"
+    sci = row(table, name, "sci_mean")
+    assert sci["on"] > sci["default_ci_high"]
+    mean_diff = row(table, name, "difference")
+    shift_mean = mean_diff["on"] / mean_diff["default"] - 1
+    for r in ("log_ratio", "ancova"):
+        x = row(table, name, r)
+        assert abs(np.log(x["on"] / x["default"])) < shift_mean / 3, r  # alike: the log scale barely moves
+        assert x["by_group"] > x["default_ci_high"], r  # MS titrated more slowly: it moves too
+    assert mean_diff["by_group_ci_low"] > mean_diff["on_ci_high"]
 
 
-def test_confounding_inflates_the_unadjusted_difference_and_adjustment_recovers_it(table):
-    name = "Confounding by age and time since onset"
-    crude, adjusted = row(table, name, "MS / SCI at 7 y, unadjusted"), row(table, name, "MS / SCI at 7 y, adjusted")
-    assert crude["scenario_on"] > adjusted["ci_high"]
-    assert adjusted["default_ci_low"] < adjusted["scenario_on"] < adjusted["default_ci_high"]
-    assert row(table, name, "MS - SCI")["scenario_on"] > row(table, name, "MS - SCI")["default_ci_high"]
+def test_confounding_inflates_the_unadjusted_ratio_and_adjustment_recovers_it(table):
+    name = "confounding"
+    crude, adjusted = row(table, name, "crude"), row(table, name, "adjusted")
+    assert crude["on"] > adjusted["on_ci_high"]
+    assert adjusted["default_ci_low"] < adjusted["on"] < adjusted["default_ci_high"]
 
 
 def test_ratio_estimates_against_numpy(cohorts):
-    patients, doses, truth = cohorts["Titration after year 1, noisy reference"]
+    patients, doses, truth = cohorts[("titration", "on")]
     pct = scenario_effects._pct(patients, doses)
     at = pct.loc[pct["year"] == 7]
     logs = np.log(at["pct"] / 100)
@@ -143,3 +150,20 @@ def test_ratio_estimates_against_numpy(cohorts):
     beta = np.linalg.lstsq(x, np.log(at["dose"].to_numpy()), rcond=None)[0]
     got, _, _ = scenario_effects.ratio_ms_sci(patients, doses, truth, 0.05, adjust="ancova")
     assert got == pytest.approx(np.exp(beta[2]))
+
+
+def test_verdicts_follow_the_numbers_and_state_the_settings(effects):
+    """No verdict word is fixed in code: the same table with the scenario's estimate moved reads otherwise."""
+    text = scenario_effects.verdict(effects, "outcome_exclusion")
+    assert text.startswith("When SCI patients above 160% of their 1-year dose") and "widens" in text
+    same = effects.copy()
+    rows = (same["scenario"] == "outcome_exclusion") & (same["row"] == "difference")
+    same.loc[rows, ["on", "on_ci_low", "on_ci_high"]] = same.loc[
+        rows, ["default", "default_ci_low", "default_ci_high"]
+    ].to_numpy()
+    assert "stays within the default cohort's CI" in scenario_effects.verdict(same, "outcome_exclusion")
+    surv = scenario_effects.verdict(effects, "survivorship")
+    assert surv.startswith("When stopping does not depend on diagnosis (30% stop before 7 years")
+    assert "at random in MS but in SCI" in surv and "the chart review overstates it" in surv
+    tit = scenario_effects.verdict(effects, "titration")
+    assert "When titration is alike" in tit and "MS is titrated more slowly" in tit

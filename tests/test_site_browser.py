@@ -20,7 +20,14 @@ FLAGS = [
     "--disable-sync",
 ]
 # pages whose main content is a figure, and how many figures each must show
-FIGURE_PAGES = {"index": 2, "02_exclusions": 1, "03_one_year_dose": 2, "04_dose_change": 2, "06_journal_club": 1}
+FIGURE_PAGES = {
+    "index": 2,
+    "02_exclusions": 1,
+    "03_one_year_dose": 2,
+    "04_dose_change": 2,
+    "06_journal_club": 1,
+    "07_appendix": 2,
+}
 
 try:
     BROWSER = handout.find_browser()
@@ -67,14 +74,14 @@ def _check_page(browser, path: Path, viewport=(1280, 900), axe=False):
 
 @pytest.fixture(scope="session")
 def every_page(browser, default_run):
-    """Each of the 13 pages of the default build, loaded once: what the two tests below read."""
+    """Each of the 15 pages of the default build, loaded once: what the two tests below read."""
     pages = sorted((default_run / "html").glob("*.html"))
     return {path.name: _check_page(browser, path, axe=True) for path in pages}
 
 
 @pytest.mark.xdist_group("pages")  # with the accessibility test: one worker loads the pages once for both
 def test_index_and_every_page_open_cleanly(every_page):
-    assert len(every_page) == 13
+    assert len(every_page) == 15
     for name, (problems, images, broken, missing, _, _) in every_page.items():
         assert not problems, f"{name}: {problems}"
         assert not broken, f"{name}: images that did not load: {broken}"
@@ -133,7 +140,7 @@ def _serious_violations(page) -> list[str]:
 def test_no_serious_accessibility_violation_on_any_page(every_page):
     """axe-core on every page, reader and full: colour contrast (code included), links told apart from text
     by more than colour, images with alt text, table headers ..."""
-    assert len(every_page) == 13
+    assert len(every_page) == 15
     for name, report in every_page.items():
         problems = report[-1]
         assert not problems, f"{name}: " + "\n".join(problems[:10])

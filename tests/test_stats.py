@@ -94,3 +94,105 @@ def test_geometric_mean_ci_is_a_t_interval_on_logs(two_groups):
     gm, lo, hi = stats.geometric_mean_ci(a, 0.1)
     l_lo, l_hi = sps.t.interval(0.9, len(a) - 1, loc=np.log(a).mean(), scale=sps.sem(np.log(a)))
     assert (gm, lo, hi) == pytest.approx((sps.gmean(a), np.exp(l_lo), np.exp(l_hi)))
+
+
+def test_the_one_t_test_matches_scipy_and_pingouin_one_at_a_time_and_by_rows():
+    import pingouin as pg
+
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(150, 50, (40, 22)), rng.normal(110, 25, (40, 19))
+    b[:10, 15:] = np.nan  # some rows with fewer SCI values: NaN is no value
+    for equal_var in (True, False):
+        rows = stats.t_test(a, b, equal_var, alpha=0.1)
+        for r in (0, 5, 20, 39):
+            y = b[r][~np.isnan(b[r])]
+            ref = sps.ttest_ind(a[r], y, equal_var=equal_var)
+            ci = ref.confidence_interval(0.9)
+            one = stats.t_test(a[r], y, equal_var, alpha=0.1)  # the single comparison calls the same code
+            for got in (one, stats.TTest(*(np.asarray(f)[r] for f in rows))):
+                assert got.statistic == pytest.approx(ref.statistic) and got.p == pytest.approx(ref.pvalue)
+                assert (got.ci_low, got.ci_high) == pytest.approx((ci.low, ci.high))
+                assert got.dof == pytest.approx(ref.df)
+            pg_row = pg.ttest(a[r], y, correction=not equal_var, confidence=0.9).iloc[0]
+            assert one.p == pytest.approx(pg_row["p_val"]) and one.dof == pytest.approx(pg_row["dof"])
+    # from summaries: what the published numbers give
+    n_a, m_a, v_a = stats.moments(a[0])
+    n_b, m_b, v_b = stats.moments(b[20])
+    assert stats.t_from_moments(m_a, m_b, v_a, v_b, n_a, n_b).p == pytest.approx(stats.t_test(a[0], b[20]).p)
+
+
+def test_hedges_g_one_home_matches_pingouin_by_rows_and_alone():
+    import pingouin as pg
+
+    rng = np.random.default_rng(8)
+    a, b = rng.normal(150, 50, (6, 22)), rng.normal(110, 25, (6, 19))
+    many = stats.hedges_g_many(a, b)
+    for r in range(6):
+        g, (lo, hi) = stats.hedges_g(a[r], b[r], 0.05)
+        ref = pg.compute_effsize(a[r], b[r], paired=False, eftype="hedges")
+        ref_ci = pg.compute_esci(stat=ref, nx=22, ny=19, eftype="hedges", confidence=0.95, decimals=12)
+        assert g == pytest.approx(ref) == pytest.approx(many[r])
+        assert (lo, hi) == pytest.approx(tuple(ref_ci))
+
+
+def test_hodges_lehmann_shift_is_the_median_pairwise_difference_with_the_mann_whitney_ci(two_groups):
+    _df, a, b = two_groups
+    shift, lo, hi = stats.hodges_lehmann(a, b, 0.05)
+    d = np.sort((a[:, None] - b[None, :]).ravel())
+    assert shift == pytest.approx(np.median(d))
+
+    def p_at(delta):  # the Mann-Whitney test of a - delta against b, normal approximation, no continuity
+        return sps.mannwhitneyu(a - delta, b, method="asymptotic", use_continuity=False).pvalue
+
+    i_lo, i_hi = np.searchsorted(d, lo), np.searchsorted(d, hi)
+    assert p_at((d[i_lo] + d[i_lo + 1]) / 2) >= 0.05 > p_at((d[i_lo - 1] + d[i_lo]) / 2)  # inverting the test
+    assert p_at((d[i_hi - 1] + d[i_hi]) / 2) >= 0.05 > p_at((d[i_hi] + d[i_hi + 1]) / 2)
+
+
+def test_median_difference_bootstrap_is_seeded_and_brackets_the_difference(two_groups):
+    _df, a, b = two_groups
+    diff, lo, hi = stats.median_difference_ci(a, b, 0.05, reps=2000, seed=3)
+    assert diff == pytest.approx(np.median(a) - np.median(b)) and lo < diff < hi
+    assert (diff, lo, hi) == stats.median_difference_ci(a, b, 0.05, reps=2000, seed=3)
+    assert (lo, hi) != stats.median_difference_ci(a, b, 0.05, reps=2000, seed=4)[1:]
+
+
+def test_mean_and_sd_intervals_against_scipy(two_groups):
+    _df, a, _b = two_groups
+    m, lo, hi = stats.mean_ci(a, 0.1)
+    assert (m, lo, hi) == pytest.approx((a.mean(), *sps.t.interval(0.9, len(a) - 1, loc=a.mean(), scale=sps.sem(a))))
+    s = a.std(ddof=1)
+    lo, hi = stats.sd_ci(s, len(a) - 1, 0.05)
+    chi = sps.chi2(len(a) - 1)
+    assert (lo, hi) == pytest.approx(
+        (s * np.sqrt((len(a) - 1) / chi.ppf(0.975)), s * np.sqrt((len(a) - 1) / chi.ppf(0.025)))
+    )
+
+
+def test_each_statistical_choice_has_one_home():
+    """The t-test, Hedges' g and the calibration algebra are computed only in their homes; every other module
+    calls them. (power.simulate_power_loop keeps pingouin: the benchmark's independent per-replicate baseline.)"""
+    import re
+
+    from helpers import paths
+
+    homes = {
+        r"ttest_ind|pg\.ttest|\.ttest\(": {"stats.py", "power.py:simulate_power_loop"},
+        r"compute_effsize|compute_esci|4 \* \(n_a \+ n_b\) - 9": {"stats.py"},
+        r"t\.isf\(": {"calibration.py"},
+        r"\(\(na - 1\) \* sd_ratio|\(n_a - 1\) \* np\.asarray\(sd_ratio": {"calibration.py"},
+    }
+    found = []
+    for path in sorted(paths.HELPERS.rglob("*.py")):
+        if paths.PIPELINE in path.parents:
+            continue
+        function = ""
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("def "):
+                function = line[4:].split("(")[0]
+            if line.lstrip().startswith("#"):
+                continue
+            for pattern, allowed in homes.items():
+                if re.search(pattern, line) and path.name not in allowed and f"{path.name}:{function}" not in allowed:
+                    found.append(f"{path.relative_to(paths.ROOT)} ({function}): {line.strip()}")
+    assert not found

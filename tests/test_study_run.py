@@ -64,7 +64,7 @@ def test_every_published_number_is_reproduced(default_run):
 def test_the_site_has_reader_and_full_pages_and_an_index(default_run):
     html = default_run / "html"
     stems = [p.stem for p in sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
-    assert len(stems) == 6
+    assert len(stems) == 7
     for s in stems:
         reader, full = (html / f"{s}.html").read_text(), (html / f"{s}.full.html").read_text()
         assert "highlight hl-python" not in reader and "highlight hl-python" in full  # code only in full
@@ -321,12 +321,14 @@ def test_chart_data_small_counts_are_masked(chart_run):
     assert "(n=&lt;5)" in (out / "html" / "index.html").read_text()
     t1_text = (out / "tables" / "01_table1_by_diagnosis.csv").read_text()
     assert "masked" in t1_text
-    grid = pd.read_csv(out / "tables" / "06_power.csv", dtype=str)
+    grid = pd.read_csv(out / "tables" / "07_power.csv", dtype=str)
     assert "<5" in set(grid.loc[grid["n_total"] == "13", "n_sci"])  # the cohort's own row: 9 MS, 4 SCI
-    multiverse = pd.read_csv(out / "tables" / "06_multiverse.csv", dtype=str)
+    multiverse = pd.read_csv(out / "tables" / "07_multiverse.csv", dtype=str)
     assert set(multiverse["n_sci"]) <= {"<5", "0"}
-    doses = pd.read_csv(out / "tables" / "06_absolute_doses.csv", dtype=str)
+    doses = pd.read_csv(out / "tables" / "07_absolute_doses.csv", dtype=str)
     assert set(doses.loc[doses["diagnosis"] == "SCI", "n"]) <= {"<5", "0"}
+    session = (out / "html" / "06_journal_club.html").read_text()  # the session's own counts (3.2, 3.3)
+    assert "&lt;5" in session
 
 
 @pytest.mark.xdist_group("chart")

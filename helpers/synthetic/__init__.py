@@ -9,9 +9,9 @@ Two modes share one model of a dose chart:
 * ``simulation``: the same model drawn at random (no calibration), with the cohort size and the yearly
   dose change per diagnosis as parameters: for sensitivity analyses, teaching and scale tests.
 
-The model of one patient: a dose after 1 year of titration (log-normal); a dose path that changes by a
-patient-specific factor per year (log-linear, with small year-to-year wobble); 4-10 adjustments a year
-spread over the year; follow-up of at least 7 years. Everything the paper does not give is a field of
+The model of one patient: a dose after 1 year of titration (log-normal); a dose at 7 and at 10 years (a
+patient-specific yearly slope on the log scale plus noise of their own) joined by two log-linear pieces with
+year-to-year wobble; 4-10 adjustments a year spread over the year; follow-up of at least 7 years. Everything the paper does not give is a field of
 :class:`SyntheticSpec`, stated in ``data/synthetic/README.md``.
 """
 

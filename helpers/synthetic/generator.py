@@ -1,9 +1,11 @@
 """The seeded generator: (patients, doses) for a :class:`~helpers.synthetic.spec.SyntheticSpec`.
 
-The model of one patient: a dose after 1 year of titration (log-normal); a dose path that changes by a
-patient-specific factor per year (log-linear, with small year-to-year wobble); 4-10 adjustments a year
-spread over the year; follow-up of at least 7 years. Calibrated mode then solves the draw onto the
-published aggregates (:mod:`.calibration`) and keeps it only if it reproduces every published number.
+The model of one patient: a dose after 1 year of titration (log-normal); a dose at 7 and at 10 years from a
+patient-specific yearly slope on the log scale plus noise of their own (:data:`ANCHOR_NOISE_SD`); between them
+a path of two log-linear pieces, years 1-7 and 7-10 (after 10 years the average rate since year 1), with
+year-to-year wobble; 4-10 adjustments a year spread over the year; follow-up of at least 7 years. Calibrated
+mode then solves the draw onto the published aggregates (:mod:`.calibration`), each group's 7-year values and
+its 10-year values separately, and keeps it only if it reproduces every published number.
 """
 
 from __future__ import annotations

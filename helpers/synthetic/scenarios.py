@@ -7,14 +7,17 @@ sizes are set by the user and say nothing about the size of any bias in the real
 
 * **exclusion depends on the outcome** (``sci_surge_exclusion_pct``): an SCI patient whose dose at 7 years
   is above this % of the 1-year dose is checked for catheter or pump failure, the rise is taken as one,
-  and the patient is excluded (the paper's own reading: a large SCI rise "suggests pump failure").
-* **survivorship** (``early_stop_share``, ``early_stop_link``): the clinic also implanted patients who
-  stopped ITB before 7 years (death, explant, lack of effect), more often those with a steeper dose rise;
-  they never reach the chart review (its rule: ITB for at least 7 years).
+  and the patient is excluded (the paper reads a large SCI rise as one that "suggests possible pump failure").
+* **survivorship** (``early_stop_share``, ``early_stop_link``, ``early_stop_link_sci_minus_ms``): the clinic
+  also implanted patients who stopped ITB before 7 years (death, explant, lack of effect), more often those
+  with a steeper dose rise; they never reach the chart review (its rule: ITB for at least 7 years). The link
+  is ``early_stop_link`` in MS and that plus ``early_stop_link_sci_minus_ms`` in SCI (0: alike).
 * **informative dropout before 10 years** (``dropout_link``): whether follow-up reaches 10 years depends
   on the patient's dose slope (off: a random draw, missing completely at random).
-* **titration after year 1, noisy reference** (``titration_after_year1_pct``, ``reference_noise_log_sd``):
-  the 1-year dose lies below the settled dose on average, and scatters around it.
+* **titration after year 1, noisy reference** (``titration_after_year1_pct``, ``titration_ms_minus_sci_pct``,
+  ``reference_noise_log_sd``): the 1-year dose lies below the settled dose on average (by
+  ``titration_after_year1_pct`` in SCI and that plus ``titration_ms_minus_sci_pct`` in MS: 0, alike), and
+  scatters around it.
 * **confounding** (``age_change_pct_per_10y``, ``onset_change_pct_per_10y``): the yearly dose change
   depends on age at implant and years since onset, which differ between MS and SCI.
 
@@ -41,8 +44,10 @@ FIELDS = {
     "sci_surge_exclusion_pct": (0.0, 0, 1000),
     "early_stop_share": (0.0, 0, 0.9),
     "early_stop_link": (1.0, -5, 5),
+    "early_stop_link_sci_minus_ms": (0.0, -5, 5),
     "dropout_link": (0.0, -5, 5),
     "titration_after_year1_pct": (0.0, -50, 100),
+    "titration_ms_minus_sci_pct": (0.0, -40, 100),
     "reference_noise_log_sd": (0.0, 0, 1),
     "age_change_pct_per_10y": (0.0, -10, 10),
     "onset_change_pct_per_10y": (0.0, -10, 10),
@@ -81,7 +86,8 @@ def apply(spec, patients: pd.DataFrame, d_ref, anchors, slope, rng) -> Drawn:
     stopped = np.zeros(n, bool)
     if spec.early_stop_share > 0:
         share = dict.fromkeys((True, False), spec.early_stop_share)
-        p_stop = _linked_probability(slope, is_ms, spec.early_stop_link, share)
+        link = {True: spec.early_stop_link, False: spec.early_stop_link + spec.early_stop_link_sci_minus_ms}
+        p_stop = _linked_probability(slope, is_ms, link, share)
         stopped = rng.random(n) < p_stop
 
     if spec.dropout_link != 0:
@@ -90,13 +96,16 @@ def apply(spec, patients: pd.DataFrame, d_ref, anchors, slope, rng) -> Drawn:
             False: spec.sci_n_10y / published.value("n_sci"),
         }
         # the link is to leaving early: reaching 10 years gets the opposite sign
-        reach10 = rng.random(n) < _linked_probability(slope, is_ms, -spec.dropout_link, share)
+        reach10 = rng.random(n) < _linked_probability(
+            slope, is_ms, dict.fromkeys((True, False), -spec.dropout_link), share
+        )
         fu = np.where(reach10, rng.uniform(10.0, spec.max_followup_years, n), rng.uniform(7.0, 9.95, n))
         patients["followup_years"] = np.floor(fu * 10) / 10
 
     ref_shift = None
-    if spec.titration_after_year1_pct or spec.reference_noise_log_sd:
-        ref_shift = np.full(n, -np.log1p(spec.titration_after_year1_pct / 100))
+    if spec.titration_after_year1_pct or spec.reference_noise_log_sd or spec.titration_ms_minus_sci_pct:
+        titration = spec.titration_after_year1_pct + np.where(is_ms, spec.titration_ms_minus_sci_pct, 0.0)
+        ref_shift = -np.log1p(titration / 100)
         if spec.reference_noise_log_sd:
             ref_shift = ref_shift + rng.normal(0, spec.reference_noise_log_sd, n)
 
@@ -146,9 +155,9 @@ def _confounding(spec, patients, slope, anchors):
     return slope + shift, anchors + shift[:, None] * np.array([6.0, 9.0])
 
 
-def _linked_probability(slope, is_ms, link: float, share: dict) -> np.ndarray:
-    """P(event) = logistic(a + link * z), z the patient's slope standardised within diagnosis, with a
-    solved per diagnosis so that the expected share is ``share[is_ms]``."""
+def _linked_probability(slope, is_ms, link: dict, share: dict) -> np.ndarray:
+    """P(event) = logistic(a + link * z), z the patient's slope standardised within diagnosis, the link
+    ``link[is_ms]`` and a solved per diagnosis so that the expected share is ``share[is_ms]``."""
     from scipy import special
 
     p = np.zeros(len(slope))
@@ -158,11 +167,11 @@ def _linked_probability(slope, is_ms, link: float, share: dict) -> np.ndarray:
             continue
         s = slope[idx]
         z = (s - s.mean()) / s.std() if s.std() > 0 else np.zeros(len(s))
-        target = share[group]
-        if target <= 0 or target >= 1 or link == 0:
+        target, g_link = share[group], link[group]
+        if target <= 0 or target >= 1 or g_link == 0:
             p[idx] = target
             continue
-        p[idx] = special.expit(_intercept(link * z, target) + link * z)
+        p[idx] = special.expit(_intercept(g_link * z, target) + g_link * z)
     return p
 
 

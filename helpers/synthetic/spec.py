@@ -53,9 +53,13 @@ class SyntheticSpec:
     sci_surge_exclusion_pct: float = 0.0  # SCI dose at 7 y above this % of the 1-year dose: excluded as
     #                                       pump failure (exclusion depends on the outcome); 0: off
     early_stop_share: float = 0.0  # survivorship: share of implanted patients who stopped ITB before 7 y
-    early_stop_link: float = 1.0  # log-odds of stopping early per SD of the patient's yearly dose change
+    early_stop_link: float = 1.0  # log-odds of stopping early per SD of the patient's yearly dose change (MS;
+    #                               SCI: this plus early_stop_link_sci_minus_ms)
+    early_stop_link_sci_minus_ms: float = 0.0  # group-differential survivorship: the SCI link minus the MS link
     dropout_link: float = 0.0  # log-odds of follow-up ending before 10 y per SD of the yearly dose change
     titration_after_year1_pct: float = 0.0  # the dose still rises this much on average after the 1-year dose
+    #                                         (SCI; MS: this plus titration_ms_minus_sci_pct)
+    titration_ms_minus_sci_pct: float = 0.0  # group-differential titration: MS titrated on for this much more
     reference_noise_log_sd: float = 0.0  # scatter of the 1-year dose around the settled dose (log scale)
     age_change_pct_per_10y: float = 0.0  # confounding: yearly change higher by this per 10 years of age
     onset_change_pct_per_10y: float = 0.0  # ... and per 10 years since onset (both around the cohort mean)

@@ -1,0 +1,273 @@
+"""The journal-club session (notebook 6) in sentences: numbers computed here, words in
+``helpers/text/journal_club.yaml``.
+
+Each function takes the run's tables or parameters and returns Markdown (or a DataFrame to show); which
+sentence applies is chosen from the numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from . import captions, fixed, published, templates, wording
+from .diagnoses import DIAGNOSES
+from .fixed import SD_RATIOS
+
+N10_LOW = 10  # the fewest SCI patients at 10 years the ranges consider (as the appendix's consistent cohorts)
+
+
+def _ci(alpha: float) -> str:
+    return f"{100 * (1 - alpha):g}"
+
+
+def claim() -> str:
+    """The paper's question answered in its own words and numbers."""
+    return templates.fill("journal_club.claim", **published.formatted())
+
+
+def fixed_ci(alpha: float, sci_n_10y: int) -> str:
+    """The CI of the 7-year difference that the published numbers fix, and the 10-year one that needs the SCI
+    count."""
+    t7, t10 = fixed.difference_ci(7, alpha), fixed.difference_ci(10, alpha, sci_n_10y)
+    r7 = fixed.rounding_range(7, alpha)
+    n_sci = int(published.value("n_sci"))
+    return templates.fill(
+        "journal_club.fixed_ci",
+        ci=_ci(alpha),
+        d7=t7.difference,
+        lo7=t7.ci_low,
+        hi7=t7.ci_high,
+        lo7_min=r7[0],
+        lo7_max=r7[1],
+        lo10=t10.ci_low,
+        hi10=t10.ci_high,
+        sci_n_10y=sci_n_10y,
+        n_sci=n_sci,
+        n10_low=N10_LOW,
+    )
+
+
+def sd_ratio_spread(alpha: float) -> pd.DataFrame:
+    """Each group's 7-year CI over the SD ratios the appendix's consistent cohorts span (:data:`SD_RATIOS`)."""
+    return fixed.group_ci(7, np.linspace(*SD_RATIOS, 26), alpha)
+
+
+def fixed_table(alpha: float, sci_n_10y: int, sd_ratio: float) -> pd.DataFrame:
+    """What the published numbers fix and what rests on an assumption, with each interval's range over the
+    assumption it rests on, and its mark (helpers/text/marks.yaml)."""
+    ci = _ci(alpha)
+    n_sci = int(published.value("n_sci"))
+    counts = np.arange(N10_LOW, n_sci + 1)
+    t7, t10 = fixed.difference_ci(7, alpha), fixed.difference_ci(10, alpha, sci_n_10y)
+    lows = fixed.difference_ci(10, alpha, counts).ci_low
+    mark = {k: templates.fill(f"marks.marks.{k}") for k in ("fixed", "assumed")}
+    rows = [  # (quantity, (estimate, CI low, CI high), CI low over the assumption's range, mark)
+        (
+            templates.fill("journal_club.fixed_table.difference_7"),
+            (t7.difference, t7.ci_low, t7.ci_high),
+            "-",
+            mark["fixed"],
+        ),
+        (
+            templates.fill("journal_club.fixed_table.difference_10"),
+            (t10.difference, t10.ci_low, t10.ci_high),
+            templates.fill(
+                "journal_club.fixed_table.range_n", low=lows.min(), high=lows.max(), n_low=int(counts[0]), n_high=n_sci
+            ),
+            mark["assumed"],
+        ),
+    ]
+    spread = sd_ratio_spread(alpha)
+    here = fixed.group_ci(7, sd_ratio, alpha).set_index("diagnosis")
+    for dx in DIAGNOSES:
+        lo = spread.loc[spread["diagnosis"] == dx, "ci_low"]
+        r = here.loc[dx]
+        rows.append(
+            (
+                templates.fill("journal_club.fixed_table.mean", dx=dx, year=7),
+                (r["mean"], r["ci_low"], r["ci_high"]),
+                templates.fill(
+                    "journal_club.fixed_table.range_ratio",
+                    low=lo.min(),
+                    high=lo.max(),
+                    r_low=SD_RATIOS[0],
+                    r_high=SD_RATIOS[1],
+                ),
+                mark["assumed"],
+            )
+        )
+    names = [
+        templates.fill(f"journal_club.fixed_table.columns.{k}", ci=ci)
+        for k in ("quantity", "estimate", "range", "mark")
+    ]
+    return pd.DataFrame([(q, wording.with_ci(*est), rng, m) for q, est, rng, m in rows], columns=names)
+
+
+def within_group(spread: pd.DataFrame, alpha: float) -> str:
+    """The paper's within-group claim against what its numbers can say: each group's CI against 100% over a
+    range of assumed SD ratios (``spread``: :func:`helpers.fixed.group_ci` over those ratios)."""
+
+    def words(dx):
+        lo = spread.loc[spread["diagnosis"] == dx, "ci_low"]
+        hi = spread.loc[spread["diagnosis"] == dx, "ci_high"]
+        if (lo > 100).all():
+            key = "above"
+        elif (hi < 100).all():
+            key = "below"
+        elif ((lo > 100) | (hi < 100)).any():
+            key = "depends"
+        else:
+            key = "includes"
+        return templates.fill(f"journal_club.within_group.{key}"), lo.min(), lo.max()
+
+    ms, ms_lo_min, ms_lo_max = words("MS")
+    sci, sci_lo_min, sci_lo_max = words("SCI")
+    return templates.fill(
+        "journal_club.within_group.text",
+        ci=_ci(alpha),
+        r_low=spread["sd_ratio"].min(),
+        r_high=spread["sd_ratio"].max(),
+        ms_words=ms,
+        sci_words=sci,
+        ms_lo_min=ms_lo_min,
+        ms_lo_max=ms_lo_max,
+        sci_lo_min=sci_lo_min,
+        sci_lo_max=sci_lo_max,
+    )
+
+
+def ratios_in_words(rm: pd.DataFrame, chart_data: bool) -> str:
+    """Where the ratio of means and the mean of ratios differ most, and the start-dose correlation there."""
+    gap = (rm["ratio of means %"] - rm["mean of ratios %"]).abs()
+    r = rm.loc[gap.idxmax()]
+    return templates.fill(
+        f"journal_club.ratios.{'chart' if chart_data else 'synthetic'}",
+        dx=r["diagnosis"],
+        year=int(r["year"]),
+        rom=r["ratio of means %"],
+        mor=r["mean of ratios %"],
+        r=r["Spearman r, start dose and ratio"],
+    )
+
+
+def heterogeneity_table(het: pd.DataFrame, masked) -> pd.DataFrame:
+    """The heterogeneity table as shown: counts masked on chart data (``masked``: :meth:`helpers.study.Study.masked`),
+    the 10th-90th percentiles in one column."""
+    out = het.assign(
+        **{"10th-90th percentile %": [f"{a:.0f}-{b:.0f}" for a, b in het[["p10 %", "p90 %"]].to_numpy()]}
+    ).drop(columns=["p10 %", "p90 %"])
+    return masked(out, "n", "below 100%", "200% or more")
+
+
+def heterogeneity_in_words(het: pd.DataFrame, consistent: pd.DataFrame | None, year: int, count) -> str:
+    """How many patients fell or doubled at ``year`` (counts as they may be shown), and on synthetic data how
+    far the assumptions move them."""
+    h = het.loc[het["year"] == year].set_index("diagnosis")
+    text = templates.fill(
+        "journal_club.heterogeneity.text",
+        year=year,
+        **{
+            f"{dx.lower()}_{k}": count(int(h.at[dx, col]))
+            for dx in DIAGNOSES
+            for k, col in (("n", "n"), ("fell", "below 100%"), ("doubled", "200% or more"))
+        },
+        sci_p90=h.at["SCI", "p90 %"],
+    )
+    if consistent is not None:
+        t = consistent.set_index("quantity")
+        text += " " + templates.fill(
+            "journal_club.heterogeneity.synthetic",
+            year=year,
+            ms_fell_low=t.at[f"MS patients below 100% at {year} y", "min"],
+            ms_fell_high=t.at[f"MS patients below 100% at {year} y", "max"],
+        )
+    return text
+
+
+def apply_in_words() -> str:
+    """The published 7-year means as doses for a patient starting at the published median dose."""
+    median = published.value("dose_ref_median")
+    return templates.fill(
+        "journal_club.apply",
+        **published.formatted(),
+        ms_dose=median * published.value("ms_pct_7y") / 100,
+        sci_dose=median * published.value("sci_pct_7y") / 100,
+    )
+
+
+def exercise_2_answer(pct: pd.DataFrame, year: int) -> str:
+    """Why the mean of ratios lies above the geometric mean, with this run's spreads (folded answer)."""
+    at = pct.loc[pct["year"] == year]
+    values = {}
+    for dx in DIAGNOSES:
+        logs = np.log(at.loc[at["diagnosis"] == dx, "pct"] / 100)
+        s = logs.std(ddof=1)
+        values |= {
+            f"s_{dx.lower()}": s,
+            f"f_{dx.lower()}": np.exp(s**2 / 2),
+            f"obs_{dx.lower()}": np.exp(logs).mean() / np.exp(logs.mean()),
+        }
+    return templates.fill("journal_club.exercise_2", year=year, **values)
+
+
+def dose_planning(
+    f: dict, start_dose: float, diagnosis: str, year: int, reference_year: int, alpha: float, n_shown, chart_data: bool
+) -> str:
+    """The dose-planning exercise: its question and its answer from :func:`helpers.appraisal.planning_figures`, folded in
+    ``<details>`` as one HTML block (Markdown renderers end an HTML block at a blank line, which would leave the
+    answer outside its fold)."""
+    question = templates.fill(
+        "journal_club.dose_planning.question",
+        start_dose=start_dose,
+        reference_year=reference_year,
+        plural="s" if reference_year > 1 else "",
+        year=year,
+    )
+    if f["n"] < 2:
+        return question + "\n\n" + templates.fill("journal_club.dose_planning.too_few", diagnosis=diagnosis, year=year)
+    parts = [
+        templates.fill(
+            "journal_club.dose_planning.patient",
+            n_shown=n_shown,
+            diagnosis=diagnosis,
+            year=year,
+            gm=f["geometric_mean_ratio"],
+            median=f["median_ratio"],
+            typical=start_dose * f["geometric_mean_ratio"],
+            low=wording.two_digits(start_dose * f["prediction_low"]),
+            high=wording.two_digits(start_dose * f["prediction_high"]),
+            level=f"{100 * (1 - alpha):g}%",
+        ),
+        templates.fill("journal_club.dose_planning.service", rom=f["ratio_of_means"]),
+        templates.fill("journal_club.dose_planning.mean_of_ratios", mor=f["mean_of_ratios"]),
+        templates.fill("journal_club.dose_planning.caveat", year=year),
+    ]
+    if not chart_data:
+        parts[-1] += " " + templates.fill(
+            "journal_club.dose_planning.synthetic", table=captions.label("Table", "07_consistent_cohorts")
+        )
+    paragraphs = (re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", p) for p in parts)
+    return (
+        question
+        + "\n\n"
+        + "<details><summary>Answer</summary>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "</details>"
+    )
+
+
+def bottom_line(alpha: float) -> str:
+    """What the paper supports, with the CI its numbers fix, and what it does not."""
+    t7 = fixed.difference_ci(7, alpha)
+    return templates.fill(
+        "journal_club.bottom_line",
+        ci=_ci(alpha),
+        n_analysed=published.formatted()["n_analysed"],
+        d7=t7.difference,
+        lo7=t7.ci_low,
+        hi7=t7.ci_high,
+        d10=published.value("ms_pct_10y") - published.value("sci_pct_10y"),
+    )

@@ -1,0 +1,289 @@
+"""Words out of Python: every template of helpers/text/*.yaml is filled by the code that uses it, and a template
+naming a field the code does not give is refused, naming the file, the key and the field."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import (
+    appraisal,
+    captions,
+    checklist,
+    cohort,
+    consistency,
+    fixed,
+    journal_club,
+    marks,
+    params,
+    paths,
+    power,
+    published,
+    scenario_effects,
+    study,
+    tables,
+    templates,
+    wording,
+)
+from helpers.synthetic import spec as synthetic_spec
+
+
+def _study(synthetic_frames, warnings=(), **changed):
+    p = {**params.DEFAULTS, **changed}
+    return study.Study(p, paths.OUTPUTS, *synthetic_frames, "synthetic cohort (test)", list(warnings))
+
+
+def _tests_table(p_student, p_welch, p_mw, year=7):
+    rows = [
+        {"year": year, "test": t, "n_ms": 22, "n_sci": 19, "statistic": 3.0, "dof": 39.0, "p": p,
+         "estimate": e, "ci_low": lo, "ci_high": hi}
+        for t, p, e, lo, hi in (
+            ("Student t", p_student, 44.0, 13.0, 75.0),
+            ("Welch t", p_welch, 44.0, 14.0, 73.0),
+            ("Mann-Whitney U", p_mw, 0.73, np.nan, np.nan),
+            ("Hedges' g", np.nan, 0.89, 0.23, 1.56),
+        )
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _scenario_table(name, values: dict):
+    """A scenario's effects table with chosen numbers: ``values[row] = {version: (estimate, low, high)}``."""
+    rows = []
+    for row_id, unit, _fn, _kw in scenario_effects.ROWS[name]:
+        row = {"scenario": name, "row": row_id, "estimate": row_id, "unit": unit}
+        for version in scenario_effects.VERSIONS:
+            row |= dict(
+                zip((version, f"{version}_ci_low", f"{version}_ci_high"), values[row_id].get(version, (np.nan,) * 3))
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _fill_scenarios():
+    """Every scenario's verdict from real cohorts, then every word set from tables made to reach it."""
+    cohorts = scenario_effects.draw_cohorts(150, 7)
+    table = scenario_effects.effects(cohorts, 0.05)
+    scenario_effects.display(table)
+    scenario_effects.intro(150)
+    for name in scenario_effects.SCENARIOS:
+        scenario_effects.label(name)
+        scenario_effects.verdict(table, name)
+    band = (10.0, 9.0, 11.0)
+    for value in (5.0, 10.0, 15.0):  # below, inside and above the compared CI
+        moved = (value, value - 1, value + 1)
+        for name in scenario_effects.SCENARIOS:
+            rows = {r: {"default": band, "on": moved, "by_group": moved} for r, *_ in scenario_effects.ROWS[name]}
+            if name == "survivorship":
+                rows["difference_stayed"] = dict.fromkeys(scenario_effects.VERSIONS, band)
+            if name == "dropout":
+                rows["ms_followed"] = dict.fromkeys(scenario_effects.VERSIONS, band)
+                rows["gap"] = dict.fromkeys(scenario_effects.VERSIONS, (value - 10, value - 11, value - 9))
+            if name == "titration":  # the ANCOVA apart from the log-ratio comparison
+                rows["ancova"] = dict.fromkeys(scenario_effects.VERSIONS, band)
+            scenario_effects.verdict(_scenario_table(name, rows), name)
+
+
+@pytest.fixture(scope="module")
+def filled(synthetic_frames):
+    """Run every piece of code that fills a template, in each of its variants; return the keys filled."""
+    templates.FILLED.clear()
+    patients, doses = synthetic_frames
+    pct = cohort.percent_of_reference(patients, doses, 1, [7, 10])
+    yearly = cohort.percent_of_reference(patients, doses, 1, all_years=True)
+
+    # captions, checklist
+    for name in captions.TABLES:
+        captions.table(name, params.DEFAULTS)
+    for name in captions.FIGURES:
+        captions.figure(name, params.DEFAULTS)
+    checklist.table()
+
+    # notebooks.yaml: the sentences S.say fills with published values and assumptions, and S.describe
+    for variant in ({}, {"data_dir": "x", "show_individuals": True, "show_extremes": True}, {"data_dir": "x"}):
+        s = _study(synthetic_frames, **variant)
+        s.describe()
+        s.privacy_note()
+    s = _study(synthetic_frames)
+    for key in templates.keys("notebooks"):
+        if not key.startswith(
+            (
+                "notebooks.describe",
+                "notebooks.privacy",
+                "notebooks.individuals",
+                "notebooks.extremes",
+                "notebooks.data_warnings",
+            )
+        ):
+            s.say(key)  # both forms of a sentence written for synthetic and for chart data
+    _study(synthetic_frames, data_dir="x", warnings=["doses.csv, column 'x': 1 row ..."]).warnings_note()
+
+    # notebook 4
+    tests = tables.group_tests(pct, [7, 10], 0.05)
+    wording.test_run(tests)
+    for chart in (False, True):
+        wording.tests_in_words(tests, 0.05, chart)
+        wording.trajectories_in_words(
+            appraisal.slopes_before_and_after(pct, [7, 10]), appraisal.last_step(yearly, [7, 10]), [7, 10], chart
+        )
+    for ps in ((0.01, 0.01, 0.01), (0.5, 0.5, 0.5), (0.01, 0.5, 0.01)):
+        wording.tests_in_words(_tests_table(*ps), 0.05)
+    wording.tests_in_words(_tests_table(np.nan, np.nan, np.nan), 0.05)
+    tests.loc[tests["estimate_is"].str.startswith("MS"), "estimate"] *= -1
+    wording.tests_in_words(tests, 0.05)
+    wording.sd_ratio_note(2.0)
+
+    # marks
+    summary = tables.group_summary(pct, [7, 10], 0.05)
+    group_tests = tables.group_tests(pct, [7, 10], 0.05)
+    for run in ({}, {"reference_year": 2}, {"synthetic_mode": "simulation"}, {"data_dir": "x"}):
+        p = {**params.DEFAULTS, **run}
+        m = marks.headline_marks(summary, group_tests, p)
+        marks.legend(m, p)
+
+    # scenarios
+    _fill_scenarios()
+
+    # notebook 6
+    journal_club.claim()
+    journal_club.fixed_ci(0.05, 15)
+    journal_club.fixed_table(0.05, 15, 2.0)
+    journal_club.within_group(journal_club.sd_ratio_spread(0.05), 0.05)
+    for lows, highs in (((101, 102), (140, 150)), ((60, 70), (90, 95)), ((90, 95), (110, 120))):
+        spread = pd.DataFrame(
+            {"diagnosis": ["MS", "MS", "SCI", "SCI"], "sd_ratio": [0.5, 3] * 2, "ci_low": [*lows, *lows],
+             "ci_high": [*highs, *highs]}
+        )  # fmt: skip
+        journal_club.within_group(spread, 0.05)
+    rm = appraisal.ratio_measures(pct, [7, 10])
+    for chart in (False, True):
+        journal_club.ratios_in_words(rm, chart)
+    het = appraisal.heterogeneity(pct, [7, 10])
+    ranges = consistency.ranges(consistency.draw_cohorts(300, 1))
+    journal_club.heterogeneity_in_words(het, ranges, 7, int)
+    journal_club.apply_in_words()
+    journal_club.exercise_2_answer(pct, 7)
+    plan = appraisal.planning_figures(pct, "MS", 10, 0.05)
+    for chart in (False, True):
+        journal_club.dose_planning(plan, 200, "MS", 10, 1, 0.05, 18, chart)
+    journal_club.dose_planning({"n": 1}, 200, "MS", 10, 2, 0.05, 1, False)
+    journal_club.bottom_line(0.05)
+
+    # notebook 7
+    for chart in (False, True):
+        wording.doses_note(chart)
+        wording.completers_note(chart)
+    _mm, info = appraisal.mixed_model(yearly, 1, 0.05)
+    for variant in (
+        {},
+        {"converged": False, "boundary_real": True, "other_warnings": ["x"]},
+        {"boundary_warning": False},
+    ):
+        for chart in (False, True):
+            wording.mixed_model_note({**info, **variant}, 0.05, chart)
+    mv = appraisal.multiverse(patients, doses, [1, 2, 3], [7, 10], 0.05)
+    wording.multiverse_in_words(mv, 0.05, False, ranges)
+    wording.multiverse_in_words(mv, 0.05, False, ranges.assign(max=0.0))
+    wording.multiverse_in_words(mv.assign(the_papers_choice=mv.index == 9), 0.05, False, None)
+    wording.multiverse_in_words(mv, 0.05, True)
+    wording.multiple_testing({7: 0.006, 10: 0.004}, {7: 0.008, 10: 0.008}, 33, 7, 10, 36, 0.05)
+    consistency.in_words(ranges, 250, 300)
+    consistency.assumptions()
+    sds = {"ms_sd": 60.0, "sci_sd": 30.0, "pooled": 48.0, "pooled_lo": 40.0, "pooled_hi": 62.0}
+    extra = {
+        "n": 41,
+        "sd_ratio": 2,
+        "difference": 15,
+        "n_ratio_low": 294,
+        "n_ratio_high": 362,
+        "r_low": 0.5,
+        "r_high": 3,
+    }
+    wording.power_setup([15, 20, 30], 7, 0.05, sds, "published", **extra)
+    wording.power_setup([20, 45], 7, 0.05, sds, "model", ratio=2.0, sd_ratio=2)
+    wording.power_setup([40, 45], 7, 0.05, sds, "chart")
+    grid = power.power_grid([41, 80], [15, 20], 60, 30, reps=200, seed=1)
+    for needed, rng in (({15: 303, 20: 171}, (204, 497)), ({15: None, 20: None}, (None, None))):
+        wording.power_results(grid, 41, 22, 19, 0.05, 200, needed, 41, 1.2, 15, rng, 7)
+    wording.power_results(grid, 80, 43, 37, 0.05, 200, {15: 303}, 41, 1.2, 15, (204, 497), 7)
+    curve = power.winners_curse_table(22, 19, [10, 20, 45], 60, 30, reps=300, seed=1)
+    wording.winners_curse_in_words(curve, 22, 19, 0.05, 44)
+    return set(templates.FILLED)
+
+
+def test_every_template_is_filled_by_the_code(filled):
+    missing = sorted(set(templates.keys()) - filled)
+    assert not missing, f"templates no code fills (or the test does not reach): {missing}"
+
+
+def test_a_template_naming_a_field_the_code_does_not_give_is_refused():
+    template = "The MS mean is {ms_mean:.0f}% at {year} years."
+    assert templates.fill_text(template, "x.y", ms_mean=157.2, year=7) == "The MS mean is 157% at 7 years."
+    with pytest.raises(templates.TemplateError, match=r"helpers/text/x\.yaml, template 'x\.y' names year, which"):
+        templates.fill_text(template, "x.y", ms_mean=157.2)
+    with pytest.raises(templates.TemplateError, match=r"has no template .journal_club\.nothing."):
+        templates.fill("journal_club.nothing")
+
+
+def test_a_real_template_breaks_when_its_field_is_renamed(monkeypatch):
+    """Break one template the way a methodologist might (a field renamed) and watch the code refuse it."""
+    original = templates.get("journal_club.apply")
+    broken = original.replace("{ms_dose:.0f}", "{ms_dose_ug:.0f}")
+    monkeypatch.setitem(templates.load("journal_club"), "apply", broken)
+    with pytest.raises(templates.TemplateError, match="ms_dose_ug"):
+        journal_club.apply_in_words()
+
+
+def test_no_negative_zero_and_the_fields_a_template_uses():
+    assert templates.fill_text("{a:.2f} {b:.0f}% {c:.1f}", "t.t", a=-0.001, b=-0.3, c=-0.5) == "0.00 0% -0.5"
+    assert templates.fields("{x:.0f} of {tab[06_heterogeneity]} and {y}") == {"x", "tab", "y"}
+
+
+def test_the_published_numbers_in_the_claim_come_from_published_py():
+    text = journal_club.claim()
+    f = published.formatted()
+    for key in ("n_screened", "ms_pct_7y", "ms_pct_10y", "sci_pct_7y", "sci_pct_10y", "p_7y", "p_10y"):
+        assert f[key] in text, key
+
+
+def test_the_spec_fields_reach_the_notebooks_sentences(synthetic_frames):
+    s = _study(synthetic_frames, synthetic={"sci_n_10y": 12})
+    assert "12 SCI patients followed to 10 years" in s.say("exclusions_published").data
+    assert synthetic_spec.make_spec("calibrated", 2019, {"sci_n_10y": 12}).sci_n_10y == 12
+    assert fixed.difference_ci(10, 0.05, 12).ci_low != pytest.approx(fixed.difference_ci(10, 0.05, 19).ci_low)
+
+
+# The paper's own words, as its abstract gives them (Skoog & Hedman 2019), the published numbers filled in
+PAPER_WORDS = (
+    "After 7 to 10 years the dosage needed to reduce leg spasticity in the MS patients was significantly increased "
+    "compared with the initial dose",
+    "needed only a modest increase (mean {sci_pct_7y}% and {sci_pct_10y}%)",
+    "probably reflects the progressive disease course",
+    "suggests possible pump failure, triggering factors for spasticity or progressive spinal disease",
+)
+
+
+def test_words_in_quotation_marks_are_the_papers_own():
+    """Never words inside quotation marks that the paper did not write: every quoted span of three words or more
+    in the journal club, its appendix, notebook 4 and the checklist is part of one of the paper's sentences."""
+    import re
+
+    import nbformat
+    from bs4 import BeautifulSoup
+
+    sentences = [s.format(**published.formatted()) for s in PAPER_WORDS]
+    texts = [" ".join(checklist.table().to_numpy().ravel())]
+    for name in ("04_dose_change", "06_journal_club", "07_appendix"):
+        for cell in nbformat.read(paths.NOTEBOOKS / f"{name}.ipynb", as_version=4).cells:
+            texts.append(cell.source if cell.cell_type == "markdown" else "")
+            for out in cell.get("outputs", []):
+                data = out.get("data", {})
+                texts.append(data.get("text/markdown", ""))
+                texts.append(BeautifulSoup(data.get("text/html", ""), "html.parser").get_text(" "))
+    quoted = {
+        " ".join(m.group(1).split())
+        for t in texts
+        for m in re.finditer(r'"([^"]+)"', re.sub(r"\s*\n#?\s*", " ", t))
+        if len(m.group(1).split()) >= 3 and "<" not in m.group(1)
+    }
+    assert len(quoted) >= 4
+    assert not [q for q in quoted if not any(q in s for s in sentences)], quoted
