@@ -93,5 +93,7 @@ def table(params: dict, source: str, disclosure: str = "") -> pd.DataFrame:
         ("code fingerprint", fingerprint()),
         ("git commit", commit),
     ]
-    rows += [(f"parameter {k}", repr(v)) for k, v in params.items()]
+    # on chart data the synthetic cohort's parameters do not apply, and the data folder's path stays private
+    skip = ("data_dir", "synthetic_mode", "seed", "synthetic") if params.get("data_dir") else ()
+    rows += [(f"parameter {k}", repr(v)) for k, v in params.items() if k not in skip]
     return pd.DataFrame(rows, columns=["item", "value"])

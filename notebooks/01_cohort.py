@@ -19,17 +19,12 @@
 #
 # *Re-creating Skoog & Hedman (2019), "Intrathecal Baclofen Dosage for Long-Term Treatment of Patients
 # With Spasticity Due to Traumatic Spinal Cord Injuries or Multiple Sclerosis", Ann Rehabil Med
-# 43(5):555-561, [doi:10.5535/arm.2019.43.5.555](https://doi.org/10.5535/arm.2019.43.5.555), on synthetic data.*
+# 43(5):555-561, [doi:10.5535/arm.2019.43.5.555](https://doi.org/10.5535/arm.2019.43.5.555).*
 #
 # The paper is a retrospective chart review of patients with an intrathecal baclofen (ITB) pump for severe
 # leg spasticity who had been treated for at least 7 years. Its objective: **to investigate how the dose
 # changes during long-term treatment, in multiple sclerosis (MS) and in traumatic spinal cord injury (SCI)**,
 # comparing each patient's dose at 7 and 10 years with their 1-year dose.
-#
-# This notebook describes the patients. **No real patient is in this study:** by default it runs on a
-# synthetic cohort generated to match every number the paper published (see `data/synthetic/README.md`).
-# Where the paper gives no number (sex, age, years since injury or diagnosis, follow-up), the synthetic
-# values are *assumptions*, marked as such below.
 
 # %% tags=["parameters"]
 data_dir = None  # your chart data: a folder or an .xlsx workbook (data dictionary); None: the synthetic cohort
@@ -38,6 +33,7 @@ seed = 2019  # seed of the synthetic cohort's generator
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
 output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
 reference_year = 1  # the "initial" dose is the dose at this year after implant (chart data: for masking)
+min_followup_years = 7  # patients followed for fewer years are not analysed (the paper's inclusion rule)
 time_points = [7, 10]  # years at which the dose is compared (chart data: masking agrees with notebook 2)
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
@@ -46,6 +42,7 @@ from helpers import presentation, study, tables
 
 S = study.start(globals())
 print(S.describe())
+S.say("cohort_intro")
 
 # %% [markdown] tags=[]
 # ## The analysed patients by diagnosis

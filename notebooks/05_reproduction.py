@@ -32,6 +32,7 @@ seed = 2019  # seed of the synthetic cohort's generator
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
 output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
 reference_year = 1  # the "initial" dose is the dose at this year after implant
+min_followup_years = 7  # patients followed for fewer years are not analysed (the paper's inclusion rule)
 time_points = [7, 10]  # years at which the dose is compared with the reference
 alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
@@ -59,15 +60,11 @@ presentation.show(
 
 # %% [markdown] tags=[]
 # ## What "reproduced" means here
-#
-# The synthetic cohort reproduces the published numbers because it was *built* to (data reconstructed from
-# summary statistics, as SPRITE does: [Heathers et al. 2018](#ref-heathers2018)): this shows the analysis
-# code computes what the paper computed, from data shaped like the paper's. It is not evidence that the
-# paper's findings are true of patients, and no synthetic cohort can be: a simulated cohort
-# (`synthetic_mode: simulation`) only shows how much a study of this size varies by chance *if the model's
-# assumptions were true*. Whether the findings hold for patients only chart data can show: run the study on
-# another clinic's charts (`--data DIR`) and compare.
-#
+
+# %% tags=[]
+S.say("reproduced_meaning")
+
+# %% [markdown] tags=[]
 # ## Reporting checklist: STROBE with RECORD
 #
 # A cohort study is reported against STROBE (von Elm et al. 2007); one built on routinely collected data,
@@ -90,7 +87,7 @@ presentation.show(strobe, "05_reporting_checklist")
 # scipy.
 
 # %% tags=[]
-presentation.show(colophon.table(S.params, S.source), "05_run")
+presentation.show(colophon.table(S.params, S.source, S.privacy_note()), "05_run")
 
 # %% tags=[]
 presentation.show(colophon.versions(), "05_software")
@@ -117,6 +114,10 @@ references.section(
 # %% [markdown] tags=[]
 # Citation of the original study: Skoog B, Hedman G. *Intrathecal Baclofen Dosage for Long-Term Treatment
 # of Patients With Spasticity Due to Traumatic Spinal Cord Injuries or Multiple Sclerosis.* Ann Rehabil
-# Med 2019;43(5):555-561. doi:10.5535/arm.2019.43.5.555. All patient data in this study are synthetic.
-#
+# Med 2019;43(5):555-561. doi:10.5535/arm.2019.43.5.555.
+
+# %% tags=[]
+S.say("data_source")
+
+# %% [markdown] tags=[]
 # Next: [6. Journal club](06_journal_club.ipynb).

@@ -24,13 +24,6 @@
 #
 # **Teacher's plan (80 minutes):** 1. question and claim, 10 min · 2. validity, 30 min · 3. results, 20 min ·
 # 4. my patients, 5 min · exercises, discussion, bottom line, 15 min.
-#
-# > **What synthetic data can and cannot show.** These patients are synthetic: a seeded model solved to
-# > reproduce the paper's 20 published numbers. Only what follows from those numbers is the paper's (section
-# > 3.1); everything else here (each patient's course, spreads, medians, other tests) is set by our assumptions,
-# > each a parameter (`data/synthetic/README.md`). A bias is shown by switching a labelled mechanism on in a
-# > simulated cohort beside the same cohort without it: what it *can* do, at a size we chose, never its size in
-# > the real study.
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -64,13 +57,14 @@ from helpers import (
 
 S = study.start(globals())
 print(S.describe())
+display(S.say("club_box"))
 pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_points)
 
 # %% [markdown] tags=[]
 # ## 1. The question and the claim
 #
-# Does the dose of intrathecal baclofen (ITB) patients need keep rising, and differently in multiple sclerosis
-# (MS), a progressive disease, than in traumatic spinal cord injury (SCI)?
+# Does the intrathecal baclofen (ITB) dose that patients need change over the years of treatment, and does it
+# rise more in multiple sclerosis (MS), a progressive disease, than in traumatic spinal cord injury (SCI)?
 
 # %% tags=[]
 display(Markdown(journal_club.claim()))

@@ -11,6 +11,10 @@ on a slow machine, and pytest does not collect this file). `python tests/benchma
    `pytest --nbval-lax notebooks` does.                                 -> test/floor (target <= 8)
 5. Installing the pins into a new venv: `make venv` (uv) against plain `pip install -r requirements.txt`,
    both with empty caches (a new machine).                              -> uv/pip (target <= 0.5)
+6. An exercise of the journal club run live: notebook 6 rerun in simulation mode with another seed, against a
+   bare notebook that only starts a kernel and imports the study's libraries.  -> exercise/bare (a few times)
+7. `make check` on every example in data/examples/ against reading the same files with pandas.
+                                                                             -> check/read (reported)
 """
 
 from __future__ import annotations
@@ -155,7 +159,41 @@ def install_uv_vs_pip(tmp: Path) -> tuple[float, float]:
     return t_uv, t_pip
 
 
-def main(parts=("1", "2", "3", "4", "5")) -> int:
+def exercise_vs_bare(tmp: Path) -> tuple[float, float]:
+    """Notebook 6 as a participant reruns it (papermill, simulation mode, seed 7) and a bare notebook, each
+    twice alternately; the faster of each."""
+    import papermill as pm
+
+    bare = write_notebook(tmp / "bare.ipynb", FLOOR_IMPORTS)
+    club = next(p for p in paths.study_notebooks() if p.name.startswith("06_"))
+    times = {"club": [], "bare": []}
+    with tempfile.TemporaryDirectory(prefix="itb-k-") as ipc:
+        kw = dict(cwd=str(paths.NOTEBOOKS), kernel_name="python3", progress_bar=False, log_output=False,
+                  kernel_manager_class=execute.kernel_manager_class(ipc))  # fmt: skip
+        for _ in range(2):
+            times["bare"].append(_timed(pm.execute_notebook, str(bare), str(tmp / "bare.out.ipynb"), **kw)[0])
+            parameters = {"synthetic_mode": "simulation", "seed": 7, "output_dir": str(tmp / "club")}
+            out = str(tmp / "club.ipynb")
+            times["club"].append(_timed(pm.execute_notebook, str(club), out, parameters=parameters, **kw)[0])
+    return min(times["club"]), min(times["bare"])
+
+
+def check_vs_read() -> tuple[float, float, int]:
+    """`python -m helpers.pipeline.check` on every example (one process, as make check runs) and pandas
+    reading the same files (read_csv, read_excel), in one process each."""
+    examples = sorted(p for p in paths.EXAMPLE_DATA.iterdir() if p.is_dir() or p.suffix == ".xlsx")
+    checks = "; ".join(f"main(['--data', {str(e)!r}])" for e in examples)
+    t_check = _command([sys.executable, "-c", f"from helpers.pipeline.check import main; {checks}"])
+    reads = "; ".join(
+        f"pd.read_csv({str(f)!r}, sep=None, engine='python', encoding='latin-1')" if f.suffix == ".csv"
+        else f"pd.read_excel({str(f)!r}, sheet_name=None)"
+        for e in examples for f in ([e] if e.is_file() else sorted(e.iterdir()))
+    )  # fmt: skip
+    t_read = _command([sys.executable, "-c", f"import pandas as pd; {reads}"])
+    return t_check, t_read, len(examples)
+
+
+def main(parts=("1", "2", "3", "4", "5", "6", "7")) -> int:
     if "1" in parts:
         print("1. whole default study vs floor (a kernel per notebook importing the study's libraries)", flush=True)
         with tempfile.TemporaryDirectory() as tmp:
@@ -186,6 +224,19 @@ def main(parts=("1", "2", "3", "4", "5")) -> int:
             t_uv, t_pip = install_uv_vs_pip(Path(tmp))
         print(f"  uv: {t_uv:.0f} s; pip: {t_pip:.0f} s")
         print(f"uv/pip ratio: {t_uv / t_pip:.2f}  (target <= 0.5)", flush=True)
+    if "6" in parts:
+        print(
+            "6. an exercise run live: notebook 6 in simulation mode with another seed, vs a bare notebook", flush=True
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            t_club, t_bare = exercise_vs_bare(Path(tmp))
+        print(f"  notebook 6 rerun: {t_club:.1f} s; bare notebook (kernel start and imports): {t_bare:.1f} s")
+        print(f"exercise/bare ratio: {t_club / t_bare:.2f}  (a few times at most)", flush=True)
+    if "7" in parts:
+        print("7. make check on the examples vs reading them with pandas", flush=True)
+        t_check, t_read, n = check_vs_read()
+        print(f"  check: {t_check:.1f} s for {n} examples (one process); pandas read: {t_read:.1f} s")
+        print(f"check/read ratio: {t_check / t_read:.1f}", flush=True)
     return 0
 
 
@@ -193,4 +244,4 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--one-size"]:
         _one_size(int(sys.argv[2]))
     else:
-        raise SystemExit(main(tuple(sys.argv[1:]) or ("1", "2", "3", "4", "5")))
+        raise SystemExit(main(tuple(sys.argv[1:]) or ("1", "2", "3", "4", "5", "6", "7")))

@@ -58,13 +58,27 @@ def test_study_pdf_holds_the_reader_pages_of_notebooks_1_to_5(pdfs):
 @pytest.mark.xdist_group("handout")  # the PDFs are printed once, for both
 def test_journal_club_pdf_puts_the_answers_after_the_exercises(pdfs):
     pdf = pdfs / "journal_club.pdf"
-    assert _pages(pdf) > 1
+    assert 1 < _pages(pdf) <= 10  # the session's handout
     text = _text(pdf)
     exercises, answers = text.index("Exercises"), text.index("Answers to the exercises")
     assert exercises < text.index("Discussion questions") < answers
     first_answer = "A simulated cohort of the paper's size scatters"
     assert text.index(first_answer) > answers  # the answer is printed only at the end
-    assert text.count("Answer at the end of the handout.") >= 3 and "opens with a click" not in text
+    assert text.count("Answer: at the end of the handout.") == 3 and "opens with a click" not in text
+    assert text.count("For the teacher: at the end of the handout.") == 4
+    labels = ["Exercise 1", "Exercise 2", "Exercise 3", "Question A", "Question B", "Question C", "Question D"]
+    positions = [text.index(label, answers) for label in labels]  # each answer under its question's label
+    assert positions == sorted(positions)
+    assert "journal club (synthetic data)" in text  # the footer says what the data are
+
+
+@printing
+@pytest.mark.xdist_group("handout")
+def test_the_appendix_is_a_pdf_of_its_own(pdfs):
+    text = _text(pdfs / "appendix.pdf")
+    assert "7. Appendix: the longer analyses" in text and "journal club, appendix (synthetic data)" in text
+    assert "6. Journal club: appraising the study" not in _text(pdfs / "appendix.pdf").split("7. Appendix")[0]
+    assert "7. Appendix: the longer analyses" not in _text(pdfs / "journal_club.pdf")
 
 
 def test_handout_says_what_is_missing(tmp_path, capsys, monkeypatch):

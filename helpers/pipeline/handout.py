@@ -119,29 +119,35 @@ def merge(pages: list[Path]):
 
 
 def answers_at_the_end(doc) -> int:
-    """Each exercise's folded answer (``<details>``) moves to an "Answers" section at the end; returns how many."""
+    """Each folded answer (``<details>``) moves to the end of the handout, under a heading for its kind (the
+    exercises' "Answer", the discussion questions' "For the teacher"), labelled as its question is ("1.", "A.");
+    returns how many moved."""
     details = doc.select("details")
-    if not details:
-        return 0
-    section = doc.new_tag("section", attrs={"class": "handout-answers", "id": "answers"})
-    heading = doc.new_tag("h2")
-    heading.string = "Answers to the exercises"
-    section.append(heading)
-    for i, d in enumerate(details, 1):
-        summary = d.find("summary")
-        if summary:
-            summary.decompose()
+    sections = {}
+    for d in details:
+        kind = d.summary.get_text(strip=True) if d.summary else "Answer"
+        if d.summary:
+            d.summary.decompose()
+        if kind not in sections:
+            sections[kind] = doc.new_tag("section", attrs={"class": "handout-answers"})
+            heading = doc.new_tag("h2")
+            heading.string = "Answers to the exercises" if kind == "Answer" else kind
+            sections[kind].append(heading)
+        question = d.find_previous("p")
+        label = re.match(r"\s*(\w{1,2})[.)]", question.get_text()) if question else None
         h = doc.new_tag("h3")
-        h.string = f"Exercise {i}"
+        h.string = (
+            f"{'Exercise' if kind == 'Answer' else 'Question'} {label.group(1) if label else len(sections[kind])}"
+        )
         body = doc.new_tag("div", attrs={"class": "jp-RenderedHTMLCommon"})
         body.extend(list(d.contents))
-        section.extend([h, body])
+        sections[kind].extend([h, body])
         note = doc.new_tag("p", attrs={"class": "answer-note"})
-        note.string = "Answer at the end of the handout."
+        note.string = f"{kind}: at the end of the handout."
         d.replace_with(note)
-    doc.main.append(section)
-    for text in doc.find_all(string=re.compile("answer opens with a click")):  # the page's words, on paper
-        text.replace_with(text.replace("each answer opens with a click", "the answers are at the end"))
+    doc.main.extend(sections.values())
+    for text in doc.find_all(string=re.compile("opens with a click")):  # the page's words, on paper
+        text.replace_with(re.sub(r"(each|its|the) answer opens with a click", "the answers are at the end", text))
     return len(details)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import captions, colophon, loading, params, published, wording
+from .. import captions, colophon, loading, marks, params, published, wording
 from .plan import run_source
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -130,13 +130,64 @@ def render(template: str, **context) -> str:
     return _pages_env().get_template(template).render(**context)
 
 
+def headline(tables_dir: Path, values: dict) -> tuple[list, list, list, str]:
+    """The front page's headline numbers, each with its mark in notebook 4's words (published, fixed by the paper,
+    resting on an assumption), the assumptions once each, and, when every number has the same mark (chart data,
+    a simulated cohort), that one sentence instead: (groups, differences, notes, legend)."""
+    import pandas as pd
+
+    summary, tests = (tables_dir / f"{n}.csv" for n in ("04_percent_of_reference_by_group", "04_group_tests"))
+    if not (summary.exists() and tests.exists()):
+        return [], [], [], ""
+    summary, tests = pd.read_csv(summary, dtype=str), pd.read_csv(tests, dtype=str)
+    marked = marks.headline_marks(summary, tests, values)
+    words = {(r.table, str(r.year), r.group, r.quantity): r.words for r in marked.itertuples()}
+    legend = marks.legend(marked, values).replace("*", "") if marked["words"].nunique() == 1 else ""
+    notes: dict[str, str] = {}  # an assumption's words -> its letter, in the order the page names them
+
+    def mark(table, year, group, quantity) -> str:
+        kind, _, because = words.get((table, year, group, quantity), "").partition(": ")
+        if legend or not kind:
+            return ""
+        if because:
+            notes.setdefault(because, "abcdefghij"[len(notes)])
+        return f"{kind} ({notes[because]})" if because else kind
+
+    groups = []
+    for r in summary.to_dict("records"):
+        key = ("04_percent_of_reference_by_group", r["year"], r["diagnosis"])
+        groups.append(
+            {**r, **{q: _num(r[q]) for q in ("mean", "ci_low", "ci_high")}}
+            | {f"{q}_mark": mark(*key, q) for q in ("n", "mean", "ci")}
+        )
+    differences = []
+    for year in dict.fromkeys(tests["year"]):
+        student, welch = (
+            tests.loc[(tests["year"] == year) & (tests["test"] == t)].iloc[0] for t in ("Student t", "Welch t")
+        )
+        differences.append(
+            {
+                "year": year,
+                "estimate": _num(student["estimate"]),
+                "estimate_mark": mark("04_group_tests", year, "Student t", "estimate"),
+                "ci_low": _num(student["ci_low"]),
+                "ci_high": _num(student["ci_high"]),
+                "ci_mark": mark("04_group_tests", year, "Student t", "ci"),
+                "p": _p_text(student["p"]),
+                "p_mark": mark("04_group_tests", year, "Student t", "p"),
+                "welch_p": _p_text(welch["p"]),
+                "welch_p_mark": mark("04_group_tests", year, "Welch t", "p"),
+            }
+        )
+    return groups, differences, [f"({letter}) {because}" for because, letter in notes.items()], legend
+
+
 def index_page(folder: Path, pages, plan, record: dict) -> str:
     """The front page's values, computed here and laid out by ``templates/pages/index.html.j2``."""
     values = {**params.DEFAULTS, **plan.values}
     tables_dir, figures_dir = folder / "tables", folder / "figures"
     repro = _read_csv(tables_dir / "reproduction.csv")
-    summary = _read_csv(tables_dir / "04_percent_of_reference_by_group.csv")
-    tests = [r for r in _read_csv(tables_dir / "04_group_tests.csv") if r["test"] in ("Student t", "Welch t")]
+    groups, differences, notes, legend = headline(tables_dir, values)
     chart = bool(values.get("data_dir"))
     source = (
         loading.source_of(values["data_dir"])
@@ -183,10 +234,10 @@ def index_page(folder: Path, pages, plan, record: dict) -> str:
         reproduction_caption=captions.table("reproduction", values),
         reference_year=values["reference_year"],
         ci_level=f"{100 * (1 - values['alpha']):g}",
-        headline=[
-            {**r, "mean": _num(r["mean"]), "ci_low": _num(r["ci_low"]), "ci_high": _num(r["ci_high"])} for r in summary
-        ],
-        tests=[{**r, "estimate": _num(r["estimate"]), "p": _p_text(r["p"])} for r in tests],
+        headline=groups,
+        differences=differences,
+        notes=notes,
+        legend=legend,
         matched=sum(r["matches"] == "True" for r in repro),
         reproduction=[{**r, "matches": "✓ yes" if r["matches"] == "True" else "✗ no"} for r in repro],
         pages=pages,
