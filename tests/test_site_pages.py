@@ -33,3 +33,19 @@ def test_index_page_says_p_below_0001_and_escapes_what_it_shows(tmp_path):
     assert "p &lt; 0.001" in page and "0.000" not in page
     assert "1. Who &amp; why" in page and "<run>" not in page and "big&lt;run&gt;" in page
     assert "1 of 1 published numbers reproduced" in page
+
+
+def test_the_headline_numbers_say_what_kind_each_is(tmp_path):
+    """Published, fixed by the paper (the Student CI at 7 years) or resting on an assumption (each group's CI,
+    the Welch p): notebook 4's words, each assumption said once; on chart data one sentence says it instead."""
+    tables = _build(tmp_path, "0.006") / "tables"
+    with (tables / "04_group_tests.csv").open("a") as f:
+        f.write("7,Welch t,22,19,3.0,31.8,0.0047,44,14,73,x\n")
+    page = site.index_page(tmp_path, [], plan.Plan([], tmp_path), {"code_fingerprint": "f"})
+    assert '13 to 74 <span class="mark">[fixed by the paper]</span>' in page
+    assert 'p = 0.006 <span class="mark">[published]</span>' in page
+    assert 'p = 0.005 <span class="mark">[rests on an assumption (a)]</span>' in page
+    assert page.count("(a) the MS spread 2 times the SCI spread (sd_ratio_ms_to_sci)") == 1
+    chart = plan.Plan([], tmp_path, values={"data_dir": str(tmp_path)}, name="clinic")
+    page = site.index_page(tmp_path, [], chart, {"code_fingerprint": "f"})
+    assert "Every number here is from your chart data" in page and 'class="mark"' not in page

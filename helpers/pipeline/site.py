@@ -162,9 +162,10 @@ def headline(tables_dir: Path, values: dict) -> tuple[list, list, list, str]:
         )
     differences = []
     for year in dict.fromkeys(tests["year"]):
-        student, welch = (
-            tests.loc[(tests["year"] == year) & (tests["test"] == t)].iloc[0] for t in ("Student t", "Welch t")
-        )
+        student, welch = (tests.loc[(tests["year"] == year) & (tests["test"] == t)] for t in ("Student t", "Welch t"))
+        if student.empty:
+            continue
+        student, welch = student.iloc[0], welch.iloc[0] if len(welch) else None
         differences.append(
             {
                 "year": year,
@@ -175,8 +176,8 @@ def headline(tables_dir: Path, values: dict) -> tuple[list, list, list, str]:
                 "ci_mark": mark("04_group_tests", year, "Student t", "ci"),
                 "p": _p_text(student["p"]),
                 "p_mark": mark("04_group_tests", year, "Student t", "p"),
-                "welch_p": _p_text(welch["p"]),
-                "welch_p_mark": mark("04_group_tests", year, "Welch t", "p"),
+                "welch_p": _p_text(welch["p"]) if welch is not None else "",
+                "welch_p_mark": mark("04_group_tests", year, "Welch t", "p") if welch is not None else "",
             }
         )
     return groups, differences, [f"({letter}) {because}" for because, letter in notes.items()], legend
