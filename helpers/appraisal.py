@@ -107,15 +107,18 @@ def slopes_before_and_after(pct: pd.DataFrame, time_points) -> pd.DataFrame:
     time point with their yearly change from the first to the last (patients with both): 1 if every patient
     kept one steady rate, 0 if the two stretches were unrelated."""
     first, last = time_points[0], time_points[-1]
-    wide = pct.pivot_table(index=["patient_id", "diagnosis"], columns="year", values="pct").reset_index().dropna()
-    ref = min(c for c in wide.columns if isinstance(c, (int, np.integer)))
+    wide = pct.pivot_table(index=["patient_id", "diagnosis"], columns="year", values="pct")
+    ref = min(wide.columns) if len(wide.columns) else first
+    wide = wide.reindex(columns=sorted({*wide.columns, first, last})).reset_index().dropna()  # none followed: none
     before = np.log(wide[first] / 100) / (first - ref)
     after = (np.log(wide[last] / 100) - np.log(wide[first] / 100)) / (last - first)
     d = wide[["diagnosis"]].assign(before=before, after=after)
-    rows = [
-        {"diagnosis": dx, "n": len(g), "correlation": g["before"].corr(g["after"]) if len(g) > 2 else np.nan}
-        for dx, g in d.groupby("diagnosis", observed=True)
-    ]
+    rows = []
+    for dx in DIAGNOSES:
+        g = d.loc[d["diagnosis"] == dx]
+        rows.append(
+            {"diagnosis": dx, "n": len(g), "correlation": g["before"].corr(g["after"]) if len(g) > 2 else np.nan}
+        )
     return pd.DataFrame(rows)
 
 
@@ -173,7 +176,8 @@ def mixed_model(
     log ratio ~ years * diagnosis, with a random intercept and slope per patient (statsmodels MixedLM,
     REML). Every patient contributes all their years, not only the time points, and patients without a
     late dose still inform the slope. The reference year's own row is left out: its log ratio is 0 by
-    definition (the denominator divided by itself), not a measurement.
+    definition (the denominator divided by itself), not a measurement. Data the model cannot be fitted to
+    (too few patients, or doses that never change) give a table without estimates and ``{"failed": why}``.
 
     Returns, per diagnosis, the yearly change as a *geometric* % (100 (exp(slope) - 1)) and the model's
     geometric mean % of the reference dose at each time point (intercept + slope), each with a Wald CI; and
@@ -182,12 +186,21 @@ def mixed_model(
     correlation of a patient's successive residuals (the model assumes none), and a check that does not
     assume it: each patient's own least-squares slope, compared between the groups with Welch's t.
     """
-    import statsmodels.formula.api as smf
-
     d = yearly.loc[yearly["year"] > reference_year].copy()
     d["t"] = (d["year"] - reference_year).astype(float)
     d["log_ratio"] = np.log(d["pct"] / 100)
     d["ms"] = (d["diagnosis"] == "MS").astype(float)
+    try:
+        return _mixed_model_fit(d, reference_year, alpha, time_points)
+    except (ValueError, np.linalg.LinAlgError) as err:  # data too few or too alike for the model (a chart export)
+        columns = ["yearly change %", "CI low", "CI high", "MS vs SCI slope p"]
+        columns += [f"% at {k} y{s}" for k in time_points for s in (" (model)", " CI low", " CI high")]
+        return pd.DataFrame({"diagnosis": ["SCI", "MS"], **dict.fromkeys(columns, np.nan)}), {"failed": str(err)}
+
+
+def _mixed_model_fit(d: pd.DataFrame, reference_year: int, alpha: float, time_points) -> tuple[pd.DataFrame, dict]:
+    import statsmodels.formula.api as smf
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit = smf.mixedlm("log_ratio ~ t * ms", d, groups=d["patient_id"], re_formula="~t").fit(
@@ -334,8 +347,9 @@ EFFECT_IS = {"difference": "MS - SCI, points", "ratio": "MS / SCI", "shift": "sh
 def _multiverse_rows(at: pd.DataFrame, alpha: float, seed: int = 0):
     """The six analyses of one reference year and time point: summary per group, effect with CI, p."""
     a, b = at.loc[at["diagnosis"] == "MS"], at.loc[at["diagnosis"] == "SCI"]
-    if len(a) < 2 or len(b) < 2:
-        return []
+    if len(a) < 2 or len(b) < 2:  # too few to compare: each row keeps its n, with no estimate
+        kinds = ("difference", "difference", "ratio", "ratio", "shift", "difference")
+        return [(np.nan,) * 6 + (kind,) for kind in kinds]
     rows = []
     for equal_var in (True, False):
         t = stats.t_test(a["pct"], b["pct"], equal_var, alpha)

@@ -95,14 +95,20 @@ def percent_of_reference(
 
 
 def adjustments_per_year(patients: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
-    """Number of dose adjustments in each full year of follow-up (patient_id, diagnosis, year, n)."""
+    """Number of dose adjustments in each full year of follow-up (patient_id, diagnosis, year, n), a year
+    without any counting 0."""
     pts = analysed_patients(patients)
-    d = doses.merge(pts[["patient_id", "diagnosis", "followup_years"]], on="patient_id")
-    d = d.loc[d["years_since_implant"] > 0]
+    full = np.floor(pts["followup_years"]).astype(int)
+    years = (
+        pts[["patient_id", "diagnosis"]]
+        .loc[pts.index.repeat(full)]
+        .assign(year=np.concatenate([np.arange(1, k + 1) for k in full]) if len(pts) else [])
+    )
+    d = doses.loc[doses["years_since_implant"] > 0]
     d = d.assign(year=np.ceil(d["years_since_implant"]).astype(int))
-    d = d.loc[d["year"] <= np.floor(d["followup_years"])]
-    counts = d.groupby(["patient_id", "diagnosis", "year"], observed=True).size().rename("n").reset_index()
-    return counts
+    n = d.groupby(["patient_id", "year"]).size().rename("n")
+    out = years.merge(n, left_on=["patient_id", "year"], right_index=True, how="left")
+    return out.assign(n=out["n"].fillna(0).astype(int)).reset_index(drop=True)
 
 
 def headline_numbers(

@@ -216,6 +216,8 @@ def multiverse_in_words(
 def mixed_model_note(info: dict, alpha: float, chart_data: bool) -> str:
     """How the mixed model fitted, what a statsmodels boundary warning means here, and its serial correlation
     with the check that does not assume it (:func:`helpers.appraisal.mixed_model`), as Markdown."""
+    if "failed" in info:
+        return templates.fill("appendix.mixed_model.failed", reason=info["failed"])
     parts = []
     if not chart_data:
         parts.append(

@@ -147,13 +147,9 @@ def filled(synthetic_frames):
     journal_club.claim()
     journal_club.fixed_ci(0.05, 15)
     journal_club.fixed_table(0.05, 15, 2.0)
-    journal_club.within_group(journal_club.sd_ratio_spread(0.05), 0.05)
-    for lows, highs in (((101, 102), (140, 150)), ((60, 70), (90, 95)), ((90, 95), (110, 120))):
-        spread = pd.DataFrame(
-            {"diagnosis": ["MS", "MS", "SCI", "SCI"], "sd_ratio": [0.5, 3] * 2, "ci_low": [*lows, *lows],
-             "ci_high": [*highs, *highs]}
-        )  # fmt: skip
-        journal_club.within_group(spread, 0.05)
+    journal_club.within_group(fixed.lower_limit_bounds(7, 0.05), 0.05)
+    bounds = pd.DataFrame({"diagnosis": ["MS", "SCI", "SCI"], "lowest": [128, 79, 60], "highest": [157, 113, 95]})
+    journal_club.within_group(bounds, 0.05)  # above, depends, and never above
     rm = appraisal.ratio_measures(pct, [7, 10])
     for chart in (False, True):
         journal_club.ratios_in_words(rm, chart)
@@ -180,6 +176,9 @@ def filled(synthetic_frames):
     ):
         for chart in (False, True):
             wording.mixed_model_note({**info, **variant}, 0.05, chart)
+    flat = yearly.assign(pct=100.0)  # doses that never change: a model without estimates, said so
+    assert "failed" in appraisal.mixed_model(flat, 1, 0.05)[1]
+    wording.mixed_model_note(appraisal.mixed_model(flat, 1, 0.05)[1], 0.05, True)
     mv = appraisal.multiverse(patients, doses, [1, 2, 3], [7, 10], 0.05)
     wording.multiverse_in_words(mv, 0.05, False, ranges)
     wording.multiverse_in_words(mv, 0.05, False, ranges.assign(max=0.0))

@@ -1,10 +1,10 @@
-"""Several parameter runs for quick checks: ``python -m helpers.pipeline.batch OUT FILE...``.
+"""Several runs for quick checks: ``python -m helpers.pipeline.batch OUT FILE...`` (parameters files).
 
 Each notebook gets one kernel that serves every run in turn, its namespace reset in between, the way nbclient
 documents reusing a kernel (``NotebookClient(nb, km=km)``): the libraries are imported once per notebook, not
-once per run. Each run writes its executed notebooks, figures and tables to ``OUT/NAME/`` (no HTML); the tests
-run every example in params/ this way. A real run (``python -m helpers.pipeline.run``) gives every notebook a
-kernel of its own.
+once per run. Each run writes its executed notebooks, figures and tables to ``OUT/NAME/`` (no HTML). The tests
+run every example in params/ and the drawn clinic exports this way; a real run (``python -m
+helpers.pipeline.run``) gives every notebook a kernel of its own.
 """
 
 from __future__ import annotations
@@ -24,46 +24,70 @@ from . import execute, notebooks
 RESET = "%reset -f\nimport matplotlib.pyplot\nmatplotlib.pyplot.close('all')"
 
 
-def run_many(files: list[Path], out_root: Path) -> dict[str, str | None]:
-    """Run the study once per parameters file into ``out_root/<file stem>/``; {stem: None or what failed}."""
-    import nbformat
-    from jupyter_core.utils import run_sync
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-    from papermill.parameterize import parameterize_notebook
+class Kernels:
+    """One kernel per study notebook, started when first needed and kept for the next run."""
 
-    runs = {}
-    for f in files:
-        values = params.load_file(f)  # bad files are refused before anything runs
-        out = Path(out_root) / Path(f).stem
+    def __init__(self):
+        self.ipc_dir = tempfile.mkdtemp(prefix="itb-k-")
+        self.managers = {}
+
+    def run(self, values: dict, out: Path) -> str | None:
+        """Every notebook with ``values`` (those it declares) into ``out/notebooks``, writing its figures and
+        tables to ``out``; None, or what failed first ("NN_x.ipynb: Error: ...") (later notebooks do not run)."""
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError
+        from papermill.parameterize import parameterize_notebook
+
         (out / "notebooks").mkdir(parents=True, exist_ok=True)
-        shutil.copy2(f, out / "params.yaml")
-        runs[Path(f).stem] = ({**values, "output_dir": str(out.resolve())}, out)
-    failed: dict[str, str | None] = dict.fromkeys(runs)
-    with tempfile.TemporaryDirectory(prefix="itb-k-") as ipc_dir:
+        values = {**values, "output_dir": str(Path(out).resolve())}
         for nb_path in paths.study_notebooks():
             source = nbformat.read(nb_path, as_version=4)
             source.metadata["papermill"] = {}  # papermill's parameterize step records the values there
             declared = notebooks.declared_parameters(nb_path)
-            km = execute.kernel_manager_class(ipc_dir)(kernel_name=execute.KERNEL)
+            nb = parameterize_notebook(copy.deepcopy(source), {k: v for k, v in values.items() if k in declared})
+            nb.cells.insert(0, nbformat.v4.new_code_cell(RESET))
+            if nb_path.name not in self.managers:
+                self.managers[nb_path.name] = execute.kernel_manager_class(self.ipc_dir)(kernel_name=execute.KERNEL)
+            client = NotebookClient(
+                nb, km=self.managers[nb_path.name], resources={"metadata": {"path": str(nb_path.parent)}}
+            )
             try:
-                for stem, (values, out) in runs.items():
-                    if failed[stem]:
-                        continue
-                    nb = parameterize_notebook(
-                        copy.deepcopy(source), {k: v for k, v in values.items() if k in declared}
-                    )
-                    nb.cells.insert(0, nbformat.v4.new_code_cell(RESET))
-                    client = NotebookClient(nb, km=km, resources={"metadata": {"path": str(nb_path.parent)}})
-                    try:
-                        client.execute()
-                    except CellExecutionError as err:
-                        failed[stem] = f"{nb_path.name}: {str(err).strip().splitlines()[-1]}"
-                    nb.cells.pop(0)
-                    notebooks.write(notebooks.strip_volatile(nb), out / "notebooks" / nb_path.name)
+                client.execute()
+            except CellExecutionError as err:
+                return f"{nb_path.name}: {err.ename}: {err.evalue}"
             finally:
-                if km.has_kernel:
-                    run_sync(km.shutdown_kernel)(now=True)
+                if client.kc is not None:  # the kernel stays for the next run; this client's sockets go
+                    client.kc.stop_channels()
+                nb.cells.pop(0)
+                notebooks.write(notebooks.strip_volatile(nb), out / "notebooks" / nb_path.name)
+        return None
+
+    def close(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        for km in self.managers.values():
+            if km.has_kernel:
+                run_sync(km.shutdown_kernel)(now=True)
+        shutil.rmtree(self.ipc_dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def run_many(files: list[Path], out_root: Path) -> dict[str, str | None]:
+    """Run the study once per parameters file into ``out_root/<file stem>/``; {stem: None or what failed}."""
+    runs = {Path(f).stem: (params.load_file(f), Path(f)) for f in files}  # bad files refused before anything runs
+    with Kernels() as kernels:
+        failed = {}
+        for stem, (values, f) in runs.items():
+            out = Path(out_root) / stem
+            out.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(f, out / "params.yaml")
+            failed[stem] = kernels.run(values, out)
     return failed
 
 
