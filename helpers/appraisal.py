@@ -240,9 +240,8 @@ def _fit_info(fit, d: pd.DataFrame, caught, alpha: float) -> dict:
     resid = np.sqrt(fit.scale)
     msgs = sorted({str(w.message) for w in caught})
     r = d.assign(resid=np.asarray(fit.resid)).sort_values(["patient_id", "t"])
-    prev = r.groupby("patient_id")["resid"].shift()
-    pairs = r.assign(prev=prev).dropna(subset=["prev"])
-    pairs = pairs.loc[pairs.groupby("patient_id")["t"].diff().reindex(pairs.index) == 1]
+    by_patient = r.groupby("patient_id")
+    pairs = r.assign(prev=by_patient["resid"].shift()).loc[by_patient["t"].diff() == 1]  # consecutive years
     # each patient's own slope through their log ratios (least squares), then the groups compared
     slopes = d.groupby(["patient_id", "diagnosis"], observed=True).apply(
         lambda g: np.polyfit(g["t"], g["log_ratio"], 1)[0] if g["t"].nunique() > 1 else np.nan,

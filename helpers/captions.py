@@ -30,8 +30,8 @@ FIGURES: dict[str, tuple[str, str]] = {
 }
 # tables saved as data but shown otherwise (no number of their own): name -> where a reader sees them
 DATA_FILES: dict[str, str] = {
-    "06_scenarios": "the four scenario tables of notebook 6, in one file",
-    "07_scenarios": "the dropout scenario of notebook 7",
+    "06_scenarios": "the two scenario tables of notebook 6, in one file",
+    "07_scenarios": "the three scenario tables of notebook 7, in one file",
     "07_power": "the grid behind the power figure of notebook 7",
     "07_exaggeration": "the simulated studies behind the winner's-curse figure of notebook 7",
 }

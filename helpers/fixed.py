@@ -63,6 +63,36 @@ def group_ci(time_point: int, sd_ratio, alpha: float = 0.05, n_sci=None) -> pd.D
     return pd.DataFrame(rows)
 
 
+def welch_difference_ci(time_point: int, sd_ratio, alpha: float = 0.05, n_sci=None) -> stats.TTest:
+    """The CI of the MS - SCI difference had the paper's p come from Welch's t instead, for an assumed MS:SCI SD
+    ratio: the SDs that give the published p under Welch's t, found numerically (a check on the Student
+    assumption of :func:`difference_ci`)."""
+    from scipy.optimize import brentq
+
+    ms, sci, n_ms, n_sci, p = _inputs(time_point, n_sci)
+
+    def welch(sci_sd):
+        return stats.t_from_moments(
+            ms, sci, (sd_ratio * sci_sd) ** 2, sci_sd**2, n_ms, n_sci, equal_var=False, alpha=alpha
+        )
+
+    sci_sd = brentq(lambda s: float(welch(s).p) - p, 1e-6, 1e4)
+    return welch(sci_sd)
+
+
+def lower_limit_bounds(time_point: int, alpha: float = 0.05, n_sci=None) -> pd.DataFrame:
+    """How low and how high each group's (1 - alpha) CI lower limit can be over every way the pooled SD can
+    divide between the groups: lowest when the other group's SD is 0 (this group's as large as it can be),
+    highest when this group's SD is 0 (the mean itself). diagnosis, lowest, highest."""
+    ms, sci, n_ms, n_sci, p = _inputs(time_point, n_sci)
+    sd = calibration.pooled_sd_for_p(ms - sci, n_ms, n_sci, p)
+    rows = []
+    for dx, mean, n in (("MS", ms, n_ms), ("SCI", sci, n_sci)):
+        largest = sd * np.sqrt((n_ms + n_sci - 2) / (n - 1))
+        rows.append({"diagnosis": dx, "lowest": mean - float(stats.t_half_width(largest, n, alpha)), "highest": mean})
+    return pd.DataFrame(rows)
+
+
 def published_means() -> pd.DataFrame:
     """The paper's mean % of the 1-year dose per group, with the 1-year dose itself as 100%: year, diagnosis,
     mean, n (None where the paper gives no count: SCI at 10 years)."""

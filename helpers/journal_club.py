@@ -33,9 +33,14 @@ def fixed_ci(alpha: float, sci_n_10y: int) -> str:
     count."""
     t7, t10 = fixed.difference_ci(7, alpha), fixed.difference_ci(10, alpha, sci_n_10y)
     r7 = fixed.rounding_range(7, alpha)
+    welch = [float(fixed.welch_difference_ci(7, r, alpha).ci_low) for r in np.linspace(*SD_RATIOS, 26)]
     n_sci = int(published.value("n_sci"))
     return templates.fill(
         "journal_club.fixed_ci",
+        welch_lo_min=min(welch),
+        welch_lo_max=max(welch),
+        r_low=SD_RATIOS[0],
+        r_high=SD_RATIOS[1],
         ci=_ci(alpha),
         d7=t7.difference,
         lo7=t7.ci_low,
@@ -106,37 +111,15 @@ def fixed_table(alpha: float, sci_n_10y: int, sd_ratio: float) -> pd.DataFrame:
     return pd.DataFrame([(q, wording.with_ci(*est), rng, m) for q, est, rng, m in rows], columns=names)
 
 
-def within_group(spread: pd.DataFrame, alpha: float) -> str:
-    """The paper's within-group claim against what its numbers can say: each group's CI against 100% over a
-    range of assumed SD ratios (``spread``: :func:`helpers.fixed.group_ci` over those ratios)."""
-
-    def words(dx):
-        lo = spread.loc[spread["diagnosis"] == dx, "ci_low"]
-        hi = spread.loc[spread["diagnosis"] == dx, "ci_high"]
-        if (lo > 100).all():
-            key = "above"
-        elif (hi < 100).all():
-            key = "below"
-        elif ((lo > 100) | (hi < 100)).any():
-            key = "depends"
-        else:
-            key = "includes"
-        return templates.fill(f"journal_club.within_group.{key}"), lo.min(), lo.max()
-
-    ms, ms_lo_min, ms_lo_max = words("MS")
-    sci, sci_lo_min, sci_lo_max = words("SCI")
-    return templates.fill(
-        "journal_club.within_group.text",
-        ci=_ci(alpha),
-        r_low=spread["sd_ratio"].min(),
-        r_high=spread["sd_ratio"].max(),
-        ms_words=ms,
-        sci_words=sci,
-        ms_lo_min=ms_lo_min,
-        ms_lo_max=ms_lo_max,
-        sci_lo_min=sci_lo_min,
-        sci_lo_max=sci_lo_max,
-    )
+def within_group(bounds: pd.DataFrame, alpha: float) -> str:
+    """The paper's within-group claim against what its numbers can say: how low and how high each group's CI
+    lower limit can be, whatever the unpublished SDs (``bounds``: :func:`helpers.fixed.lower_limit_bounds`)."""
+    words = []
+    for r in bounds.itertuples():
+        key = "above" if r.lowest > 100 else "depends" if r.highest > 100 else "not_above"
+        words.append(templates.fill(f"journal_club.within_group.{key}", dx=r.diagnosis, ci=_ci(alpha),
+                                    low=r.lowest, high=r.highest))  # fmt: skip
+    return templates.fill("journal_club.within_group.text", groups=" ".join(words))
 
 
 def ratios_in_words(rm: pd.DataFrame, chart_data: bool) -> str:
@@ -163,11 +146,13 @@ def heterogeneity_table(het: pd.DataFrame, masked) -> pd.DataFrame:
 
 
 def heterogeneity_in_words(het: pd.DataFrame, consistent: pd.DataFrame | None, year: int, count) -> str:
-    """How many patients fell or doubled at ``year`` (counts as they may be shown), and on synthetic data how
-    far the assumptions move them."""
+    """How many patients fell or doubled at ``year`` (counts as they may be shown), and on synthetic data
+    (``consistent`` given) how far the assumptions move them."""
     h = het.loc[het["year"] == year].set_index("diagnosis")
+    where = "synthetic" if consistent is not None else "chart"
     text = templates.fill(
         "journal_club.heterogeneity.text",
+        where=templates.fill(f"journal_club.heterogeneity.where_{where}"),
         year=year,
         **{
             f"{dx.lower()}_{k}": count(int(h.at[dx, col]))

@@ -172,14 +172,15 @@ def simulate_studies(
 
 def winners_curse(studies: pd.DataFrame, difference: float) -> dict:
     """Summary of :func:`simulate_studies`: power, the mean estimate among significant studies and the
-    exaggeration ratio (that mean / the truth), each with its Monte Carlo SE, and the share of significant
-    studies with the wrong sign."""
+    exaggeration ratio (that mean / the truth), each with its Monte Carlo SE, and the share of the significant
+    studies with the wrong sign, with its SE."""
     reps = len(studies)
     sig = studies.loc[studies["significant"], "estimate"]
     k = len(sig)
     power = k / reps
     mean_sig = sig.mean() if k else np.nan
     se_sig = sig.std(ddof=1) / np.sqrt(k) if k > 1 else np.nan
+    wrong = float((np.sign(sig) != np.sign(difference)).mean()) if k else np.nan
     return {
         "difference": difference,
         "studies": reps,
@@ -190,7 +191,8 @@ def winners_curse(studies: pd.DataFrame, difference: float) -> dict:
         "mean_estimate_significant_se": se_sig,
         "exaggeration_ratio": mean_sig / difference,
         "exaggeration_ratio_se": se_sig / abs(difference),
-        "wrong_sign_share": float((np.sign(sig) != np.sign(difference)).mean()) if k else np.nan,
+        "wrong_sign_share": wrong,
+        "wrong_sign_share_se": float(mc_se(wrong, k)) if k else np.nan,
     }
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from . import cohort, published, stats, synthetic, templates
+from . import cohort, fixed, published, stats, synthetic, templates
 
 # id: {version: settings switched on}. "on": the mechanism as set (alike in both diagnoses where that is a
 # choice); "by_group": the same mechanism differing by diagnosis
@@ -41,7 +41,7 @@ SCENARIOS: dict[str, dict[str, dict]] = {
     "confounding": {"on": {"age_change_pct_per_10y": 1.5, "onset_change_pct_per_10y": 1.5}},
     "dropout": {"on": {"dropout_link": 1.0}},
 }
-SESSION = ("outcome_exclusion", "survivorship", "titration", "confounding")  # notebook 6; the appendix: dropout
+SESSION = ("outcome_exclusion", "survivorship")  # notebook 6; the appendix shows the others
 TABLE_NAMES = {name: f"{'06' if name in SESSION else '07'}_scenario_{name}" for name in SCENARIOS}
 VERSIONS = ("default", "on", "by_group")
 YEAR = 7  # the paper's first time point; the dropout scenario looks at 10 years
@@ -245,7 +245,7 @@ def setting(name: str, version: str = "on") -> str:
 
 
 def display(table: pd.DataFrame) -> pd.DataFrame:
-    """A scenario's rows as a reader sees them: 'value (CI low–high)' at a precision fitting each unit, one column
+    """A scenario's rows as a reader sees them: 'value (CI low to high)' at a precision fitting each unit, one column
     per version drawn."""
     decimals = {"%": 0, "points": 0, "ratio": 2, "r": 2}
 
@@ -254,7 +254,7 @@ def display(table: pd.DataFrame) -> pd.DataFrame:
             return "-"
         d = decimals[unit]
         v, lo, hi = (round(x, d) + 0.0 for x in (v, lo, hi))  # + 0.0: no "-0.00"
-        return f"{v:.{d}f} ({lo:.{d}f}\u2013{hi:.{d}f})"  # an en dash: a range in a compact table
+        return f"{v:.{d}f} ({lo:.{d}f} to {hi:.{d}f})"  # "to", as every CI of the study: "-57 to -39", never "-57--39"
 
     out = {templates.fill("scenarios.columns.estimate"): table["estimate"]}
     for version in VERSIONS:
@@ -296,6 +296,10 @@ def verdict(table: pd.DataFrame, name: str) -> str:
     if name == "outcome_exclusion":
         fields["moves"] = _words(name, "moves", rel("difference"))
     elif name == "survivorship":
+        t = fixed.difference_ci(published.TIME_POINTS[0])  # what a study of the paper's size can resolve
+        fields["paper_half"] = (t.ci_high - t.ci_low) / 2
+        for ver in ("on", "by_group"):
+            fields[f"bias_{ver}"] = v("difference_stayed", ver) - v("difference_clinic", ver)
         fields["relation_on"] = _words(name, "relation", rel("difference_clinic", "on", "difference_stayed"))
         fields["relation_by_group"] = _words(
             name, "relation", rel("difference_clinic", "by_group", "difference_stayed")

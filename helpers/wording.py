@@ -235,10 +235,14 @@ def mixed_model_note(info: dict, alpha: float, chart_data: bool) -> str:
     if info["other_warnings"]:
         note += " " + templates.fill("appendix.mixed_model.other_warnings", messages="; ".join(info["other_warnings"]))
     parts.append(note)
+    serial = templates.fill(
+        f"appendix.mixed_model.serial.{'chart' if chart_data else 'synthetic'}", lag1=info["lag1_correlation"]
+    )
     parts.append(
-        templates.fill(
-            "appendix.mixed_model.serial",
-            lag1=info["lag1_correlation"],
+        serial
+        + " "
+        + templates.fill(
+            "appendix.mixed_model.two_stage",
             two_stage=info["two_stage_difference_pct"],
             two_lo=info["two_stage_ci_low_pct"],
             two_hi=info["two_stage_ci_high_pct"],
@@ -250,9 +254,9 @@ def mixed_model_note(info: dict, alpha: float, chart_data: bool) -> str:
     return "\n\n".join(parts)
 
 
-def multiple_testing(p_values: dict, holm: dict, n_both: int, first: int, last: int, n_paths: int, alpha: float) -> str:
+def multiple_testing(p_values: dict, holm: dict, n_both: int, first: int, last: int, mv, alpha: float) -> str:
     """Why the paper's claim at both time points needs no adjustment, what Holm would give for an 'either'
-    claim, and where the multiplicity that matters lies (Markdown)."""
+    claim, and where the multiplicity that matters lies: the multiverse ``mv`` (Markdown)."""
     return templates.fill(
         "appendix.multiple_testing",
         alpha=alpha,
@@ -263,7 +267,10 @@ def multiple_testing(p_values: dict, holm: dict, n_both: int, first: int, last: 
         n_both=n_both,
         first=first,
         last=last,
-        n_paths=n_paths,
+        n_paths=len(mv),
+        n_tested=int(mv["p"].notna().sum()),
+        n_times=mv["year"].nunique(),
+        n_choices=len(mv.groupby(["reference_year", "summary", "test"])),
     )
 
 

@@ -111,7 +111,7 @@ figures.save(fig, "04_percent_at_time_points", S.out, S.params)
 # * **Mann-Whitney U** ([Mann & Whitney 1947](05_reproduction.ipynb#ref-mann1947)) compares ranks, so a few very high ratios cannot drive it; its estimate is the chance
 #   that a random MS patient's % is above a random SCI patient's.
 # * **Hedges' g** ([Hedges 1981](05_reproduction.ipynb#ref-hedges1981)) is not a test but an effect size: the
-#   difference in units of the pooled SD, with its confidence interval; 0.2, 0.5 and 0.8 are Cohen's
+#   difference in units of the pooled SD, with its approximate confidence interval; 0.2, 0.5 and 0.8 are Cohen's
 #   conventional labels (small, medium, large), not clinical thresholds.
 #
 # **What they can and cannot show here.** On a clinic's chart data, Welch and Mann-Whitney (and the log-ratio

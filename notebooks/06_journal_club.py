@@ -22,8 +22,9 @@
 # results valid, what are they, do they apply to my patients? Where the data cannot answer, a sentence says
 # why. Longer analyses: the appendix ([7](07_appendix.ipynb)).
 #
-# **Teacher's plan (80 minutes):** 1. question and claim, 10 min · 2. validity, 30 min · 3. results, 20 min ·
-# 4. my patients, 5 min · exercises, discussion, bottom line, 15 min.
+# **Teacher's plan (80 minutes):** 1. question and claim, 10 min · 2. validity, 25 min · 3. results, 20 min ·
+# 4. my patients, 5 min · exercises 2 and 3 and two discussion questions (A and B; C and D if time allows),
+# 15 min · the bottom line, 5 min. Exercise 1 needs Python: a teacher's demonstration, or homework.
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -63,8 +64,8 @@ pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_poin
 # %% [markdown] tags=[]
 # ## 1. The question and the claim
 #
-# Does the intrathecal baclofen (ITB) dose that patients need change over the years of treatment, and does it
-# rise more in multiple sclerosis (MS), a progressive disease, than in traumatic spinal cord injury (SCI)?
+# Is the intrathecal baclofen (ITB) dose after 7 and 10 years higher than after 1 year, and more so in multiple
+# sclerosis (MS), a progressive disease, than in traumatic spinal cord injury (SCI)?
 
 # %% tags=[]
 display(Markdown(journal_club.claim()))
@@ -110,34 +111,26 @@ show_scenario("survivorship")
 # %% [markdown] tags=[]
 # ### 2.2 Does the outcome answer the question?
 #
-# **Dose is not need.** The outcome is the dose set, not spasticity, function or side effects, and a dose also
-# moves with drug concentration, bolus delivery, catheter tip level, oral antispastics, botulinum toxin and
-# weight: none is recorded, so nothing here separates them from need.
+# **Dose is not need.** The outcome is the dose set, not spasticity, function or side effects, and the dose
+# needed for the same effect may depend on delivery (boluses, concentration, catheter tip level), oral
+# antispastics, botulinum toxin and body size: none is recorded.
 #
-# **The reference dose.** Each dose is divided by the dose after 1 year, taken as the end of titration. If
-# titration goes on, or the 1-year dose is noisy, later percentages are too high. Beside the paper's mean of
-# ratios: the log-ratio comparison and an ANCOVA on log dose (groups compared at the same 1-year dose).
-
-# %% tags=[]
-show_scenario("titration")
-
-# %% [markdown] tags=[]
+# **The reference dose.** Each dose is divided by the 1-year dose, taken as the end of titration. If titration
+# goes on, the 1-year dose is noisy, or one group is titrated more slowly, the percentages mislead; the appendix
+# (section 2) switches these on.
+#
 # ### 2.3 Confounding, and the causal claim
 #
 # That the MS rise "probably reflects the progressive disease course" is causal, yet nothing recorded measures
-# progression, and SCI likely differs from MS in age, sex, mobility and time since onset too, none reported.
-# Tolerance, or more frequent MS adjustments, would look the same. Below, age and time since onset steepen the
-# rise.
-
-# %% tags=[]
-show_scenario("confounding")
-
-# %% [markdown] tags=[]
+# progression, and SCI likely differs from MS in age, sex, mobility and time since onset, none reported.
+# Tolerance, or more frequent MS adjustments, would look the same. The appendix (section 2) shows what adjusting
+# for measured confounders can and cannot do.
+#
 # ### 2.4 Was follow-up complete and long enough?
 #
-# All were followed 7 years; fewer have a 10-year dose, most likely implanted fewer than 10 years before the
-# review rather than lost, but without implant dates no one can tell. The appendix switches informative
-# dropout on.
+# All were followed 7 years; fewer have a 10-year dose: either implanted fewer than 10 years before the review,
+# or stopped, died or moved. The paper does not say which, and without implant dates no one can tell. The
+# appendix switches informative dropout on.
 #
 # ## 3. What are the results?
 #
@@ -151,7 +144,7 @@ presentation.show(
 )
 
 # %% tags=[]
-Markdown(journal_club.within_group(journal_club.sd_ratio_spread(alpha), alpha))
+Markdown(journal_club.within_group(fixed.lower_limit_bounds(7, alpha), alpha))
 
 # %% [markdown] tags=[]
 # ### 3.2 Which average?
@@ -185,8 +178,8 @@ Markdown(journal_club.heterogeneity_in_words(het, consistent, time_points[0], S.
 # %% [markdown] tags=[]
 # ## 4. Do the results apply to my patients?
 #
-# One clinic's patients, treated at least 7 years without pump failure, with no ages, sexes, disability or
-# drug concentrations reported to compare with yours.
+# One clinic's patients, treated at least 7 years without pump failure, with no ages, sexes or MS disability
+# scores (such as the EDSS) reported to compare with yours; for SCI, the level and AIS grade are.
 
 # %% tags=[]
 Markdown(journal_club.apply_in_words())
@@ -200,9 +193,9 @@ Markdown(journal_club.apply_in_words())
 # p still below 0.05?
 #
 # <details><summary>Answer</summary>
-# A simulated cohort of the paper's size scatters around the published means by ten points or more. The
-# difference keeps its direction, but p moves, and some seeds give p > 0.05: a replication can "fail" by chance.
-# How often depends on the spread between patients (`slope_sd` here), which the paper does not report.
+# The means scatter around the published ones by several points from seed to seed. The difference nearly
+# always keeps its direction, but p moves, and some seeds give p > 0.05: a replication can "fail" by chance,
+# and more often if the true difference is smaller than the published one (appendix, section 6).
 # </details>
 #
 # **2.** In section 3.2, why is the mean of ratios above the geometric mean in both groups?
@@ -226,20 +219,24 @@ Markdown(
 # the result describe need?
 #
 # <details><summary>For the teacher</summary>
-# Up. But a failing pump's dose measures delivery, not need: keeping their doses until the failure would.
+# Up. But a failing pump's dose measures delivery, not need, and doses raised before a failure was found may
+# already be inflated: keeping each patient's doses only until the failure (censoring) would keep their valid
+# years without counting the failure as need.
 # </details>
 #
 # **B.** Is a rising MS dose evidence of *tolerance*, of *progression*, or neither? What data would tell?
 #
 # <details><summary>For the teacher</summary>
-# Both predict a rise. Progression predicts one that follows disability scores and is steeper in progressive
-# MS; tolerance, a falling effect per microgram that a drug holiday restores. None is recorded.
+# Both predict a rise. Progression predicts one that follows disability scores and is steeper where the disease
+# progresses faster; tolerance, a falling effect per microgram that a drug holiday restores. None is recorded.
 # </details>
 #
 # **C.** SCI patients "needed only a modest increase". Were their doses stable?
 #
 # <details><summary>For the teacher</summary>
-# Not shown: no within-group test, a CI resting on an assumption (3.1), and courses that fall or rise (3.3).
+# Not shown: no spread or within-group test is reported, and depending on the unpublished SD the SCI mean's CI
+# may include 100% (section 3.1): no change is not ruled out. On the synthetic cohort, the individual courses of
+# section 3.3 are the model's.
 # </details>
 #
 # **D.** How would you design a prospective study of this question?

@@ -86,3 +86,22 @@ def test_the_legend_uses_the_marks_words(run_tables):
     for words in ("*published*", "*fixed by the paper*", "*rests on an assumption*"):
         assert words in legend
     assert isinstance(legend, str) and pd.notna(legend)
+
+
+def test_the_within_group_lower_limits_are_bounded_whatever_the_sds():
+    """Independent check: over a fine grid of SD splits that keep the published pooled SD, each group's t lower
+    limit stays between the bounds, and reaches them at the ends (the other group's SD, or its own, near 0)."""
+    from helpers.synthetic import calibration
+
+    bounds = fixed.lower_limit_bounds(7).set_index("diagnosis")
+    ms, sci, n_ms, n_sci, p = (published.value(k) for k in ("ms_pct_7y", "sci_pct_7y", "n_ms", "n_sci", "p_7y"))
+    pooled = calibration.pooled_sd_for_p(ms - sci, n_ms, n_sci, p)
+    share = np.linspace(0, 1, 2001)  # the MS share of the pooled sum of squares
+    ss = pooled**2 * (n_ms + n_sci - 2)
+    for dx, mean, n, part in (("MS", ms, n_ms, share), ("SCI", sci, n_sci, 1 - share)):
+        sd = np.sqrt(ss * part / (n - 1))
+        low = mean - sps.t.ppf(0.975, n - 1) * sd / np.sqrt(n)
+        assert bounds.loc[dx, "lowest"] == pytest.approx(low.min()) and bounds.loc[dx, "highest"] == pytest.approx(
+            low.max()
+        )
+    assert bounds.loc["MS", "lowest"] > 100 > bounds.loc["SCI", "lowest"]  # MS above 100% whatever the SDs; SCI not

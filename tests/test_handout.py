@@ -62,7 +62,7 @@ def test_journal_club_pdf_puts_the_answers_after_the_exercises(pdfs):
     text = _text(pdf)
     exercises, answers = text.index("Exercises"), text.index("Answers to the exercises")
     assert exercises < text.index("Discussion questions") < answers
-    first_answer = "A simulated cohort of the paper's size scatters"
+    first_answer = "The means scatter around the published ones"
     assert text.index(first_answer) > answers  # the answer is printed only at the end
     assert text.count("Answer: at the end of the handout.") == 3 and "opens with a click" not in text
     assert text.count("For the teacher: at the end of the handout.") == 4

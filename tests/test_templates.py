@@ -156,6 +156,7 @@ def filled(synthetic_frames):
     het = appraisal.heterogeneity(pct, [7, 10])
     ranges = consistency.ranges(consistency.draw_cohorts(300, 1))
     journal_club.heterogeneity_in_words(het, ranges, 7, int)
+    journal_club.heterogeneity_in_words(het, None, 7, int)  # chart data
     journal_club.apply_in_words()
     journal_club.exercise_2_answer(pct, 7)
     plan = appraisal.planning_figures(pct, "MS", 10, 0.05)
@@ -184,7 +185,7 @@ def filled(synthetic_frames):
     wording.multiverse_in_words(mv, 0.05, False, ranges.assign(max=0.0))
     wording.multiverse_in_words(mv.assign(the_papers_choice=mv.index == 9), 0.05, False, None)
     wording.multiverse_in_words(mv, 0.05, True)
-    wording.multiple_testing({7: 0.006, 10: 0.004}, {7: 0.008, 10: 0.008}, 33, 7, 10, 36, 0.05)
+    wording.multiple_testing({7: 0.006, 10: 0.004}, {7: 0.008, 10: 0.008}, 33, 7, 10, mv, 0.05)
     consistency.in_words(ranges, 250, 300)
     consistency.assumptions()
     sds = {"ms_sd": 60.0, "sci_sd": 30.0, "pooled": 48.0, "pooled_lo": 40.0, "pooled_hi": 62.0}
