@@ -2,7 +2,7 @@
 first doses, sparse years, short follow-up, a single patient in a group, all patients in one diagnosis) are
 either refused by the check, naming a rule, or run through every notebook to the end.
 
-Each drawn export runs all notebooks in kernels kept from one export to the next (helpers.pipeline.batch), with
+Each drawn export runs all notebooks in kernels kept from one export to the next (tests/kernels.py), with
 the journal club's simulations at their smallest sizes; hypothesis draws derandomized, so the gate is repeatable.
 """
 
@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from helpers import reading
 from helpers.errors import StudyInputError
-from helpers.pipeline import batch
+
+from . import kernels as warm_kernels
 
 SMALL = {"scenario_n": 50, "consistency_draws": 250, "power_reps": 100}  # the smallest the parameters allow
 # drawn exports per gate run, besides the named shapes below (ITB_EXPORT_EXAMPLES=200 for a longer search)
@@ -107,7 +108,7 @@ ONE_DIAGNOSIS = _shape(("MS", False, 10.0, [(0.0, 80), (7.0, 120)]), ("MS", Fals
 
 @pytest.fixture(scope="module")
 def kernels():
-    with batch.Kernels() as warm:
+    with warm_kernels.Kernels() as warm:
         yield warm
 
 

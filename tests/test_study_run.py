@@ -82,7 +82,7 @@ EXAMPLES = sorted(paths.PARAMS.glob("*.yaml"))
 
 def _run_examples(root: Path) -> None:
     proc = subprocess.run(
-        [PY, "-m", "helpers.pipeline.batch", str(root), *map(str, EXAMPLES)],
+        [PY, "-m", "tests.kernels", str(root), *map(str, EXAMPLES)],
         cwd=paths.ROOT,
         capture_output=True,
         text=True,
@@ -94,7 +94,7 @@ def _run_examples(root: Path) -> None:
 
 @pytest.fixture(scope="session")
 def example_runs(tmp_path_factory):
-    """Every example in params/, run once by helpers.pipeline.batch: no HTML, one kernel per notebook serving
+    """Every example in params/, run once by tests/kernels.py: no HTML, one kernel per notebook serving
     all of them (the libraries are imported once per notebook, not once per notebook and example)."""
     root = shared(tmp_path_factory, "examples", _run_examples)
     failed = json.loads((root / "failed.json").read_text())

@@ -1,8 +1,7 @@
 """Check a clinic's export in seconds: ``python -m helpers.pipeline.check --data DIR [--params FILE]``.
 
-Reads and validates the data as a run would (the same rules, under the same parameters), prints the problems
-(exit code 2) or the notes, the warnings and what the study would analyse, and runs no notebook. The counts are
-exact: they are shown to you only, where a run's pages mask small ones.
+The data are checked as a run checks them; the problems (exit code 2), or the notes, the warnings and what the
+study would analyse (exact counts, for you only), are printed, and no notebook runs.
 """
 
 from __future__ import annotations
@@ -27,9 +26,7 @@ def main(argv=None) -> int:
     except StudyInputError as err:
         print("\n".join(f"error: {line}" for line in err.lines), file=sys.stderr)
         return 2
-    for kind, lines in (("note", export.notes), ("warning", export.warnings)):
-        for line in lines:
-            print(f"{kind}: {line}")
+    plan.report(export, sys.stdout)
     flow = tables.flow_counts(
         export.patients, export.doses, values["reference_year"], values["time_points"], values["min_followup_years"]
     )

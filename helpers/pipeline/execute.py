@@ -1,9 +1,7 @@
-"""Execute one notebook with papermill: ``python -m helpers.pipeline.execute NOTEBOOK OUT RESULT [PARAMETERS]``.
+"""One notebook executed by papermill: ``python -m helpers.pipeline.execute NOTEBOOK OUT RESULT [PARAMETERS]``.
 
-The runner starts one such process per notebook (``side_by_side.py``); this one writes the executed notebook to
-OUT, without volatile metadata, and ``{"ok": true}`` or ``{"ok": false, "what": "cell 3: ValueError: ...",
-"bad_input": false}`` to RESULT. PARAMETERS is a JSON object. The kernel is started by jupyter_client as Jupyter
-starts every kernel.
+Writes the executed notebook to OUT without volatile metadata, and to RESULT ``{"ok": true}`` or ``{"ok": false,
+"what": "cell 3: ValueError: ...", "bad_input": false}``; PARAMETERS is a JSON object.
 """
 
 from __future__ import annotations
@@ -19,8 +17,8 @@ KERNEL = "python3"
 
 
 def kernel_manager_class(ipc_dir: str):
-    """jupyter_client's kernel manager, its sockets in ``ipc_dir`` where the platform has Unix sockets: a TCP
-    port is picked by binding and releasing it, so kernels started at the same moment could get the same one."""
+    """jupyter_client's kernel manager on IPC sockets in ``ipc_dir`` where Unix sockets exist: a TCP port is
+    picked by binding and releasing it, so kernels started together could get the same one."""
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
@@ -40,24 +38,17 @@ def kernel_manager_class(ipc_dir: str):
 
 
 def execute(nb_path: Path, out_nb: Path, parameters: dict | None = None, cwd: Path | None = None) -> dict:
-    """Run ``nb_path`` into ``out_nb`` in the notebook's folder (or ``cwd``); the result as a dict."""
+    """Run ``nb_path`` into ``out_nb`` in the notebook's folder (or ``cwd``); the outcome as a dict."""
     import nbformat
     import papermill as pm
 
     from . import notebooks
 
-    ipc_dir = tempfile.mkdtemp(prefix="itb-k-")  # short: a socket path must stay under about 100 characters
+    ipc_dir = tempfile.mkdtemp(prefix="itb-k-")  # short: a socket's path must stay under about 100 characters
     try:
-        pm.execute_notebook(
-            str(nb_path),
-            str(out_nb),
-            parameters=parameters or None,
-            cwd=str(cwd or Path(nb_path).parent),
-            kernel_name=KERNEL,
-            progress_bar=False,
-            log_output=False,
-            kernel_manager_class=kernel_manager_class(ipc_dir),
-        )
+        pm.execute_notebook(str(nb_path), str(out_nb), parameters=parameters or None, cwd=str(cwd or Path(nb_path).parent),
+                            kernel_name=KERNEL, progress_bar=False, log_output=False,
+                            kernel_manager_class=kernel_manager_class(ipc_dir))  # fmt: skip
     except pm.PapermillExecutionError as err:
         bad_input = err.ename == "StudyInputError"
         return {"ok": False, "what": f"cell {err.exec_count}: {err.ename}: {err.evalue}", "bad_input": bad_input}

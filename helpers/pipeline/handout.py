@@ -1,17 +1,9 @@
-"""``make handout``: the study as PDFs to hand out, printed by Chromium from the rendered reader pages.
+"""``make handout``: PDFs to hand out, printed by a headless Chromium, Chrome or Edge from the reader pages.
 
-``python -m helpers.pipeline.handout [--run NAME] [--browser PATH]`` reads ``outputs/html/`` (built by
-``make study``; with ``--run``, ``outputs/runs/NAME/html/``) and writes to ``handout/`` beside it
-
-* ``study.pdf``: the reader pages of notebooks 1-5, one after another, each from a new page;
-* ``journal_club.pdf``: notebook 6, the exercises first and their answers at the end;
-* ``appendix.pdf``: notebook 7, the journal club's appendix, if the run has it.
-
-Each PDF's footer names the data of the run (its ``run.json``): the synthetic cohort, or the chart data.
-
-The pages are merged into one document with print styles (no navigation, a page break between notebooks,
-headings kept with what follows, figures and tables never split, links underlined: ``templates/handout/``) and
-printed by a headless Chromium, Google Chrome or Microsoft Edge, driven by Playwright. Both files are git-ignored.
+``python -m helpers.pipeline.handout [--run NAME] [--browser PATH]`` reads ``outputs/html/`` (with ``--run``,
+``outputs/runs/NAME/html/``) and writes to ``handout/`` beside it: ``study.pdf`` (notebooks 1-5),
+``journal_club.pdf`` (notebook 6, the answers at the end) and ``appendix.pdf`` (notebook 7). Each footer names the
+run's data; print styles are in ``templates/handout/``.
 """
 
 from __future__ import annotations
@@ -29,24 +21,14 @@ from .. import paths
 from . import shown
 
 TEMPLATES = Path(__file__).parent / "templates" / "handout"
-# the browsers that print PDFs headless, by the names they have on PATH, then where each installs itself
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "msedge",
-            "microsoft-edge", "microsoft-edge-stable")  # fmt: skip
-INSTALLED = {  # a folder, or the environment variable that names it, then the path below it
-    "darwin": [(root, "Applications", f"{app}.app", "Contents", "MacOS", app) for root in ("/", "HOME")
-               for app in ("Google Chrome", "Chromium", "Microsoft Edge")],
-    "win32": [(root, *place) for root in ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA")
-              for place in (("Google", "Chrome", "Application", "chrome.exe"),
-                            ("Microsoft", "Edge", "Application", "msedge.exe"),
-                            ("Chromium", "Application", "chrome.exe"))],
-}  # fmt: skip
+_WHERE = json.loads((TEMPLATES / "browsers.json").read_text(encoding="utf-8"))
+BROWSERS, INSTALLED = _WHERE["on_path"], {k: v for k, v in _WHERE.items() if k in ("darwin", "win32")}
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
-EXIT_BAD_INPUT = 2
 TITLE = "ITB dose over 10 years, MS vs SCI"
-PARTS = {  # each PDF: the notebooks it holds, what it is, whether the run must have it
-    "study.pdf": (("01", "02", "03", "04", "05"), "the study", True),
-    "journal_club.pdf": (("06",), "journal club", True),
-    "appendix.pdf": (("07",), "journal club, appendix", False),
+PARTS = {  # each PDF: the notebooks it holds, and what it is
+    "study.pdf": (("01", "02", "03", "04", "05"), "the study"),
+    "journal_club.pdf": (("06",), "journal club"),
+    "appendix.pdf": (("07",), "journal club, appendix"),
 }
 
 
@@ -55,8 +37,7 @@ class HandoutError(Exception):
 
 
 def find_browser(given=None, env=None, system=None) -> str:
-    """The browser to print with: ``given``, else the first of :data:`BROWSERS` on PATH, else the first found
-    where it installs itself on this system (on Windows under the folders its environment names)."""
+    """The browser to print with: ``given``, else the first on PATH, else the first where it installs itself."""
     env, system = os.environ if env is None else env, system or sys.platform
     if given:
         if not Path(given).is_file():
@@ -85,22 +66,18 @@ def _pages(html: Path, numbers) -> list[Path]:
 
 
 def merge(pages: list[Path]):
-    """One document from the reader pages: the first page's head, each page's content in a section of its own,
-    links between them turned into links within the document."""
+    """One document from the reader pages, each in a section; links between them become links within it."""
     from bs4 import BeautifulSoup
 
     docs = [BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in pages]
-    doc, main = docs[0], docs[0].main
-    stems = {p.stem for p in pages}
-    parts = []
+    doc, stems, parts = docs[0], {p.stem for p in pages}, []
     for page, soup in zip(pages, docs):
         for nav in soup.select("nav.study-nav"):
             nav.decompose()
-        section = doc.new_tag("section", attrs={"class": "handout-part", "id": f"part-{page.stem}"})
-        section.extend(list(soup.main.contents))
-        parts.append(section)
-    main.clear()
-    main.extend(parts)
+        parts.append(doc.new_tag("section", attrs={"class": "handout-part", "id": f"part-{page.stem}"}))
+        parts[-1].extend(list(soup.main.contents))
+    doc.main.clear()
+    doc.main.extend(parts)
     for p in doc.select("p"):  # "Next: 3. The dose after one year" is navigation, not content, on paper
         if p.get_text().startswith("Next: ") and p.find("a"):
             p.decompose()
@@ -119,9 +96,8 @@ def merge(pages: list[Path]):
 
 
 def answers_at_the_end(doc) -> int:
-    """Each folded answer (``<details>``) moves to the end of the handout, under a heading for its kind (the
-    exercises' "Answer", the discussion questions' "For the teacher"), labelled as its question is ("1.", "A.");
-    returns how many moved."""
+    """Each folded answer (``<details>``) moves to the end, under a heading for its kind ("Answer", "For the
+    teacher") and labelled as its question is ("1.", "A."); returns how many moved."""
     details = doc.select("details")
     sections = {}
     for d in details:
@@ -136,9 +112,7 @@ def answers_at_the_end(doc) -> int:
         question = d.find_previous("p")
         label = re.match(r"\s*(\w{1,2})[.)]", question.get_text()) if question else None
         h = doc.new_tag("h3")
-        h.string = (
-            f"{'Exercise' if kind == 'Answer' else 'Question'} {label.group(1) if label else len(sections[kind])}"
-        )
+        h.string = f"{'Exercise' if kind == 'Answer' else 'Question'} {label.group(1) if label else ''}".strip()
         body = doc.new_tag("div", attrs={"class": "jp-RenderedHTMLCommon"})
         body.extend(list(d.contents))
         sections[kind].extend([h, body])
@@ -186,9 +160,9 @@ def make(html: Path, out: Path, browser: str | None = None) -> list[Path]:
     record = html / "run.json"
     data = json.loads(record.read_text(encoding="utf-8")).get("data") if record.exists() else None
     docs = {}
-    for pdf, (numbers, what, needed) in PARTS.items():
-        if not needed and not list(html.glob(f"{numbers[0]}_*.html")):
-            continue
+    for pdf, (numbers, what) in PARTS.items():
+        if pdf == "appendix.pdf" and not list(html.glob(f"{numbers[0]}_*.html")):
+            continue  # a run from before the appendix
         doc = merge(_pages(html, numbers))
         answers = answers_at_the_end(doc) if pdf != "study.pdf" else 0  # the journal club's, on paper at the end
         if pdf == "journal_club.pdf" and not answers:
@@ -216,7 +190,7 @@ def main(argv=None) -> int:
         made = make(html, args.out or html.parent / "handout", args.browser)
     except HandoutError as err:
         print(f"error: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return 2
     print(f"handout: {', '.join(shown(p) for p in made)}")
     return 0
 

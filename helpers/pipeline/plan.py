@@ -47,9 +47,7 @@ def make(params_file=None, data=None, name=None, out=None, html=True) -> Plan:
     if values.get("data_dir"):
         values["data_dir"] = str(Path(values["data_dir"]).expanduser().resolve())
         export = check_data(values)  # every data problem, before any notebook runs
-        for kind, lines in (("note", export.notes), ("warning", export.warnings)):
-            for line in lines:
-                print(f"{kind}: {line}", file=sys.stderr)
+        report(export, sys.stderr)
         warnings = tuple(export.warnings)
     named = bool(params_file or data or name)
     if not name and named:  # from the data folder's (or parameters file's) name, spaces and all
@@ -72,14 +70,12 @@ def make(params_file=None, data=None, name=None, out=None, html=True) -> Plan:
 
 
 def same_run(target: Path, data_dir, params_file) -> None:
-    """Refuse to replace a run folder that holds a run of other data or other parameters: a second clinic's
-    export in a folder of the same name would silently overwrite the first one's results."""
+    """Refuse to replace a run folder made from other data or parameters (another clinic's export, say)."""
     record = target / "html" / "run.json"
     if not target.exists():
         return
     before = json.loads(record.read_text(encoding="utf-8")).get("source", {}) if record.exists() else None
-    now = run_source(data_dir, params_file)
-    if before != now:
+    if before != run_source(data_dir, params_file):
         made = "other data or parameters" if before else "files not made by a run"
         raise StudyInputError(
             f"run folder {shown(target)}: holds {made}; give this run another name with --name NAME "
@@ -88,15 +84,18 @@ def same_run(target: Path, data_dir, params_file) -> None:
 
 
 def run_source(data_dir, params_file) -> dict:
-    """What a named run was made from, as its record keeps it (the runner compares it before replacing a run)."""
-    return {
-        "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
-        "params_file": str(Path(params_file).resolve()) if params_file else None,
-    }
+    """What a named run was made from, as its record keeps it."""
+    return {k: str(Path(v).resolve()) if v else None for k, v in (("data_dir", data_dir), ("params_file", params_file))}
+
+
+def report(export, stream) -> None:
+    """The notes and warnings of a checked export, one line each."""
+    for kind, lines in (("note", export.notes), ("warning", export.warnings)):
+        print("".join(f"{kind}: {line}\n" for line in lines), end="", file=stream)
 
 
 def check_data(values: dict):
-    """The chart data of ``values`` read and checked under the parameters it depends on (helpers.reading.Export)."""
+    """The chart data of ``values``, checked under the parameters the contract depends on (reading.Export)."""
     from .. import params, reading, schema  # pandas and pandera: only when there is chart data to check
 
     merged = {**params.DEFAULTS, **values}
@@ -105,23 +104,17 @@ def check_data(values: dict):
 
 
 def writable(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise StudyInputError(
-            f"output folder {shown(folder)}: cannot be created ({err.strerror}); previous outputs are unchanged"
-        ) from None
     try:  # a real write, not os.access: root passes os.access even where writing fails
+        folder.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=folder).close()
     except OSError as err:
         raise StudyInputError(
-            f"output folder {shown(folder)}: not writable ({err.strerror}); previous outputs are unchanged"
+            f"output folder {shown(folder)}: cannot be created or written ({err.strerror}); previous outputs are unchanged"
         ) from None
 
 
 def edited_defaults(nbs) -> None:
-    """Refuse notebooks whose parameters cell no longer holds the study's defaults (an edit saved in JupyterLab,
-    say): the committed study would silently become another one. Values belong in a parameters file."""
+    """Refuse notebooks whose parameters cell no longer holds the defaults (an edit saved in JupyterLab, say)."""
     from .. import params
 
     lines = []

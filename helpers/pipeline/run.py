@@ -1,13 +1,8 @@
 """Run the whole study: ``python -m helpers.pipeline.run [--params FILE] [--data DIR] [--name NAME]``.
 
-* No options: the default study. Notebooks are executed with papermill, written back in place (committed with
-  their outputs, so GitHub shows the study) and ``outputs/`` is regenerated.
-* ``--params params/NAME.yaml`` and/or ``--data DIR`` (or ``--data FILE.xlsx``): the same study with those
-  parameters or that chart data; everything of the run goes to ``outputs/runs/NAME/`` (git-ignored).
-
-Everything is checked before any notebook runs (parameters, data, the output folder); a problem is one line per
-fault and exit code 2. The run is built in a temporary folder and moved into place only when every notebook
-succeeded, so a failure or Ctrl-C leaves the previous outputs as they were.
+Without options, the default study: notebooks written back in place (committed with their outputs) and
+``outputs/`` regenerated; with them, everything goes to ``outputs/runs/NAME/``. Every input is checked first (a
+problem: one line, exit code 2), and the run is moved into place only when every notebook succeeded.
 """
 
 from __future__ import annotations

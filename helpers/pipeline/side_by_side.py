@@ -30,21 +30,23 @@ def workers() -> int:
 
 
 class NotebookProcess:
-    """One notebook executing in a process of its own; its chatter goes to a log, its outcome to a JSON file."""
+    """One notebook executing in a process of its own: its chatter goes to a log, its outcome to a JSON file."""
 
     def __init__(self, nb_path: Path, work: Path, parameters: dict, env: dict):
-        self.nb_path, self.out = nb_path, work / "notebooks" / nb_path.name
+        self.out = work / "notebooks" / nb_path.name
         self.log, self.outcome = (work / ".logs" / f"{nb_path.stem}{ext}" for ext in (".log", ".json"))
-        command = [sys.executable, "-m", "helpers.pipeline.execute", nb_path, self.out, self.outcome]
+        command = [
+            sys.executable,
+            "-m",
+            "helpers.pipeline.execute",
+            nb_path,
+            self.out,
+            self.outcome,
+            json.dumps(parameters),
+        ]
         with self.log.open("w") as log:
-            self.proc = subprocess.Popen(
-                [*map(str, command), json.dumps(parameters)],
-                cwd=paths.ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+            self.proc = subprocess.Popen(list(map(str, command)), cwd=paths.ROOT, env=env, stdin=subprocess.DEVNULL,
+                                         stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
 
     def result(self) -> dict:
         if self.outcome.exists():
@@ -55,11 +57,11 @@ class NotebookProcess:
 
 
 def run_all(nbs: list[Path], work: Path, values: dict, env: dict, done=lambda name: None):
-    """Execute ``nbs`` into ``work/notebooks``; None when all succeeded, else (notebook, result) of the first
-    failing one in reading order (the others are stopped). ``done(name)`` is called as each one succeeds."""
+    """Execute ``nbs`` into ``work/notebooks``, the longest first; None when all succeeded, else (notebook,
+    outcome) of the first failing one in reading order, the others stopped. ``done(name)``: one succeeded."""
     (work / "notebooks").mkdir(parents=True, exist_ok=True)
     (work / ".logs").mkdir(exist_ok=True)
-    waiting = sorted(nbs, key=notebooks.code_size, reverse=True)  # the longest first: it then never ends last
+    waiting = sorted(nbs, key=notebooks.code_size, reverse=True)  # so that the longest never ends last
     running: dict[Path, NotebookProcess] = {}
     failures = {}
     try:
@@ -69,14 +71,11 @@ def run_all(nbs: list[Path], work: Path, values: dict, env: dict, done=lambda na
                 declared = notebooks.declared_parameters(nb)
                 running[nb] = NotebookProcess(nb, work, {k: v for k, v in values.items() if k in declared}, env)
             ended = [nb for nb, p in running.items() if p.proc.poll() is not None]
-            if not ended:
-                time.sleep(0.05)
+            time.sleep(0 if ended else 0.05)
             for nb in ended:
-                process = running.pop(nb)
-                if process.proc.returncode == INTERRUPTED:  # Ctrl-C reached it before this process saw it
-                    running[nb] = process
+                if running[nb].proc.returncode == INTERRUPTED:  # Ctrl-C reached it before this process saw it
                     raise KeyboardInterrupt
-                result = process.result()
+                result = running.pop(nb).result()
                 if result["ok"]:
                     done(nb.name)
                 else:

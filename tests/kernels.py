@@ -1,4 +1,4 @@
-"""Several runs for quick checks: ``python -m helpers.pipeline.batch OUT FILE...`` (parameters files).
+"""Many runs in the tests: ``python -m tests.kernels OUT FILE...`` runs the study once per parameters file.
 
 Each notebook gets one kernel that serves every run in turn, its namespace reset in between, the way nbclient
 documents reusing a kernel (``NotebookClient(nb, km=km)``): the libraries are imported once per notebook, not
@@ -17,9 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .. import params, paths
-from ..errors import StudyInputError
-from . import execute, notebooks
+from helpers import params, paths
+from helpers.errors import StudyInputError
+from helpers.pipeline import execute, notebooks
 
 RESET = "%reset -f\nimport matplotlib.pyplot\nmatplotlib.pyplot.close('all')"
 
@@ -92,7 +92,7 @@ def run_many(files: list[Path], out_root: Path) -> dict[str, str | None]:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m helpers.pipeline.batch", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m tests.kernels", description=__doc__.split("\n\n")[0])
     ap.add_argument("out", type=Path, help="folder for the runs (one subfolder each)")
     ap.add_argument("files", type=Path, nargs="+", help="parameters files")
     args = ap.parse_args(argv)
