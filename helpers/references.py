@@ -8,6 +8,7 @@ it cites with ``references.section("welch1947", ...)`` at its end. A test checks
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,11 +18,19 @@ BIB = paths.ROOT / "references.bib"
 RAW = ("doi", "url", "pages")  # kept as written: a DOI may hold characters that mean something in LaTeX
 
 
+@functools.cache
+def _text_backend():
+    """pybtex's plain-text backend, looked up once (each lookup scans every installed package's entry points)."""
+    from pybtex.plugin import find_plugin
+
+    return find_plugin("pybtex.backends", "text")()
+
+
 def _plain(latex: str) -> str:
     """LaTeX text as plain Unicode: braces gone, accents and escapes decoded, spaces collapsed."""
     from pybtex.richtext import Text
 
-    return " ".join(Text.from_latex(latex).render_as("text").split())
+    return " ".join(Text.from_latex(latex).render(_text_backend()).split())
 
 
 def read(path: Path = BIB) -> dict[str, dict]:

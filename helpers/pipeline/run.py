@@ -48,8 +48,18 @@ def execute(p: plan.Plan) -> int:
     try:
         from tqdm.auto import tqdm
 
+        from . import site
+
+        pages = site.titles(p.notebooks) if p.html else None
+
+        def done(name):  # a notebook's pages are rendered while the others still run
+            bar.update(1)
+            bar.set_postfix_str(name)
+            if pages:
+                site.notebook_pages(work, name, pages)
+
         with tqdm(total=len(p.notebooks), desc="study", unit="notebook", file=sys.stderr) as bar:
-            failure = side_by_side.run_all(p.notebooks, work, p.values, env, lambda name: _advance(bar, name))
+            failure = side_by_side.run_all(p.notebooks, work, p.values, env, done)
         if failure:
             nb, result = failure
             kept = install.keep_failed(p, work, nb, result["what"])
@@ -57,13 +67,9 @@ def execute(p: plan.Plan) -> int:
                   file=sys.stderr)  # fmt: skip
             return EXIT_BAD_INPUT if result.get("bad_input") else EXIT_FAILED
         if p.html:
-            from . import site
-
-            site.write(work, p)
+            site.write(work, p, pages)
         install.install(p, work)
         if paths.RUNS.exists() and (p.in_place or p.target.parent == paths.RUNS):
-            from . import site
-
             site.runs_index(paths.RUNS)  # every run, a notebook's alone with papermill included
     except KeyboardInterrupt as err:
         print(f"\ninterrupted{getattr(err, 'where', '')}; previous outputs are unchanged", file=sys.stderr)
@@ -77,11 +83,6 @@ def execute(p: plan.Plan) -> int:
     where = "notebooks/ and outputs/" if p.in_place else shown(p.target)
     print(f"study done: {len(p.notebooks)} notebooks; results in {where}", file=sys.stderr)
     return EXIT_OK
-
-
-def _advance(bar, name: str) -> None:
-    bar.update(1)
-    bar.set_postfix_str(name)
 
 
 def _existing(path: Path) -> Path:

@@ -21,6 +21,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 NOTEBOOK_LINK = re.compile(r'href="([0-9]{2}_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
 
 
+@functools.cache
 def _exporter(reader: bool):
     from nbconvert import HTMLExporter
 
@@ -34,24 +35,40 @@ def title_of(nb) -> str:
     return next((line[2:].strip() for line in lines if line.startswith("# ")), "notebook")
 
 
-def write(folder: Path, plan) -> None:
-    """Render every executed notebook in ``folder/notebooks`` and write ``folder/html/index.html``."""
+def titles(nbs) -> list[tuple[str, str]]:
+    """(stem, title) of each notebook, in reading order: what the pages' navigation names."""
+    return [(Path(p).stem, title_of(nbformat.read(p, as_version=4))) for p in nbs]
+
+
+def notebook_pages(folder: Path, name: str, pages: list[tuple[str, str]]) -> None:
+    """The reader and full pages of the executed notebook ``folder/notebooks/<name>``: the runner renders each as
+    soon as its notebook is done, while others still run."""
+    (folder / "html").mkdir(exist_ok=True)
+    nb = nbformat.read(folder / "notebooks" / name, as_version=4)
+    i = [stem for stem, _ in pages].index(Path(name).stem)
+    stem = pages[i][0]
+    for reader, suffix in ((True, ".html"), (False, ".full.html")):
+        nav = {
+            "prev": (pages[i - 1][0] + suffix, pages[i - 1][1]) if i > 0 else None,
+            "next": (pages[i + 1][0] + suffix, pages[i + 1][1]) if i + 1 < len(pages) else None,
+            "other": (f"{stem}.full.html", "Show the code") if reader else (f"{stem}.html", "Hide the code"),
+        }
+        body, _ = _exporter(reader).from_notebook_node(
+            nb, resources={"metadata": {"name": pages[i][1]}, "study_nav": nav}
+        )
+        # links between notebooks ("Next: 02_exclusions.ipynb") point to the matching page here
+        body = NOTEBOOK_LINK.sub(lambda m, sfx=suffix: f'href="{m.group(1)}{sfx}{m.group(2) or ""}"', body)
+        (folder / "html" / f"{stem}{suffix}").write_text(body, encoding="utf-8")
+
+
+def write(folder: Path, plan, pages=None) -> None:
+    """``folder/html/index.html`` and ``run.json``, and the pages of every executed notebook not yet rendered."""
     out = folder / "html"
     out.mkdir(exist_ok=True)
-    loaded = [(p.stem, nbformat.read(p, as_version=4)) for p in sorted((folder / "notebooks").glob("*.ipynb"))]
-    pages = [(stem, title_of(nb)) for stem, nb in loaded]
-    for reader, suffix in ((True, ".html"), (False, ".full.html")):
-        exporter = _exporter(reader)
-        for i, (stem, nb) in enumerate(loaded):
-            nav = {
-                "prev": (pages[i - 1][0] + suffix, pages[i - 1][1]) if i > 0 else None,
-                "next": (pages[i + 1][0] + suffix, pages[i + 1][1]) if i + 1 < len(pages) else None,
-                "other": (f"{stem}.full.html", "Show the code") if reader else (f"{stem}.html", "Hide the code"),
-            }
-            body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": pages[i][1]}, "study_nav": nav})
-            # links between notebooks ("Next: 02_exclusions.ipynb") point to the matching page here
-            body = NOTEBOOK_LINK.sub(lambda m, sfx=suffix: f'href="{m.group(1)}{sfx}{m.group(2) or ""}"', body)
-            (out / f"{stem}{suffix}").write_text(body, encoding="utf-8")
+    pages = pages or titles(sorted((folder / "notebooks").glob("*.ipynb")))
+    for stem, _ in pages:
+        if not (out / f"{stem}.html").exists():
+            notebook_pages(folder, f"{stem}.ipynb", pages)
     record = {
         "parameters": {**params.DEFAULTS, **plan.values},
         "code_fingerprint": colophon.fingerprint(),
