@@ -13,7 +13,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from . import cohort, published, stats
-from .diagnoses import DIAGNOSES
+from .diagnoses import DIAGNOSES, MS, SCI
 
 
 def _means(pct: pd.DataFrame, time_points) -> pd.DataFrame:
@@ -189,13 +189,13 @@ def mixed_model(
     d = yearly.loc[yearly["year"] > reference_year].copy()
     d["t"] = (d["year"] - reference_year).astype(float)
     d["log_ratio"] = np.log(d["pct"] / 100)
-    d["ms"] = (d["diagnosis"] == "MS").astype(float)
+    d["ms"] = (d["diagnosis"] == MS).astype(float)
     try:
         return _mixed_model_fit(d, reference_year, alpha, time_points)
     except (ValueError, np.linalg.LinAlgError) as err:  # data too few or too alike for the model (a chart export)
         columns = ["yearly change %", "CI low", "CI high", "MS vs SCI slope p"]
         columns += [f"% at {k} y{s}" for k in time_points for s in (" (model)", " CI low", " CI high")]
-        return pd.DataFrame({"diagnosis": ["SCI", "MS"], **dict.fromkeys(columns, np.nan)}), {"failed": str(err)}
+        return pd.DataFrame({"diagnosis": [SCI, MS], **dict.fromkeys(columns, np.nan)}), {"failed": str(err)}
 
 
 def _mixed_model_fit(d: pd.DataFrame, reference_year: int, alpha: float, time_points) -> tuple[pd.DataFrame, dict]:
@@ -215,7 +215,7 @@ def _mixed_model_fit(d: pd.DataFrame, reference_year: int, alpha: float, time_po
         return float(c @ fit.fe_params.to_numpy()), float(np.sqrt(c @ cov @ c))
 
     rows = []
-    for dx, is_ms in (("SCI", 0.0), ("MS", 1.0)):
+    for dx, is_ms in ((SCI, 0.0), (MS, 1.0)):
         est, se = combo({"t": 1.0, "t:ms": is_ms})
         row = {
             "diagnosis": dx,
@@ -249,8 +249,8 @@ def _fit_info(fit, d: pd.DataFrame, caught, alpha: float) -> dict:
     )
     slopes = slopes.rename("slope").reset_index().dropna()
     two = stats.t_test(
-        slopes.loc[slopes["diagnosis"] == "MS", "slope"],
-        slopes.loc[slopes["diagnosis"] == "SCI", "slope"],
+        slopes.loc[slopes["diagnosis"] == MS, "slope"],
+        slopes.loc[slopes["diagnosis"] == SCI, "slope"],
         False,
         alpha,
     )
@@ -345,7 +345,7 @@ EFFECT_IS = {"difference": "MS - SCI, points", "ratio": "MS / SCI", "shift": "sh
 
 def _multiverse_rows(at: pd.DataFrame, alpha: float, seed: int = 0):
     """The six analyses of one reference year and time point: summary per group, effect with CI, p."""
-    a, b = at.loc[at["diagnosis"] == "MS"], at.loc[at["diagnosis"] == "SCI"]
+    a, b = at.loc[at["diagnosis"] == MS], at.loc[at["diagnosis"] == SCI]
     if len(a) < 2 or len(b) < 2:  # too few to compare: each row keeps its n, with no estimate
         kinds = ("difference", "difference", "ratio", "ratio", "shift", "difference")
         return [(np.nan,) * 6 + (kind,) for kind in kinds]
@@ -382,7 +382,7 @@ def multiverse(patients, doses, reference_years, time_points, alpha: float, seed
         pct = cohort.percent_of_reference(patients, doses, ref, tps)
         for k in tps:
             at = pct.loc[pct["year"] == k]
-            n_ms, n_sci = int((at["diagnosis"] == "MS").sum()), int((at["diagnosis"] == "SCI").sum())
+            n_ms, n_sci = int((at["diagnosis"] == MS).sum()), int((at["diagnosis"] == SCI).sum())
             for (summary, test), row in zip(MULTIVERSE_ANALYSES, _multiverse_rows(at, alpha, seed)):
                 ms, sci, effect, lo, hi, p, kind = row
                 out.append(

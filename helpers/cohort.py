@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import published, stats
-from .diagnoses import DIAGNOSES
+from .diagnoses import DIAGNOSES, MS, SCI
 
 
 def short_followup(patients: pd.DataFrame) -> pd.Series:
@@ -116,7 +116,7 @@ def headline_numbers(
 ) -> dict[str, float]:
     """The study's headline numbers, keyed like :data:`helpers.published.PUBLISHED`."""
     pts = analysed_patients(patients)
-    sci = pts.loc[pts["diagnosis"] == "SCI"]
+    sci = pts.loc[pts["diagnosis"] == SCI]
     res = {
         "n_screened": int((~short_followup(patients)).sum()),  # the paper screened those treated >= 7 years
         "n_excluded": len(excluded_patients(patients)),
@@ -126,7 +126,7 @@ def headline_numbers(
         "n_sci_thoracic": int((sci["sci_level"] == "thoracic").sum()),
         "n_sci_ais_a": int((sci["ais_grade"] == "A").sum()),
         "n_sci_ais_bd": int(sci["ais_grade"].isin(["B", "C", "D"]).sum()),
-        "n_ms": int((pts["diagnosis"] == "MS").sum()),
+        "n_ms": int((pts["diagnosis"] == MS).sum()),
     }
     pct = percent_of_reference(patients, doses, reference_year, time_points)
     ref = pct.loc[pct["year"] == reference_year, "dose_ref"]

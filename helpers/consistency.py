@@ -22,6 +22,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from . import published, stats
+from .diagnoses import MS, SCI
 from .synthetic import generator
 from .synthetic.calibration import calibrate_many, map_to_median_range
 from .synthetic.spec import SyntheticSpec
@@ -130,7 +131,7 @@ def _quantities(pct: dict, d_ref) -> pd.DataFrame:
         out[f"SCI SD % at {k} y"] = np.nanstd(b, 1, ddof=1)
         out[f"MS median % at {k} y"] = np.nanmedian(a, 1)
         out[f"SCI median % at {k} y"] = np.nanmedian(b, 1)
-        for dx, v in (("MS", a), ("SCI", b)):
+        for dx, v in ((MS, a), (SCI, b)):
             out[f"{dx} patients below 100% at {k} y"] = np.sum(v < 100, 1)
             out[f"{dx} patients at 200% or more at {k} y"] = np.sum(v >= 200, 1)
         out[f"MS geometric mean % at {k} y"] = 100 * np.exp(np.nanmean(la, 1))
@@ -138,19 +139,19 @@ def _quantities(pct: dict, d_ref) -> pd.DataFrame:
         ref_a, ref_b = d_ref[:, :N_MS], d_ref[:, N_MS:]
         ratio_of_means = {
             dx: 100 * np.nansum(ref * v / 100, 1) / np.nansum(np.where(np.isnan(v), np.nan, ref), 1)
-            for dx, ref, v in (("MS", ref_a, a), ("SCI", ref_b, b))
+            for dx, ref, v in ((MS, ref_a, a), (SCI, ref_b, b))
         }
-        out[f"MS ratio of means % at {k} y"] = ratio_of_means["MS"]
-        out[f"SCI ratio of means % at {k} y"] = ratio_of_means["SCI"]
+        out[f"MS ratio of means % at {k} y"] = ratio_of_means[MS]
+        out[f"SCI ratio of means % at {k} y"] = ratio_of_means[SCI]
     out["1-year dose median"] = np.median(d_ref, 1)
     out["1-year dose minimum"] = d_ref.min(1)
     out["1-year dose maximum"] = d_ref.max(1)
     slope = {}
-    for dx, i in (("MS", 0), ("SCI", 1)):
+    for dx, i in ((MS, 0), (SCI, 1)):
         l7, l10 = np.log(pct[7][i] / 100), np.log(pct[10][i] / 100)
         per_patient = np.where(np.isnan(l10), l7 / 6, (6 * l7 + 9 * np.nan_to_num(l10)) / (6**2 + 9**2))
         slope[dx] = 100 * np.expm1(per_patient.mean(1))
-    out["MS - SCI yearly change (%/y, mixed model approx.)"] = slope["MS"] - slope["SCI"]
+    out["MS - SCI yearly change (%/y, mixed model approx.)"] = slope[MS] - slope[SCI]
     return pd.DataFrame(out)
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import cohort, disclosure
-from .diagnoses import DIAGNOSES
+from .diagnoses import DIAGNOSES, MS, SCI
 
 GROUPS = ("all", *DIAGNOSES)
 CATEGORIES = {
@@ -132,35 +132,35 @@ def cells(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int, time
     c.add(ZERO, 0)
     for column in (*CATEGORIES, *CONTINUOUS):
         for g, df in by_group.items():
-            if column in SCI_ONLY and g != "SCI":
-                c.add(("missing", column, g), 0, same_as=ZERO if g == "MS" else ("missing", column, "SCI"))
+            if column in SCI_ONLY and g != SCI:
+                c.add(("missing", column, g), 0, same_as=ZERO if g == MS else ("missing", column, SCI))
             else:
                 c.add(("missing", column, g), df[column].isna().sum(), shown=g == "all")
         c.relate(("missing", column, "all"), [("missing", column, dx) for dx in DIAGNOSES])
     for column, levels in CATEGORIES.items():
         values = pts[column].map({"F": "female", "M": "male"}) if column == "sex" else pts[column]
         for level in levels:
-            for g in GROUPS if column not in SCI_ONLY else ("SCI",):
+            for g in GROUPS if column not in SCI_ONLY else (SCI,):
                 in_group = pts["diagnosis"] == g if g != "all" else pd.Series(True, index=pts.index)
                 c.add(("t1", column, level, g), (in_group & (values == level)).sum())
             if column in SCI_ONLY:
-                c.add(("t1", column, level, "all"), 0, same_as=("t1", column, level, "SCI"))
-                c.add(("t1", column, level, "MS"), 0, same_as=ZERO)
+                c.add(("t1", column, level, "all"), 0, same_as=("t1", column, level, SCI))
+                c.add(("t1", column, level, MS), 0, same_as=ZERO)
             c.relate(("t1", column, level, "all"), [("t1", column, level, dx) for dx in DIAGNOSES])
         if column in SCI_ONLY:
             for g in GROUPS:
-                c.add(("t1", column, NOT_APPLICABLE, g), 0, same_as=ZERO if g == "SCI" else ("analysed", "MS"))
+                c.add(("t1", column, NOT_APPLICABLE, g), 0, same_as=ZERO if g == SCI else ("analysed", MS))
             levels = (*levels, NOT_APPLICABLE)
         for g in GROUPS:
             c.relate(("analysed", g), [*(("t1", column, level, g) for level in levels), ("missing", column, g)])
 
     # SCI level by AIS grade: its inner cells; its margins are counts above
-    sci = by_group["SCI"]
+    sci = by_group[SCI]
     level = sci["sci_level"].astype(object).fillna("unknown")
     grade = sci["ais_grade"].map(sci_grade)
     c.add(("sci", "all", "AIS B-D"), grade.eq("AIS B-D").sum())
-    c.relate(("sci", "all", "AIS B-D"), [("t1", "ais_grade", g, "SCI") for g in "BCD"])
-    c.unshown -= {("missing", column, "SCI") for column in SCI_ONLY}  # the table's "unknown" row and column
+    c.relate(("sci", "all", "AIS B-D"), [("t1", "ais_grade", g, SCI) for g in "BCD"])
+    c.unshown -= {("missing", column, SCI) for column in SCI_ONLY}  # the table's "unknown" row and column
     rows, cols = ("cervical", "thoracic", "unknown"), ("AIS A", "AIS B-D", "unknown")
     for r in rows:
         for g in cols:
@@ -174,13 +174,13 @@ def cells(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int, time
 def sci_margin(row: str, col: str):
     """The key of a cell of the SCI table, margins included (they are Table 1's and the flow's counts)."""
     if row == "all" and col == "all":
-        return ("analysed", "SCI")
+        return ("analysed", SCI)
     if col == "all":
-        return ("missing", "sci_level", "SCI") if row == "unknown" else ("t1", "sci_level", row, "SCI")
+        return ("missing", "sci_level", SCI) if row == "unknown" else ("t1", "sci_level", row, SCI)
     if row == "all":
         if col == "unknown":
-            return ("missing", "ais_grade", "SCI")
-        return ("t1", "ais_grade", "A", "SCI") if col == "AIS A" else ("sci", "all", "AIS B-D")
+            return ("missing", "ais_grade", SCI)
+        return ("t1", "ais_grade", "A", SCI) if col == "AIS A" else ("sci", "all", "AIS B-D")
     return ("sci", row, col)
 
 

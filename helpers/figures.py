@@ -23,7 +23,7 @@ import seaborn as sns
 from matplotlib.patches import FancyBboxPatch
 
 from . import captions, paths, published
-from .diagnoses import DIAGNOSES, PALETTE
+from .diagnoses import DIAGNOSES, MS, PALETTE, SCI
 
 GREY = "#555555"
 DPI = 150
@@ -226,7 +226,7 @@ def flow_diagram(counts: dict):
     arrow(left - 0.5, 75, left + 0.2, 75)
     box(38, 58, 40, 8, f"Analysed: {n_text(counts['analysed'], True)}", bold=True)
     y_levels = (24, 10)[: len(counts["time_points"])]
-    for x, dx in ((20, "MS"), (56, "SCI")):
+    for x, dx in ((20, MS), (56, SCI)):
         arrow(38, 53.5, x, 42.5)
         box(
             x,
@@ -521,7 +521,7 @@ def exaggeration(curve: pd.DataFrame, published_gap: float, alpha: float, n_ms: 
     with 95% Monte Carlo error bars (1.96 SE); the published difference marked."""
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(9.6, 3.7))
     x = curve["difference"].to_numpy(float)
-    ax.errorbar(x, curve["power_mc"], yerr=1.96 * curve["power_mc_se"], fmt="o-", ms=4, capsize=2, color=PALETTE["MS"])
+    ax.errorbar(x, curve["power_mc"], yerr=1.96 * curve["power_mc_se"], fmt="o-", ms=4, capsize=2, color=PALETTE[MS])
     ax.set_ylim(0, 1.02)
     ax.set_ylabel(f"Power (p < {alpha:g})")
     bx.errorbar(

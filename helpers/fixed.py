@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import published, stats
-from .diagnoses import DIAGNOSES
+from .diagnoses import DIAGNOSES, MS, SCI
 from .synthetic import calibration
 
 SD_RATIOS = (0.5, 3.0)  # the range of the MS:SCI SD ratio the appendix's consistent cohorts span
@@ -54,7 +54,7 @@ def group_ci(time_point: int, sd_ratio, alpha: float = 0.05, n_sci=None) -> pd.D
     ratio = np.atleast_1d(np.asarray(sd_ratio, float))
     ms_sd, sci_sd = calibration.split_sd(calibration.pooled_sd_for_p(ms - sci, n_ms, n_sci, p), n_ms, n_sci, ratio)
     rows = []
-    for dx, mean, sd, n in (("MS", ms, ms_sd, n_ms), ("SCI", sci, sci_sd, n_sci)):
+    for dx, mean, sd, n in ((MS, ms, ms_sd, n_ms), (SCI, sci, sci_sd, n_sci)):
         half = stats.t_half_width(sd, n, alpha)
         rows += [
             {"diagnosis": dx, "sd_ratio": r, "mean": mean, "sd": s, "n": n, "ci_low": mean - h, "ci_high": mean + h}
@@ -87,7 +87,7 @@ def lower_limit_bounds(time_point: int, alpha: float = 0.05, n_sci=None) -> pd.D
     ms, sci, n_ms, n_sci, p = _inputs(time_point, n_sci)
     sd = calibration.pooled_sd_for_p(ms - sci, n_ms, n_sci, p)
     rows = []
-    for dx, mean, n in (("MS", ms, n_ms), ("SCI", sci, n_sci)):
+    for dx, mean, n in ((MS, ms, n_ms), (SCI, sci, n_sci)):
         largest = sd * np.sqrt((n_ms + n_sci - 2) / (n - 1))
         rows.append({"diagnosis": dx, "lowest": mean - float(stats.t_half_width(largest, n, alpha)), "highest": mean})
     return pd.DataFrame(rows)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import captions, fixed, published, templates, wording
-from .diagnoses import DIAGNOSES
+from .diagnoses import DIAGNOSES, SCI
 from .fixed import SD_RATIOS
 
 N10_LOW = 10  # the fewest SCI patients at 10 years the ranges consider (as the appendix's consistent cohorts)
@@ -159,7 +159,7 @@ def heterogeneity_in_words(het: pd.DataFrame, consistent: pd.DataFrame | None, y
             for dx in DIAGNOSES
             for k, col in (("n", "n"), ("fell", "below 100%"), ("doubled", "200% or more"))
         },
-        sci_p90=h.at["SCI", "p90 %"],
+        sci_p90=h.at[SCI, "p90 %"],
     )
     if consistent is not None:
         t = consistent.set_index("quantity")

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import published, templates, wording
+from .diagnoses import SCI
 from .synthetic import spec as synthetic_spec
 
 KINDS = ("published", "fixed", "assumed", "simulated", "chart")
@@ -72,7 +73,7 @@ def headline_marks(summary: pd.DataFrame, tests: pd.DataFrame, params: dict) -> 
     for r in summary.itertuples():
         year, dx = int(r.year), r.diagnosis
         on_paper = year in times
-        sci_10 = dx == "SCI" and year == max(published.TIME_POINTS)
+        sci_10 = dx == SCI and year == max(published.TIME_POINTS)
         n_mark = ("assumed", "sci_n_10y") if sci_10 else ("published", None) if on_paper else ("assumed", "calibration")
         for quantity in ("n", "mean", "sd", "ci"):
             if quantity == "n":

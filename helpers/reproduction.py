@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from .diagnoses import MS, SCI
 from .published import PUBLISHED
 
 # The study's counts (helpers/counts.py) that the paper's patient counts are: one key, one decision to show
@@ -13,11 +14,11 @@ KEYS = {
     "n_screened": ("screened",),
     "n_excluded": ("excluded",),
     "n_analysed": ("analysed", "all"),
-    "n_sci": ("analysed", "SCI"),
-    "n_ms": ("analysed", "MS"),
-    "n_sci_cervical": ("t1", "sci_level", "cervical", "SCI"),
-    "n_sci_thoracic": ("t1", "sci_level", "thoracic", "SCI"),
-    "n_sci_ais_a": ("t1", "ais_grade", "A", "SCI"),
+    "n_sci": ("analysed", SCI),
+    "n_ms": ("analysed", MS),
+    "n_sci_cervical": ("t1", "sci_level", "cervical", SCI),
+    "n_sci_thoracic": ("t1", "sci_level", "thoracic", SCI),
+    "n_sci_ais_a": ("t1", "ais_grade", "A", SCI),
     "n_sci_ais_bd": ("sci", "all", "AIS B-D"),
 }
 EXTREMES = ("dose_ref_min", "dose_ref_max")  # single patients' values

@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from . import cohort, fixed, published, stats, synthetic, templates
+from .diagnoses import MS, SCI
 
 # id: {version: settings switched on}. "on": the mechanism as set (alike in both diagnoses where that is a
 # choice); "by_group": the same mechanism differing by diagnosis
@@ -98,7 +99,7 @@ def difference(patients, doses, truth, alpha, *, year=YEAR):
     """MS - SCI difference in mean % at ``year`` (the paper's scale), Welch CI."""
     pct = _pct(patients, doses)
     at = pct.loc[pct["year"] == year]
-    t = stats.t_test(at.loc[at["diagnosis"] == "MS", "pct"], at.loc[at["diagnosis"] == "SCI", "pct"], False, alpha)
+    t = stats.t_test(at.loc[at["diagnosis"] == MS, "pct"], at.loc[at["diagnosis"] == SCI, "pct"], False, alpha)
     return t.difference, t.ci_low, t.ci_high
 
 
@@ -118,7 +119,7 @@ def model_mean(patients, doses, truth, alpha, *, year, diagnosis, whole_clinic):
 def model_difference(patients, doses, truth, alpha, *, year=YEAR, whole_clinic=True):
     """MS - SCI difference of the model's mean % at ``year`` over every patient drawn (Welch CI)."""
     t = stats.t_test(
-        _model_values(truth, year, "MS", whole_clinic), _model_values(truth, year, "SCI", whole_clinic), False, alpha
+        _model_values(truth, year, MS, whole_clinic), _model_values(truth, year, SCI, whole_clinic), False, alpha
     )
     return t.difference, t.ci_low, t.ci_high
 
@@ -144,7 +145,7 @@ def ratio_ms_sci(patients, doses, truth, alpha, *, adjust=""):
         patients[["patient_id", "age_at_implant", "years_since_onset"]], on="patient_id"
     )
     at = at.assign(
-        ms=(at["diagnosis"] == "MS").astype(float),
+        ms=(at["diagnosis"] == MS).astype(float),
         log_ratio=np.log(at["pct"] / 100),
         log_dose=np.log(at["dose"]),
         log_ref=np.log(at["dose_ref"]),
@@ -173,18 +174,18 @@ def reference_correlation(patients, doses, truth, alpha):
 # --- the rows of each table: (row id, unit, function, keyword arguments); the row labels are in the YAML
 ROWS = {
     "outcome_exclusion": [
-        ("sci_analysed", "%", mean_pct, {"year": 7, "diagnosis": "SCI"}),
-        ("sci_everyone", "%", mean_pct, {"year": 7, "diagnosis": "SCI", "everyone": True}),
+        ("sci_analysed", "%", mean_pct, {"year": 7, "diagnosis": SCI}),
+        ("sci_everyone", "%", mean_pct, {"year": 7, "diagnosis": SCI, "everyone": True}),
         ("difference", "points", difference, {}),
     ],
     "survivorship": [
-        ("sci_stayed", "%", mean_pct, {"year": 7, "diagnosis": "SCI"}),
-        ("sci_clinic", "%", model_mean, {"year": 7, "diagnosis": "SCI", "whole_clinic": True}),
+        ("sci_stayed", "%", mean_pct, {"year": 7, "diagnosis": SCI}),
+        ("sci_clinic", "%", model_mean, {"year": 7, "diagnosis": SCI, "whole_clinic": True}),
         ("difference_stayed", "points", difference, {}),
         ("difference_clinic", "points", model_difference, {}),
     ],
     "titration": [
-        ("sci_mean", "%", mean_pct, {"year": 7, "diagnosis": "SCI"}),
+        ("sci_mean", "%", mean_pct, {"year": 7, "diagnosis": SCI}),
         ("difference", "points", difference, {}),
         ("log_ratio", "ratio", ratio_ms_sci, {}),
         ("ancova", "ratio", ratio_ms_sci, {"adjust": "ancova"}),
@@ -194,9 +195,9 @@ ROWS = {
         ("adjusted", "ratio", ratio_ms_sci, {"adjust": "confounders"}),
     ],
     "dropout": [
-        ("ms_followed", "%", mean_pct, {"year": 10, "diagnosis": "MS"}),
-        ("ms_all", "%", model_mean, {"year": 10, "diagnosis": "MS", "whole_clinic": False}),
-        ("gap", "points", completers_gap, {"diagnosis": "MS"}),
+        ("ms_followed", "%", mean_pct, {"year": 10, "diagnosis": MS}),
+        ("ms_all", "%", model_mean, {"year": 10, "diagnosis": MS, "whole_clinic": False}),
+        ("gap", "points", completers_gap, {"diagnosis": MS}),
     ],
 }
 

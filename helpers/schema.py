@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import published
-from .diagnoses import DIAGNOSES
+from .diagnoses import DIAGNOSES, MS, SCI
 from .errors import StudyInputError
 
 MAX_DOSE = 3000.0  # µg/24 h: above any reported ITB maintenance dose; a larger value is a typo or a unit error
@@ -31,7 +31,7 @@ LINES_SHOWN = 3  # line numbers named per problem; the count says how many there
 TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
 SPELLINGS = {
     "excluded": {**dict.fromkeys(TRUE, "true"), **dict.fromkeys(FALSE, "false")},
-    "diagnosis": {"ms": "MS", "sci": "SCI"},
+    "diagnosis": {"ms": MS, "sci": SCI},
     "sex": {"f": "F", "female": "F", "m": "M", "male": "M"},
     "sci_level": {"cervical": "cervical", "thoracic": "thoracic"},
     "ais_grade": {g.lower(): g for g in "ABCD"},
@@ -363,7 +363,7 @@ def _cross_checks(p: pd.DataFrame, d: pd.DataFrame, problems: Problems, by_date:
         "with a reason but not excluded (set excluded to true or clear the reason)",
         p.index[has_reason],
     )
-    ms_sci = (p["diagnosis"] == "MS") & (p["sci_level"].notna() | p["ais_grade"].notna())
+    ms_sci = (p["diagnosis"] == MS) & (p["sci_level"].notna() | p["ais_grade"].notna())
     problems.add(
         "patients",
         ("sci_level", "ais_grade"),

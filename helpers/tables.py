@@ -7,7 +7,7 @@ import warnings
 import pandas as pd
 
 from . import cohort, disclosure, published
-from .diagnoses import DIAGNOSES
+from .diagnoses import DIAGNOSES, MS, SCI
 
 NOT_APPLICABLE = "not applicable (MS)"
 TABLE1_LABELS = {
@@ -38,7 +38,7 @@ def table_one(patients: pd.DataFrame, shown: dict | None = None) -> pd.DataFrame
 
     pts = cohort.analysed_patients(patients)[["diagnosis", *TABLE1_LABELS]].copy()
     pts["sex"] = pts["sex"].map({"F": "female", "M": "male"})
-    is_ms = pts["diagnosis"] == "MS"
+    is_ms = pts["diagnosis"] == MS
     # SCI level and AIS grade apply to SCI only: recorded if any SCI patient has one
     recorded = [
         c for c in TABLE1_LABELS if pts.loc[~is_ms if c in ("sci_level", "ais_grade") else slice(None), c].notna().any()
@@ -86,7 +86,7 @@ def table_one(patients: pd.DataFrame, shown: dict | None = None) -> pd.DataFrame
 def _table_one_shown(table: pd.DataFrame, shown: dict) -> pd.DataFrame:
     """Table 1 (tableone's MultiIndex rows) with each count as it may be shown. A column whose n is hidden
     loses its percentages too, which would give the n back."""
-    groups = {"Overall": "all", "MS": "MS", "SCI": "SCI"}
+    groups = {"Overall": "all", MS: MS, SCI: SCI}
     hidden_n = {col for col, g in groups.items() if disclosure.is_hidden(shown[("analysed", g)])}
     by_label = {label: c for c, label in TABLE1_LABELS.items()}
     out = table.copy()
@@ -119,7 +119,7 @@ def sci_breakdown(patients: pd.DataFrame, shown: dict | None = None) -> pd.DataF
     from .counts import sci_grade, sci_margin
 
     sci = cohort.analysed_patients(patients)
-    sci = sci.loc[sci["diagnosis"] == "SCI"]
+    sci = sci.loc[sci["diagnosis"] == SCI]
     grade = sci["ais_grade"].map(sci_grade)
     tab = pd.crosstab(
         sci["sci_level"].astype(object).fillna("unknown"), grade.astype(object), margins=True, margins_name="all"

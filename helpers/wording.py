@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import captions, templates
+from .diagnoses import MS, SCI
 
 
 def _ci(alpha: float) -> str:
@@ -344,9 +345,9 @@ def trajectories_in_words(slopes: pd.DataFrame, step: pd.DataFrame, time_points,
     last step is made of (:func:`helpers.appraisal.last_step`)."""
     kind = "chart" if chart_data else "synthetic"
     r = slopes.set_index("diagnosis")["correlation"]
-    text = templates.fill(f"dose_change.trajectories.{kind}", r_ms=r.get("MS", np.nan), r_sci=r.get("SCI", np.nan))
-    if len(time_points) > 1 and "MS" in set(step["diagnosis"]):
-        s = step.set_index("diagnosis").loc["MS"]
+    text = templates.fill(f"dose_change.trajectories.{kind}", r_ms=r.get(MS, np.nan), r_sci=r.get(SCI, np.nan))
+    if len(time_points) > 1 and MS in set(step["diagnosis"]):
+        s = step.set_index("diagnosis").loc[MS]
         text += "\n\n" + templates.fill(
             f"dose_change.trajectories.step_{kind}",
             before=time_points[-1] - 1,

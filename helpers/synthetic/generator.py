@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import cohort, published, reproduction, schema
+from ..diagnoses import MS, SCI
 from . import scenarios
 from .calibration import calibrate_two_groups, map_to_median_range
 from .spec import FIELDS, SyntheticSpec, check_spec
@@ -57,7 +58,7 @@ def _censor(anchors, patients):
 def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
     n_ex, n = spec.n_excluded, spec.n_analysed + spec.n_excluded
     diagnosis = np.array(
-        ["MS"] * spec.n_ms + ["SCI"] * spec.n_sci + ["MS"] * spec.n_excluded_ms + ["SCI"] * (n_ex - spec.n_excluded_ms),
+        [MS] * spec.n_ms + [SCI] * spec.n_sci + [MS] * spec.n_excluded_ms + [SCI] * (n_ex - spec.n_excluded_ms),
         dtype=object,
     )
     excluded = np.arange(n) >= spec.n_analysed
@@ -67,7 +68,7 @@ def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
     ] * (n_ex - spec.n_excluded_pump_failure)
 
     # Follow-up: everyone >= 7 years (inclusion); the published 18 of 22 MS, and sci_n_10y of 19 SCI, reach 10.
-    is_ms, is_sci = diagnosis == "MS", diagnosis == "SCI"
+    is_ms, is_sci = diagnosis == MS, diagnosis == SCI
     reach10 = np.zeros(n, bool)
     if spec.mode == "calibrated":
         n_ms10 = int(published.value("ms_n_10y"))
@@ -145,7 +146,7 @@ def _draw_onset(median, age, rng):
 def _draw_anchors(spec: SyntheticSpec, patients: pd.DataFrame, rng):
     """1-year dose, log(dose / 1-year dose) at 7 and 10 years (also past follow-up), and the yearly slope."""
     n = len(patients)
-    is_ms = (patients["diagnosis"] == "MS").to_numpy()
+    is_ms = (patients["diagnosis"] == MS).to_numpy()
     analysed = ~patients["excluded"].to_numpy()
     fu = patients["followup_years"].to_numpy()
     mu = np.log1p(np.where(is_ms, spec.ms_annual_change_pct, spec.sci_annual_change_pct) / 100)
@@ -190,7 +191,7 @@ def log_variance(spec: SyntheticSpec, year: int) -> float:
 
 def expected_percent(spec: SyntheticSpec, diagnosis: str, year: int) -> float:
     """Mean % of the 1-year dose at ``year`` in a simulated cohort (before doses are rounded and bounded)."""
-    change = spec.ms_annual_change_pct if diagnosis == "MS" else spec.sci_annual_change_pct
+    change = spec.ms_annual_change_pct if diagnosis == MS else spec.sci_annual_change_pct
     return 100 * (1 + change / 100) ** (year - 1)
 
 
@@ -198,7 +199,7 @@ def typical_yearly_change(spec: SyntheticSpec, diagnosis: str) -> float:
     """The typical (median) patient's yearly change in % implied by the model: a least-squares line through
     the median log ratios at 7 and 10 years. It is below the mean-scale parameter (the log-normal's mean lies
     above its median); a model on log doses, such as the mixed model of notebook 6, estimates this one."""
-    change = spec.ms_annual_change_pct if diagnosis == "MS" else spec.sci_annual_change_pct
+    change = spec.ms_annual_change_pct if diagnosis == MS else spec.sci_annual_change_pct
     mu = np.log1p(change / 100)
     m7, m10 = 6 * mu - log_variance(spec, 7) / 2, 9 * mu - log_variance(spec, 10) / 2
     return float(100 * np.expm1((6 * m7 + 9 * m10) / (6**2 + 9**2)))

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import published
+from ..diagnoses import MS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,7 +79,7 @@ def apply(spec, patients: pd.DataFrame, d_ref, anchors, slope, rng) -> Drawn:
     anchors = np.array(anchors, float)
     slope = np.asarray(slope, float)
     n = len(patients)
-    is_ms = (patients["diagnosis"] == "MS").to_numpy()
+    is_ms = (patients["diagnosis"] == MS).to_numpy()
 
     if spec.age_change_pct_per_10y or spec.onset_change_pct_per_10y:
         slope, anchors = _confounding(spec, patients, slope, anchors)
