@@ -64,10 +64,10 @@ def reference_year_sensitivity(patients, doses, reference_years, time_points) ->
 
 def ratio_measures(pct: pd.DataFrame, time_points) -> pd.DataFrame:
     """Four ways to summarise change (mean of ratios, the paper's; ratio of means; geometric mean; median) and
-    the Spearman correlation of the start (reference) dose with the ratio.
+    the (Pearson) correlation of the start (reference) dose with the ratio.
 
     The ratio of means is the mean of ratios weighted by the start dose, so the two differ exactly by the
-    covariance of start dose and ratio over the mean start dose: only when the ratio goes with the start dose.
+    covariance of start dose and ratio over the mean start dose: only as far as the two are correlated.
     """
     at = pct.loc[pct["year"].isin(time_points)]
     g = at.groupby(["year", "diagnosis"], observed=True)
@@ -78,8 +78,8 @@ def ratio_measures(pct: pd.DataFrame, time_points) -> pd.DataFrame:
             "ratio of means %": 100 * g["dose"].mean() / g["dose_ref"].mean(),
             "geometric mean %": g["pct"].apply(lambda s: 100 * np.exp(np.log(s / 100).mean())),
             "median %": g["pct"].median(),
-            "Spearman r, start dose and ratio": g[["dose_ref", "pct"]].apply(
-                lambda d: sps.spearmanr(d["dose_ref"], d["pct"]).statistic if len(d) > 2 else np.nan
+            "r, start dose and ratio": g[["dose_ref", "pct"]].apply(
+                lambda d: sps.pearsonr(d["dose_ref"], d["pct"]).statistic if len(d) > 2 else np.nan
             ),
         }
     )

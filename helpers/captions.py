@@ -37,6 +37,8 @@ DATA_FILES: dict[str, str] = {
 }
 
 _KINDS = {"Figure": FIGURES, "Table": TABLES}
+# name -> a sentence added after its caption on the synthetic cohort (what rests on the model there)
+SYNTHETIC: dict[str, str] = templates.get("captions.synthetic")
 
 
 def _registry(kind: str, name: str) -> dict:
@@ -56,7 +58,7 @@ def label(kind: str, name: str) -> str:
 
 def _fill(template: str, name: str, values: dict | None, kind: str = "tables") -> str:
     key = f"captions.{kind}.{name}" if kind == "tables" else f"captions.figures.{name}.{kind}"
-    if "{" not in template:
+    if "{" not in template and name not in SYNTHETIC:
         return templates.fill_text(template, key)
     if values is None:
         raise ValueError(f"the caption of {name!r} depends on the run's parameters: pass params=S.params")
@@ -70,7 +72,10 @@ def _fill(template: str, name: str, values: dict | None, kind: str = "tables") -
         "last": points[-1],
         "time_points": " and ".join(", ".join(map(str, points)).rsplit(", ", 1)),  # "7", "7 and 10", "5, 7 and 10"
     }
-    return templates.fill_text(template, key, **{**values, **standard})
+    text = templates.fill_text(template, key, **{**values, **standard})
+    if kind in ("tables", "caption") and name in SYNTHETIC and not values.get("data_dir"):
+        text += " " + templates.fill_text(SYNTHETIC[name], f"captions.synthetic.{name}", **{**values, **standard})
+    return text
 
 
 def table(name: str, values: dict | None = None) -> str:

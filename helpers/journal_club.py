@@ -92,7 +92,7 @@ def fixed_table(alpha: float, sci_n_10y: int, sd_ratio: float) -> pd.DataFrame:
         r = here.loc[dx]
         rows.append(
             (
-                templates.fill("journal_club.fixed_table.mean", dx=dx, year=7),
+                templates.fill("journal_club.fixed_table.mean", dx=dx, year=7, sd_ratio=sd_ratio),
                 (r["mean"], r["ci_low"], r["ci_high"]),
                 templates.fill(
                     "journal_club.fixed_table.range_ratio",
@@ -132,7 +132,7 @@ def ratios_in_words(rm: pd.DataFrame, chart_data: bool) -> str:
         year=int(r["year"]),
         rom=r["ratio of means %"],
         mor=r["mean of ratios %"],
-        r=r["Spearman r, start dose and ratio"],
+        r=r["r, start dose and ratio"],
     )
 
 
@@ -183,19 +183,10 @@ def apply_in_words() -> str:
     )
 
 
-def exercise_2_answer(pct: pd.DataFrame, year: int) -> str:
-    """Why the mean of ratios lies above the geometric mean, with this run's spreads (folded answer)."""
-    at = pct.loc[pct["year"] == year]
-    values = {}
-    for dx in DIAGNOSES:
-        logs = np.log(at.loc[at["diagnosis"] == dx, "pct"] / 100)
-        s = logs.std(ddof=1)
-        values |= {
-            f"s_{dx.lower()}": s,
-            f"f_{dx.lower()}": np.exp(s**2 / 2),
-            f"obs_{dx.lower()}": np.exp(logs).mean() / np.exp(logs.mean()),
-        }
-    return templates.fill("journal_club.exercise_2", year=year, **values)
+def replications(summary: dict, year: int, alpha: float) -> str:
+    """Exercise 1's folded answer: how the means and p moved over the simulation model's reruns
+    (:func:`helpers.replication.summary`)."""
+    return templates.fill("journal_club.exercise_1", year=year, alpha=f"{alpha:g}", **summary)
 
 
 def dose_planning(

@@ -119,6 +119,14 @@ PARAMS: tuple[Param, ...] = (
         100_000,
     ),
     Param(
+        "replications",
+        200,
+        "int",
+        "cohorts the simulation model draws, one per seed, behind exercise 1's answer (notebook 6)",
+        50,
+        100_000,
+    ),
+    Param(
         "consistency_draws",
         2000,
         "int",

@@ -71,8 +71,15 @@ def show(
         ]
     )
     text_cols = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]) and c not in formats]
-    if text_cols:  # words read better left-aligned; numbers stay right-aligned
+    if text_cols:  # words read better left-aligned, under a header aligned with them; numbers stay right-aligned
         sty = sty.set_properties(subset=text_cols, **{"text-align": "left"})
+        sty = sty.set_table_styles(
+            [
+                {"selector": f"th.col_heading.col{list(df.columns).index(c)}", "props": "text-align: left;"}
+                for c in text_cols
+            ],
+            overwrite=False,
+        )
     sty = sty.hide(names=True, axis="index") if index else sty.hide(axis="index")
     return HTML(sty.to_html())
 

@@ -124,6 +124,27 @@ def model_difference(patients, doses, truth, alpha, *, year=YEAR, whole_clinic=T
     return t.difference, t.ci_low, t.ci_high
 
 
+def _survivor_bias(truth, diagnosis):
+    """Mean % at 7 years of the model's course of those who stayed minus that of every patient drawn, and its
+    variance from each patient's influence on it: the two means share patients, so their CIs cannot be
+    compared as if independent."""
+    x = truth.loc[truth["diagnosis"] == diagnosis]
+    stayed = (x["in_chart_review"] & ~x["excluded"]).to_numpy()
+    values, share = x["pct_7y_model"].to_numpy(), stayed.mean()
+    m_stayed, m_all = values[stayed].mean(), values.mean()
+    influence = np.where(stayed, (values - m_stayed) / share, 0.0) - (values - m_all)
+    return m_stayed - m_all, np.mean(influence**2) / (len(x) - 1)
+
+
+def survivor_bias(patients, doses, truth, alpha):
+    """How far the MS - SCI difference of those who stayed on ITB lies from the whole clinic's, both on the
+    model's course (so selection alone: zero when no one stops), with a CI that pairs the two (delta method;
+    the diagnoses are independent). Known only in a model."""
+    (b_ms, v_ms), (b_sci, v_sci) = (_survivor_bias(truth, dx) for dx in (MS, SCI))
+    half = sps.norm.ppf(1 - alpha / 2) * np.sqrt(v_ms + v_sci)
+    return b_ms - b_sci, b_ms - b_sci - half, b_ms - b_sci + half
+
+
 def completers_gap(patients, doses, truth, alpha, *, diagnosis):
     """% at 7 years: patients later followed to 10 years minus those who were not (Welch CI)."""
     pct = _pct(patients, doses)
@@ -183,6 +204,7 @@ ROWS = {
         ("sci_clinic", "%", model_mean, {"year": 7, "diagnosis": SCI, "whole_clinic": True}),
         ("difference_stayed", "points", difference, {}),
         ("difference_clinic", "points", model_difference, {}),
+        ("bias", "bias", survivor_bias, {}),
     ],
     "titration": [
         ("sci_mean", "%", mean_pct, {"year": 7, "diagnosis": SCI}),
@@ -248,7 +270,7 @@ def setting(name: str, version: str = "on") -> str:
 def display(table: pd.DataFrame) -> pd.DataFrame:
     """A scenario's rows as a reader sees them: 'value (CI low to high)' at a precision fitting each unit, one column
     per version drawn."""
-    decimals = {"%": 0, "points": 0, "ratio": 2, "r": 2}
+    decimals = {"%": 0, "points": 0, "bias": 1, "ratio": 2, "r": 2}
 
     def fmt(v, lo, hi, unit):
         if pd.isna(v):
@@ -299,12 +321,10 @@ def verdict(table: pd.DataFrame, name: str) -> str:
     elif name == "survivorship":
         t = fixed.difference_ci(published.TIME_POINTS[0])  # what a study of the paper's size can resolve
         fields["paper_half"] = (t.ci_high - t.ci_low) / 2
-        for ver in ("on", "by_group"):
-            fields[f"bias_{ver}"] = v("difference_stayed", ver) - v("difference_clinic", ver)
-        fields["relation_on"] = _words(name, "relation", rel("difference_clinic", "on", "difference_stayed"))
-        fields["relation_by_group"] = _words(
-            name, "relation", rel("difference_clinic", "by_group", "difference_stayed")
-        )
+        for ver in ("on", "by_group"):  # a bias is named only where its CI excludes zero
+            low, high = rows.at["bias", f"{ver}_ci_low"], rows.at["bias", f"{ver}_ci_high"]
+            fields |= {f"bias_{ver}_low": low, f"bias_{ver}_high": high}
+            fields[f"relation_{ver}"] = _words(name, "relation", _relation(0, low, high))
     elif name == "titration":
         for ver in ("on", "by_group"):
             for r in ("sci_mean", "difference", "log_ratio", "ancova"):

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import captions, templates
-from .diagnoses import MS, SCI
+from .diagnoses import DIAGNOSES, MS, SCI
 
 
 def _ci(alpha: float) -> str:
@@ -46,7 +46,11 @@ def tests_in_words(tests: pd.DataFrame, alpha: float, chart_data: bool = True) -
                 g=g["estimate"],
                 g_lo=g["ci_low"],
                 g_hi=g["ci_high"],
-                agree=templates.fill(f"dose_change.tests.agree.{agree}", alpha=alpha),
+                agree=templates.fill(
+                    f"dose_change.tests.agree.{agree}",
+                    alpha=alpha,
+                    assumed="" if chart_data else templates.fill("dose_change.tests.assumed"),
+                ),
             )
         )
     if not chart_data and lines:
@@ -362,6 +366,21 @@ def trajectories_in_words(slopes: pd.DataFrame, step: pd.DataFrame, time_points,
 def doses_note(chart_data: bool) -> str:
     """How to read the doses in µg/24 h side by side (notebook 7)."""
     return templates.fill(f"appendix.doses.{'chart' if chart_data else 'synthetic'}")
+
+
+def mean_above_geometric_mean(pct: pd.DataFrame, year: int) -> str:
+    """Why a mean of ratios lies above their geometric mean, with this run's spreads (a folded answer)."""
+    at = pct.loc[pct["year"] == year]
+    values = {}
+    for dx in DIAGNOSES:
+        ratios = at.loc[at["diagnosis"] == dx, "pct"] / 100
+        s = np.log(ratios).std(ddof=1)
+        values |= {
+            f"s_{dx.lower()}": s,
+            f"f_{dx.lower()}": np.exp(s**2 / 2),
+            f"obs_{dx.lower()}": ratios.mean() / np.exp(np.log(ratios).mean()),
+        }
+    return templates.fill("appendix.mean_above_geometric_mean", year=year, **values)
 
 
 def completers_note(chart_data: bool) -> str:

@@ -62,7 +62,7 @@ if not S.chart_data:
 flow = tables.flow_counts(S.patients, S.doses, reference_year, time_points, min_followup_years)
 flow = tables.flow_shown(flow, S.shown)
 fig = figures.flow_diagram(tables.flow_numbers(flow, time_points, min_followup_years))
-figures.save(fig, "02_flow_diagram", S.out)
+figures.save(fig, "02_flow_diagram", S.out, S.params)
 
 # %% [markdown] tags=[]
 # ## The same counts as a table

@@ -19,12 +19,12 @@
 #
 # A critical appraisal of the paper as a cohort study, with the questions of the CASP cohort checklist
 # ([CASP 2018](#ref-casp2018)) and the JAMA Users' Guides ([Levine et al. 1994](#ref-levine1994)): are the
-# results valid, what are they, do they apply to my patients? Where the data cannot answer, a sentence says
-# why. Longer analyses: the appendix ([7](07_appendix.ipynb)).
+# results valid, what are they, do they apply to my patients? Longer analyses: the appendix
+# ([7](07_appendix.ipynb)).
 #
 # **Teacher's plan (80 minutes):** 1. question and claim, 10 min · 2. validity, 25 min · 3. results, 20 min ·
-# 4. my patients, 5 min · exercises 2 and 3 and two discussion questions (A and B; C and D if time allows),
-# 15 min · the bottom line, 5 min. Exercise 1 needs Python: a teacher's demonstration, or homework.
+# 4. my patients, 5 min · exercise 2 and two discussion questions (A and B; C and D if time allows), 15 min ·
+# the bottom line, 5 min. Exercise 1 needs Python: a teacher's demonstration, or homework.
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -37,6 +37,7 @@ min_followup_years = 7  # patients followed for fewer years are not analysed (th
 time_points = [7, 10]  # years at which the dose is compared with the reference
 alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 scenario_n = 1000  # simulated patients per group in each scenario cohort (the biases switched on)
+replications = 200  # cohorts the simulation model draws, one per seed, behind exercise 1's answer
 consistency_draws = 2000  # cohorts drawn and calibrated to the paper: what its numbers fix and leave open
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
@@ -52,6 +53,7 @@ from helpers import (
     journal_club,
     presentation,
     references,
+    replication,
     scenario_effects,
     study,
 )
@@ -86,8 +88,7 @@ Markdown(journal_club.fixed_ci(alpha, S.spec.sci_n_10y))
 # becomes meaningless) or an **aggravating factor** (raising need for a while, unrelated to the disease course)
 # were excluded. Patients who stopped early are invisible. The paper reads a large SCI rise as one that
 # "suggests possible pump failure": if failures were found by looking at large rises, the exclusions removed
-# the largest SCI rises. Keeping such patients until the failure (censoring) would keep their valid years; no
-# failure dates are given, so that cannot be shown here.
+# the largest SCI rises.
 
 # %% tags=[]
 scenario_cohorts = scenario_effects.draw_cohorts(scenario_n, seed, scenario_effects.SESSION)
@@ -123,14 +124,13 @@ show_scenario("survivorship")
 #
 # That the MS rise "probably reflects the progressive disease course" is causal, yet nothing recorded measures
 # progression, and SCI likely differs from MS in age, sex, mobility and time since onset, none reported.
-# Tolerance, or more frequent MS adjustments, would look the same. The appendix (section 2) shows what adjusting
+# Tolerance to baclofen would also predict a rise (question B). The appendix (section 2) shows what adjusting
 # for measured confounders can and cannot do.
 #
 # ### 2.4 Was follow-up complete and long enough?
 #
 # All were followed 7 years; fewer have a 10-year dose: either implanted fewer than 10 years before the review,
-# or stopped, died or moved. The paper does not say which, and without implant dates no one can tell. The
-# appendix switches informative dropout on.
+# or stopped, died or moved. The paper does not say which. The appendix switches informative dropout on.
 #
 # ## 3. What are the results?
 #
@@ -151,14 +151,15 @@ Markdown(journal_club.within_group(fixed.lower_limit_bounds(7, alpha), alpha))
 #
 # The **geometric mean** or **median** describes the typical patient; the paper's **mean of ratios**, the
 # multiple of their start dose a patient can expect if the ratio does not depend on it; the **ratio of means**,
-# a service's drug supply. The last two differ exactly as far as the ratio goes with the start dose.
+# a service's drug supply. The last two differ by the covariance of ratio and start dose over the mean start
+# dose (r in the table).
 
 # %% tags=[]
 rm = S.masked(appraisal.ratio_measures(pct, time_points), "n")
 presentation.show(
     rm,
     "06_ratio_measures",
-    formats={**{c: "{:.0f}" for c in rm.columns if c.endswith("%")}, "Spearman r, start dose and ratio": "{:+.2f}"},
+    formats={**{c: "{:.0f}" for c in rm.columns if c.endswith("%")}, "r, start dose and ratio": "{:+.2f}"},
 )
 
 # %% tags=[]
@@ -187,24 +188,17 @@ Markdown(journal_club.apply_in_words())
 # %% [markdown] tags=[]
 # ## 5. Exercises
 #
-# In pairs; each answer opens with a click. A rerun takes seconds.
+# In pairs; each answer opens with a click.
 #
 # **1.** Rerun this notebook with `synthetic_mode = "simulation"` and any `seed`. Do the means still differ? Is
 # p still below 0.05?
-#
-# <details><summary>Answer</summary>
-# The means scatter around the published ones by several points from seed to seed. The difference nearly
-# always keeps its direction, but p moves, and some seeds give p > 0.05: a replication can "fail" by chance,
-# and more often if the true difference is smaller than the published one (appendix, section 6).
-# </details>
-#
-# **2.** In section 3.2, why is the mean of ratios above the geometric mean in both groups?
 
 # %% tags=[]
-Markdown(journal_club.exercise_2_answer(pct, time_points[0]))
+reruns = replication.rerun(replications, synthetic, reference_year, time_points[0], alpha)
+Markdown(journal_club.replications(replication.summary(reruns, alpha), time_points[0], alpha))
 
 # %% tags=[]
-start_dose = 200  # µg/24 h at the reference year, the patient of exercise 3
+start_dose = 200  # µg/24 h at the reference year, the patient of exercise 2
 plan = appraisal.planning_figures(pct, "MS", time_points[-1], alpha)
 Markdown(
     journal_club.dose_planning(
@@ -221,7 +215,7 @@ Markdown(
 # <details><summary>For the teacher</summary>
 # Up. But a failing pump's dose measures delivery, not need, and doses raised before a failure was found may
 # already be inflated: keeping each patient's doses only until the failure (censoring) would keep their valid
-# years without counting the failure as need.
+# years without counting the failure as need. The paper gives no failure dates, so this cannot be shown here.
 # </details>
 #
 # **B.** Is a rising MS dose evidence of *tolerance*, of *progression*, or neither? What data would tell?
@@ -235,8 +229,7 @@ Markdown(
 #
 # <details><summary>For the teacher</summary>
 # Not shown: no spread or within-group test is reported, and depending on the unpublished SD the SCI mean's CI
-# may include 100% (section 3.1): no change is not ruled out. On the synthetic cohort, the individual courses of
-# section 3.3 are the model's.
+# may include 100% (section 3.1): no change is not ruled out.
 # </details>
 #
 # **D.** How would you design a prospective study of this question?

@@ -97,6 +97,13 @@ presentation.show(
 Markdown(wording.doses_note(S.chart_data))
 
 # %% [markdown] tags=[]
+# **Exercise.** In the journal club's section 3.2, why is the mean of ratios above the geometric mean in both
+# groups?
+
+# %% tags=[]
+Markdown(wording.mean_above_geometric_mean(pct, time_points[0]))
+
+# %% [markdown] tags=[]
 # ## 2. The excluded patients, and the missing 10-year data
 #
 # With the excluded patients kept, on chart data, the table below shows what the exclusions did. In the

@@ -26,13 +26,14 @@ def test_ratio_measures_by_hand(pct):
         assert r["ratio of means %"] == pytest.approx(100 * g["dose"].sum() / g["dose_ref"].sum())
         assert r["geometric mean %"] == pytest.approx(sps.gmean(g["pct"]))
         assert r["median %"] == pytest.approx(g["pct"].median())
-        assert r["Spearman r, start dose and ratio"] == pytest.approx(sps.spearmanr(g["dose_ref"], g["pct"]).statistic)
+        assert r["r, start dose and ratio"] == pytest.approx(np.corrcoef(g["dose_ref"], g["pct"])[0, 1])
         # the two means differ exactly by the covariance of start dose and ratio over the mean start dose
         cov = np.cov(g["dose_ref"], g["pct"], ddof=0)[0, 1]
         assert r["ratio of means %"] - r["mean of ratios %"] == pytest.approx(cov / g["dose_ref"].mean())
-    # this seed's chance: SCI's ratio goes with the start dose (the issue's +0.44 and +0.61), MS's hardly
-    assert rm.loc[(7, "SCI"), "Spearman r, start dose and ratio"] == pytest.approx(0.44, abs=0.005)
-    assert rm.loc[(10, "SCI"), "Spearman r, start dose and ratio"] == pytest.approx(0.61, abs=0.005)
+    # this seed's chance: SCI's ratio goes with the start dose (Spearman +0.44 and +0.61 in the issue), MS's hardly
+    assert rm.loc[(7, "SCI"), "r, start dose and ratio"] == pytest.approx(0.51, abs=0.005)
+    assert rm.loc[(10, "SCI"), "r, start dose and ratio"] == pytest.approx(0.67, abs=0.005)
+    assert abs(rm.loc[(7, "MS"), "r, start dose and ratio"]) < 0.1
 
 
 def test_heterogeneity_slopes_and_the_last_step_by_hand(pct, synthetic_frames):

@@ -23,7 +23,12 @@ from helpers.errors import StudyInputError
 
 from . import kernels as warm_kernels
 
-SMALL = {"scenario_n": 50, "consistency_draws": 250, "power_reps": 100}  # the smallest the parameters allow
+SMALL = {
+    "scenario_n": 50,
+    "consistency_draws": 250,
+    "power_reps": 100,
+    "replications": 50,
+}  # the smallest the parameters allow
 # drawn exports per gate run, besides the named shapes below (ITB_EXPORT_EXAMPLES=200 for a longer search)
 EXAMPLES = int(os.environ.get("ITB_EXPORT_EXAMPLES", "6"))
 

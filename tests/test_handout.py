@@ -62,11 +62,11 @@ def test_journal_club_pdf_puts_the_answers_after_the_exercises(pdfs):
     text = _text(pdf)
     exercises, answers = text.index("Exercises"), text.index("Answers to the exercises")
     assert exercises < text.index("Discussion questions") < answers
-    first_answer = "The means scatter around the published ones"
+    first_answer = "Over 200 reruns (seeds 0 to 199)"
     assert text.index(first_answer) > answers  # the answer is printed only at the end
-    assert text.count("Answer: at the end of the handout.") == 3 and "opens with a click" not in text
+    assert text.count("Answer: at the end of the handout.") == 2 and "opens with a click" not in text
     assert text.count("For the teacher: at the end of the handout.") == 4
-    labels = ["Exercise 1", "Exercise 2", "Exercise 3", "Question A", "Question B", "Question C", "Question D"]
+    labels = ["Exercise 1", "Exercise 2", "Question A", "Question B", "Question C", "Question D"]
     positions = [text.index(label, answers) for label in labels]  # each answer under its question's label
     assert positions == sorted(positions)
     assert "journal club (synthetic data)" in text  # the footer says what the data are

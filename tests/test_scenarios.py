@@ -108,6 +108,25 @@ def test_survivorship_alike_lowers_both_groups_and_by_diagnosis_it_creates_a_dif
     assert stop_ms == pytest.approx(0.3, abs=0.06) and stop_sci == pytest.approx(0.3, abs=0.06)  # the same share
 
 
+def test_the_selection_bias_is_paired_zero_without_stopping_and_its_ci_matches_a_bootstrap(cohorts, table):
+    """Stayed and whole clinic share patients: the bias's CI pairs them (delta method), which a bootstrap of
+    patients within each diagnosis reproduces; with no one stopping it is exactly zero."""
+    bias = row(table, "survivorship", "bias")
+    assert bias["default"] == 0 and bias["default_ci_low"] == bias["default_ci_high"] == 0
+    _, _, truth = cohorts[("survivorship", "on")]
+    rng = np.random.default_rng(1)
+    draws = np.zeros(1000)
+    for sign, dx in ((1, "MS"), (-1, "SCI")):
+        x = truth.loc[truth["diagnosis"] == dx]
+        values, stayed = x["pct_7y_model"].to_numpy(), (x["in_chart_review"] & ~x["excluded"]).to_numpy()
+        i = rng.integers(0, len(x), (len(draws), len(x)))
+        v, s = values[i], stayed[i]
+        draws += sign * ((v * s).sum(1) / s.sum(1) - v.mean(1))
+    se = (bias["on_ci_high"] - bias["on_ci_low"]) / (2 * 1.959964)
+    assert draws.mean() == pytest.approx(bias["on"], abs=0.2 * se)
+    assert draws.std() == pytest.approx(se, rel=0.1)
+
+
 def test_informative_dropout_lowers_the_10_year_mean_and_shows_at_7_years(table):
     name = "dropout"
     seen, model = row(table, name, "ms_followed"), row(table, name, "ms_all")
@@ -164,6 +183,10 @@ def test_verdicts_follow_the_numbers_and_state_the_settings(effects):
     assert "stays within the default cohort's CI" in scenario_effects.verdict(same, "outcome_exclusion")
     surv = scenario_effects.verdict(effects, "survivorship")
     assert surv.startswith("When stopping does not depend on diagnosis (30% stop before 7 years")
-    assert "at random in MS but in SCI" in surv and "the chart review overstates it" in surv
+    assert "at random in MS but in SCI" in surv and "the chart review overstates the difference" in surv
+    zero = effects.copy()  # the bias's CI, not the rows' CIs, decides: one spanning zero names no bias
+    rows = (zero["scenario"] == "survivorship") & (zero["row"] == "bias")
+    zero.loc[rows, ["by_group_ci_low", "by_group_ci_high"]] = [-1.0, 1.0]
+    assert "a bias this simulation cannot tell from zero" in scenario_effects.verdict(zero, "survivorship")
     tit = scenario_effects.verdict(effects, "titration")
     assert "When titration is alike" in tit and "MS is titrated more slowly" in tit

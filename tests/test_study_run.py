@@ -77,6 +77,20 @@ def test_the_site_has_reader_and_full_pages_and_an_index(default_run):
     assert rec["name"] == "default" and "git_commit" not in rec
 
 
+def test_the_session_fits_one_sitting(default_run):
+    """Notebook 6 as a reader sees it: at most 2,500 words, computed sentences, tables and references
+    included, at most 10 tables; its first heading states the question, its last section is the bottom line."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((default_run / "html" / "06_journal_club.html").read_text(), "html.parser")
+    for hidden in page(["script", "style", "nav"]):
+        hidden.decompose()
+    assert len(page.body.get_text(" ").split()) <= 2500
+    assert len(page.body.find_all("table")) <= 10
+    sections = [h.get_text(strip=True).rstrip("¶") for h in page.body.find_all("h2")]
+    assert sections[0] == "1. The question and the claim" and sections[-2:] == ["6. The bottom line", "References"]
+
+
 EXAMPLES = sorted(paths.PARAMS.glob("*.yaml"))
 
 

@@ -18,6 +18,7 @@ from helpers import (
     paths,
     power,
     published,
+    replication,
     scenario_effects,
     study,
     tables,
@@ -73,8 +74,9 @@ def _fill_scenarios():
         moved = (value, value - 1, value + 1)
         for name in scenario_effects.SCENARIOS:
             rows = {r: {"default": band, "on": moved, "by_group": moved} for r, *_ in scenario_effects.ROWS[name]}
-            if name == "survivorship":
+            if name == "survivorship":  # the bias's CI below, around and above zero
                 rows["difference_stayed"] = dict.fromkeys(scenario_effects.VERSIONS, band)
+                rows["bias"] = dict.fromkeys(scenario_effects.VERSIONS, (value - 10, value - 11, value - 9))
             if name == "dropout":
                 rows["ms_followed"] = dict.fromkeys(scenario_effects.VERSIONS, band)
                 rows["gap"] = dict.fromkeys(scenario_effects.VERSIONS, (value - 10, value - 11, value - 9))
@@ -158,7 +160,8 @@ def filled(synthetic_frames):
     journal_club.heterogeneity_in_words(het, ranges, 7, int)
     journal_club.heterogeneity_in_words(het, None, 7, int)  # chart data
     journal_club.apply_in_words()
-    journal_club.exercise_2_answer(pct, 7)
+    runs = replication.rerun(3, {}, 1, 7)
+    journal_club.replications(replication.summary(runs, 0.05), 7, 0.05)
     plan = appraisal.planning_figures(pct, "MS", 10, 0.05)
     for chart in (False, True):
         journal_club.dose_planning(plan, 200, "MS", 10, 1, 0.05, 18, chart)
@@ -169,6 +172,7 @@ def filled(synthetic_frames):
     for chart in (False, True):
         wording.doses_note(chart)
         wording.completers_note(chart)
+    wording.mean_above_geometric_mean(pct, 7)
     _mm, info = appraisal.mixed_model(yearly, 1, 0.05)
     for variant in (
         {},

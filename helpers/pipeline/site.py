@@ -142,6 +142,7 @@ def index_page(folder: Path, pages, plan, record: dict) -> str:
         run_name=plan.name,
         source=source,
         chart=chart,
+        calibrated=calibrated,
         min_count=values["min_cell_count"],
         warnings=plan.warnings,
         flow=figure("02_flow_diagram"),
