@@ -315,8 +315,10 @@ def trajectories(
     show_individuals: bool = True,
     alpha: float = 0.05,
     count=int,
+    assumed_n=(),
 ):
-    """% of the reference dose over the years: thin lines per patient, the group mean with its CI on top."""
+    """% of the reference dose over the years: thin lines per patient, the group mean with its CI on top; a
+    count in ``assumed_n`` ((diagnosis, year) pairs) is labelled as assumed."""
     fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.6), sharey=True, sharex=True)
     top = np.nanpercentile(yearly["pct"], 99) if len(yearly) else 200
     for ax, dx in zip(axes, DIAGNOSES):
@@ -351,7 +353,8 @@ def trajectories(
             row = s.loc[s["year"] == k]
             if len(row):
                 ax.annotate(
-                    f"{row['mean'].iloc[0]:.0f}%\n({n_text(count(int(row['n'].iloc[0])))})",
+                    f"{row['mean'].iloc[0]:.0f}%\n({n_text(count(int(row['n'].iloc[0])))}"
+                    + (", assumed)" if (dx, k) in assumed_n else ")"),
                     (k, row["mean"].iloc[0]),
                     xytext=(0, 12),
                     textcoords="offset points",

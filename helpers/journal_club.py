@@ -184,9 +184,20 @@ def apply_in_words() -> str:
 
 
 def replications(summary: dict, year: int, alpha: float) -> str:
-    """Exercise 1's folded answer: how the means and p moved over the simulation model's reruns
-    (:func:`helpers.replication.summary`)."""
-    return templates.fill("journal_club.exercise_1", year=year, alpha=f"{alpha:g}", **summary)
+    """Exercise 1's folded answer: how the difference moved over the simulation model's reruns
+    (:func:`helpers.replication.summary`), and, at a published time point, its spread against the one the
+    published p fixes."""
+    spread = ""
+    if year in published.TIME_POINTS:
+        t = fixed.difference_ci(year)
+        paper_sd = t.se / np.sqrt(1 / published.value(f"ms_n_{year}y") + 1 / published.value("n_sci"))
+        spread = " " + templates.fill("journal_club.exercise_1.spread", paper_sd=paper_sd, **summary)
+    words = templates.fill(
+        f"journal_club.exercise_1.{'p_reached' if summary['some_not_significant'] else 'p_never'}", alpha=f"{alpha:g}"
+    )
+    return templates.fill(
+        "journal_club.exercise_1.text", year=year, alpha=f"{alpha:g}", spread=spread, p_words=words, **summary
+    )
 
 
 def dose_planning(
@@ -217,7 +228,7 @@ def dose_planning(
             high=wording.two_digits(start_dose * f["prediction_high"]),
             level=f"{100 * (1 - alpha):g}%",
         ),
-        templates.fill("journal_club.dose_planning.service", rom=f["ratio_of_means"]),
+        templates.fill("journal_club.dose_planning.service", rom=f["ratio_of_means"], diagnosis=diagnosis),
         templates.fill("journal_club.dose_planning.mean_of_ratios", mor=f["mean_of_ratios"]),
         templates.fill("journal_club.dose_planning.caveat", year=year),
     ]

@@ -39,6 +39,13 @@ def _kind_of_run(params: dict) -> str:
     return "paper" if params.get("reference_year", 1) == published.REFERENCE_YEAR else "calibration"
 
 
+def assumed_counts(params: dict, time_points) -> list[tuple[str, int]]:
+    """(diagnosis, year) of the group counts a figure shows that the synthetic cohort assumes where the paper
+    is silent: the SCI count at 10 years (``sci_n_10y``). None on chart data."""
+    last = max(published.TIME_POINTS)
+    return [] if params.get("data_dir") or last not in time_points else [(SCI, last)]
+
+
 def headline_marks(summary: pd.DataFrame, tests: pd.DataFrame, params: dict) -> pd.DataFrame:
     """One row per headline number of a run: which table and row it is in (``table``, ``year``, ``group``: a
     diagnosis or a test), which number (``quantity``: n, mean, sd, ci, estimate, p), its ``mark`` (a key of
@@ -80,8 +87,8 @@ def headline_marks(summary: pd.DataFrame, tests: pd.DataFrame, params: dict) -> 
                 kind, because = n_mark
             elif quantity == "mean":
                 kind, because = ("published", None) if on_paper else ("assumed", "calibration")
-            else:
-                kind, because = "assumed", "sd_ratio"
+            else:  # an SD and CI rest on the SD ratio, and the SCI one at 10 years on the assumed count too
+                kind, because = "assumed", "sd_ratio_sci_n_10y" if sci_10 else "sd_ratio"
             add("04_percent_of_reference_by_group", year, dx, quantity, *mark(kind, because))
     for r in tests.itertuples():
         year, test = int(r.year), r.test

@@ -8,7 +8,7 @@ are computed on every cohort with their confidence intervals: the paper's analys
 and beside it what the model knows (patients the chart review cannot see) or another analysis.
 
 The verdicts are chosen from these numbers (an estimate is called higher or lower only when it lies outside
-the compared estimate's CI) and worded in ``helpers/text/scenarios.yaml``, under the scenario's settings. The
+the compared estimate's CI; survivorship's bias, only when its own paired CI excludes zero) and worded in ``helpers/text/scenarios.yaml``, under the scenario's settings. The
 settings are chosen for teaching; they say nothing about the size of any bias in the real cohort.
 """
 
@@ -158,7 +158,8 @@ def completers_gap(patients, doses, truth, alpha, *, diagnosis):
 def ratio_ms_sci(patients, doses, truth, alpha, *, adjust=""):
     """MS / SCI ratio of geometric means of dose / 1-year dose at 7 years, from an OLS on log doses:
     log(dose_7 / dose_1) ~ diagnosis (the log-ratio comparison), or with ``adjust`` terms:
-    ``"ancova"``: log dose_7 ~ log dose_1 + diagnosis; ``"confounders"``: + age and years since onset."""
+    ``"ancova"``: log dose_7 ~ log dose_1 + diagnosis; ``"confounders"``: + age and years since onset;
+    ``"age"``: + age alone (years since onset left out)."""
     import statsmodels.api as sm
 
     pct = _pct(patients, doses)
@@ -176,6 +177,7 @@ def ratio_ms_sci(patients, doses, truth, alpha, *, adjust=""):
         "": ("log_ratio", ["ms"]),  # log_ratio ~ ms
         "ancova": ("log_dose", ["log_ref", "ms"]),  # log_dose ~ log_ref + ms
         "confounders": ("log_ratio", ["ms", "age_at_implant", "years_since_onset"]),
+        "age": ("log_ratio", ["ms", "age_at_implant"]),  # one confounder left out
     }[adjust]
     fit = sm.OLS(at[outcome], sm.add_constant(at[terms], prepend=True, has_constant="add"), missing="drop").fit()
     lo, hi = fit.conf_int(alpha).loc["ms"]
@@ -200,11 +202,12 @@ ROWS = {
         ("difference", "points", difference, {}),
     ],
     "survivorship": [
-        ("sci_stayed", "%", mean_pct, {"year": 7, "diagnosis": SCI}),
+        # every row on the model's course, so that the bias row is the difference of the rows above it
+        ("sci_stayed", "%", model_mean, {"year": 7, "diagnosis": SCI, "whole_clinic": False}),
         ("sci_clinic", "%", model_mean, {"year": 7, "diagnosis": SCI, "whole_clinic": True}),
-        ("difference_stayed", "points", difference, {}),
-        ("difference_clinic", "points", model_difference, {}),
-        ("bias", "bias", survivor_bias, {}),
+        ("difference_stayed", "tenths", model_difference, {"whole_clinic": False}),
+        ("difference_clinic", "tenths", model_difference, {}),
+        ("bias", "tenths", survivor_bias, {}),
     ],
     "titration": [
         ("sci_mean", "%", mean_pct, {"year": 7, "diagnosis": SCI}),
@@ -215,6 +218,7 @@ ROWS = {
     "confounding": [
         ("crude", "ratio", ratio_ms_sci, {}),
         ("adjusted", "ratio", ratio_ms_sci, {"adjust": "confounders"}),
+        ("adjusted_age", "ratio", ratio_ms_sci, {"adjust": "age"}),
     ],
     "dropout": [
         ("ms_followed", "%", mean_pct, {"year": 10, "diagnosis": MS}),
@@ -270,7 +274,7 @@ def setting(name: str, version: str = "on") -> str:
 def display(table: pd.DataFrame) -> pd.DataFrame:
     """A scenario's rows as a reader sees them: 'value (CI low to high)' at a precision fitting each unit, one column
     per version drawn."""
-    decimals = {"%": 0, "points": 0, "bias": 1, "ratio": 2, "r": 2}
+    decimals = {"%": 0, "points": 0, "tenths": 1, "ratio": 2, "r": 2}  # tenths: points, to one decimal
 
     def fmt(v, lo, hi, unit):
         if pd.isna(v):
@@ -334,6 +338,7 @@ def verdict(table: pd.DataFrame, name: str) -> str:
     elif name == "confounding":
         fields["crude_moves"] = _words(name, "moves", rel("crude"))
         fields["recovered"] = _words(name, "recovered", "yes" if rel("adjusted") == "same" else "no")
+        fields["left_out"] = _words(name, "left_out", "no" if rel("adjusted_age") == "same" else "yes")
     elif name == "dropout":
         fields["moves"] = _words(name, "moves", rel("ms_all", "on", "ms_followed"))
         fields["gap_words"] = _words(

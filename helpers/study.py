@@ -99,7 +99,13 @@ class Study:
         run's synthetic assumptions, and ``{fig[NAME]}``/``{tab[NAME]}`` (helpers/captions.py)."""
         from dataclasses import asdict
 
-        return {**asdict(self.spec), **published.formatted(), **captions.references(), "source": self.source}
+        return {
+            **asdict(self.spec),
+            **published.formatted(),
+            **captions.references(),
+            "source": self.source,
+            "n_published": len(published.PUBLISHED),
+        }
 
     def say(self, key: str, **values):
         """Markdown from the sentence ``key`` of ``helpers/text/notebooks.yaml`` (or ``file.key`` of another text

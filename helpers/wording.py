@@ -326,7 +326,6 @@ def winners_curse_in_words(curve: pd.DataFrame, n_ms: int, n_sci: int, alpha: fl
         ratio_low_se=low["exaggeration_ratio_se"],
         high=high["difference"],
         published_gap=published_gap,
-        power_high=100 * high["power_mc"],
         ratio_high=high["exaggeration_ratio"],
         ratio_high_se=high["exaggeration_ratio_se"],
     )

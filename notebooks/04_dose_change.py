@@ -88,7 +88,14 @@ Markdown(
 # %% tags=[]
 by_year = stats.summary(yearly, "pct", by=("diagnosis", "year"), alpha=alpha)
 fig = figures.trajectories(
-    yearly, by_year, reference_year, time_points, show_individuals=S.show_individuals, alpha=alpha, count=S.shown_count
+    yearly,
+    by_year,
+    reference_year,
+    time_points,
+    show_individuals=S.show_individuals,
+    alpha=alpha,
+    count=S.shown_count,
+    assumed_n=marks.assumed_counts(S.params, time_points),
 )
 figures.save(fig, "04_trajectories_percent_of_reference", S.out, S.params)
 

@@ -215,7 +215,7 @@ Markdown(
 # <details><summary>For the teacher</summary>
 # Up. But a failing pump's dose measures delivery, not need, and doses raised before a failure was found may
 # already be inflated: keeping each patient's doses only until the failure (censoring) would keep their valid
-# years without counting the failure as need. The paper gives no failure dates, so this cannot be shown here.
+# years without counting the failure as need (no failure dates: not shown here).
 # </details>
 #
 # **B.** Is a rising MS dose evidence of *tolerance*, of *progression*, or neither? What data would tell?

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from helpers import cohort, replication, synthetic
+from helpers import cohort, journal_club, replication, synthetic
 
 
 @pytest.fixture(scope="module")
@@ -22,18 +22,22 @@ def test_each_rerun_is_the_cohort_its_seed_draws_analysed_with_students_t(runs):
     row = runs.loc[runs["seed"] == 17].iloc[0]
     assert row["ms_mean"] == pytest.approx(ms.mean()) and row["sci_mean"] == pytest.approx(sci.mean())
     assert row["p"] == pytest.approx(sps.ttest_ind(ms, sci, equal_var=True).pvalue)
+    pooled = np.sqrt(((len(ms) - 1) * ms.var() + (len(sci) - 1) * sci.var()) / (len(ms) + len(sci) - 2))
+    assert row["pooled_sd"] == pytest.approx(pooled)
 
 
-def test_the_summary_counts_the_reruns_and_gives_the_share_its_monte_carlo_se(runs):
+def test_the_summary_gives_the_spread_its_monte_carlo_se_and_never_the_share_of_significant_reruns(runs):
     s = replication.summary(runs, 0.05)
-    k = int((runs["p"] >= 0.05).sum())
-    assert s["n"] == 60 and s["not_significant"] == k and s["share"] == pytest.approx(100 * k / 60)
-    assert s["share_se"] == pytest.approx(100 * np.sqrt(k / 60 * (1 - k / 60) / 60))
-    assert s["ms_mean_p5"] < runs["ms_mean"].median() < s["ms_mean_p95"]
-    assert 0 < k < 60  # the simulation model's replications do sometimes "fail": the exercise's point
+    sd = runs["difference"].std(ddof=1)
+    assert s["n"] == 60 and s["positive"] == int((runs["difference"] > 0).sum())
+    assert s["difference_sd"] == pytest.approx(sd) and s["difference_sd_se"] == pytest.approx(sd / np.sqrt(118))
+    assert s["some_not_significant"] == bool((runs["p"] >= 0.05).any())
+    text = journal_club.replications(s, 7, 0.05)
+    assert "observed power" in text and "%" not in text.split("pooled SD")[0]  # no share of reruns is given
+    assert "against the 48 the published p fixes" in text  # the published 7-year pooled SD
 
 
 def test_a_changed_assumption_reaches_the_reruns():
-    small = replication.summary(replication.rerun(60, {"ms_annual_change_pct": 4.0}, 1, 7), 0.05)
-    default = replication.summary(replication.rerun(60, {}, 1, 7), 0.05)
-    assert small["share"] > default["share"]  # a smaller true difference: more reruns miss it
+    flatter = replication.rerun(60, {"ms_annual_change_pct": 4.0}, 1, 7)
+    default = replication.rerun(60, {}, 1, 7)
+    assert flatter["difference"].mean() < default["difference"].mean() - 10

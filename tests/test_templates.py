@@ -160,8 +160,9 @@ def filled(synthetic_frames):
     journal_club.heterogeneity_in_words(het, ranges, 7, int)
     journal_club.heterogeneity_in_words(het, None, 7, int)  # chart data
     journal_club.apply_in_words()
-    runs = replication.rerun(3, {}, 1, 7)
-    journal_club.replications(replication.summary(runs, 0.05), 7, 0.05)
+    reruns = replication.summary(replication.rerun(3, {}, 1, 7), 0.05)
+    for some in (True, False):
+        journal_club.replications({**reruns, "some_not_significant": some}, 7, 0.05)
     plan = appraisal.planning_figures(pct, "MS", 10, 0.05)
     for chart in (False, True):
         journal_club.dose_planning(plan, 200, "MS", 10, 1, 0.05, 18, chart)
