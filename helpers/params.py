@@ -120,7 +120,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "replications",
-        200,
+        100,
         "int",
         "cohorts the simulation model draws, one per seed, behind exercise 1's answer (notebook 6)",
         50,

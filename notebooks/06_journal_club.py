@@ -37,7 +37,7 @@ min_followup_years = 7  # patients followed for fewer years are not analysed (th
 time_points = [7, 10]  # years at which the dose is compared with the reference
 alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 scenario_n = 1000  # simulated patients per group in each scenario cohort (the biases switched on)
-replications = 200  # cohorts the simulation model draws, one per seed, behind exercise 1's answer
+replications = 100  # cohorts the simulation model draws, one per seed, behind exercise 1's answer
 consistency_draws = 2000  # cohorts drawn and calibrated to the paper: what its numbers fix and leave open
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 

@@ -62,7 +62,7 @@ def test_journal_club_pdf_puts_the_answers_after_the_exercises(pdfs):
     text = _text(pdf)
     exercises, answers = text.index("Exercises"), text.index("Answers to the exercises")
     assert exercises < text.index("Discussion questions") < answers
-    first_answer = "Over 200 reruns (seeds 0 to 199)"
+    first_answer = "Over 100 reruns (seeds 0 to 99)"
     assert text.index(first_answer) > answers  # the answer is printed only at the end
     assert text.count("Answer: at the end of the handout.") == 2 and "opens with a click" not in text
     assert text.count("For the teacher: at the end of the handout.") == 4
