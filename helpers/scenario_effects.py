@@ -184,16 +184,6 @@ def ratio_ms_sci(patients, doses, truth, alpha, *, adjust=""):
     return np.exp(fit.params["ms"]), np.exp(lo), np.exp(hi)
 
 
-def reference_correlation(patients, doses, truth, alpha):
-    """Spearman correlation of the 1-year dose with the % at 7 years (CI by Fisher's z, SE 1.06/sqrt(n-3)):
-    below zero when the 1-year dose is noisy (a low one is followed by a high %: regression to the mean)."""
-    pct = _pct(patients, doses)
-    at = pct.loc[pct["year"] == YEAR]
-    r = sps.spearmanr(at["dose_ref"], at["pct"]).statistic
-    half = sps.norm.ppf(1 - alpha / 2) * 1.06 / np.sqrt(len(at) - 3)
-    return r, np.tanh(np.arctanh(r) - half), np.tanh(np.arctanh(r) + half)
-
-
 # --- the rows of each table: (row id, unit, function, keyword arguments); the row labels are in the YAML
 ROWS = {
     "outcome_exclusion": [
@@ -274,7 +264,7 @@ def setting(name: str, version: str = "on") -> str:
 def display(table: pd.DataFrame) -> pd.DataFrame:
     """A scenario's rows as a reader sees them: 'value (CI low to high)' at a precision fitting each unit, one column
     per version drawn."""
-    decimals = {"%": 0, "points": 0, "tenths": 1, "ratio": 2, "r": 2}  # tenths: points, to one decimal
+    decimals = {"%": 0, "points": 0, "tenths": 1, "ratio": 2}  # tenths: points, to one decimal
 
     def fmt(v, lo, hi, unit):
         if pd.isna(v):
