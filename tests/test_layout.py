@@ -71,11 +71,12 @@ def _literals(path):
 
 
 def test_the_diagnoses_are_spelled_once():
-    """No study module spells "MS" or "SCI" itself, in a tuple, a key or a comparison: each names them through
-    helpers.diagnoses (MS, SCI, DIAGNOSES), so a third group or another label would change one line."""
+    """No module of helpers/ (the machinery's included) spells "MS" or "SCI" itself, in a tuple, a key or a
+    comparison: each names them through helpers.diagnoses (MS, SCI, DIAGNOSES), so a third group or another
+    label would change one line."""
     found = [
         f"{_module(p)}:{n.lineno}"
-        for p in STUDY_MODULES
+        for p in paths.HELPERS.rglob("*.py")
         if p.name != "diagnoses.py"
         for n in _literals(p)
         if n.value in ("MS", "SCI")

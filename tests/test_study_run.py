@@ -152,7 +152,11 @@ def _failing_notebook(folder: Path, source: str) -> Path:
             run.EXIT_BAD_INPUT,
             "failed in cell 3: StudyInputError: doses.csv: something",
         ),
-        ("import os\nos._exit(1)", run.EXIT_FAILED, "notebook 01_broken.ipynb failed in DeadKernelError"),
+        (
+            "import os, signal\nos.kill(os.getpid(), signal.SIGTERM)",
+            run.EXIT_FAILED,
+            "notebook 01_broken.ipynb failed in DeadKernelError",
+        ),
     ],
 )
 def test_a_failing_notebook_stops_the_run_names_the_cell_and_keeps_the_outputs(tmp_path, capsys, source, code, message):

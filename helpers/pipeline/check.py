@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..diagnoses import DIAGNOSES
 from ..errors import StudyInputError
 from . import plan
 
@@ -31,7 +32,7 @@ def main(argv=None) -> int:
         export.patients, export.doses, values["reference_year"], values["time_points"], values["min_followup_years"]
     )
     counts = flow.pivot(index="stage", columns="group", values="n").reindex(flow["stage"].unique())
-    counts = counts[[g for g in ("all", "MS", "SCI") if g in counts]].map(lambda n: "" if n != n else f"{n:.0f}")
+    counts = counts[[g for g in ("all", *DIAGNOSES) if g in counts]].map(lambda n: "" if n != n else f"{n:.0f}")
     print(
         f"{args.data}: the data pass every rule.\nWhat the study would analyse (reference year "
         f"{values['reference_year']}, time points {', '.join(map(str, values['time_points']))} years, patients "
