@@ -37,17 +37,17 @@ data: $(STAMP) ## regenerate data/synthetic/ from the seeded generator
 
 study: $(STAMP) ## run the whole study: data, notebooks, figures, tables and HTML in outputs/
 	$(PY) -m helpers.synthetic
-	$(PY) -m helpers.pipeline.run $(if $(PARAMS),--params "$(PARAMS)") $(if $(DATA),--data "$(DATA)") $(if $(NAME),--name "$(NAME)")
+	$(PY) -m helpers.runner.run $(if $(PARAMS),--params "$(PARAMS)") $(if $(DATA),--data "$(DATA)") $(if $(NAME),--name "$(NAME)")
 
 check: $(STAMP) ## check chart data in seconds, running no notebook: make check DATA=path (PARAMS=file too)
 	$(if $(DATA),,$(error make check needs DATA=path/to/chart-data))
-	$(PY) -m helpers.pipeline.check --data "$(DATA)" $(if $(PARAMS),--params "$(PARAMS)")
+	$(PY) -m helpers.runner.check --data "$(DATA)" $(if $(PARAMS),--params "$(PARAMS)")
 
 lab: $(STAMP) ## JupyterLab on a working copy of the notebooks in outputs/lab/ (FRESH=1: a new copy); notebooks/ stays as committed
-	$(PY) -m helpers.pipeline.lab $(if $(FRESH),--fresh)
+	$(PY) -m helpers.runner.lab $(if $(FRESH),--fresh)
 
 handout: $(STAMP) ## PDFs to hand out, printed by Chromium, Chrome or Edge from outputs/html/ (after make study): outputs/handout/
-	$(PY) -m helpers.pipeline.handout $(if $(RUN),--run "$(RUN)") $(if $(CHROME),--browser "$(CHROME)")
+	$(PY) -m helpers.runner.handout $(if $(RUN),--run "$(RUN)") $(if $(CHROME),--browser "$(CHROME)")
 
 test: $(STAMP) ## the test gate: nbval on every notebook, unit, end-to-end and browser tests, in parallel
 	$(PY) -m pytest -n auto --dist loadgroup --nbval notebooks tests

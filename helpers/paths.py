@@ -7,8 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HELPERS = ROOT / "helpers"
-PIPELINE = HELPERS / "pipeline"  # runner, site, handout, lab: not part of the code fingerprint
-TEXT = HELPERS / "text"  # the words a reader sees: YAML templates filled with computed numbers (helpers/templates.py)
+RUNNER = HELPERS / "runner"  # the machinery (runner, site, handout, lab): not part of the code fingerprint
+TEXT = HELPERS / "text"  # the words a reader sees: YAML templates filled with computed numbers (helpers/text/words.py)
 NOTEBOOKS = ROOT / "notebooks"
 SYNTHETIC_DATA = ROOT / "data" / "synthetic"
 EXAMPLE_DATA = ROOT / "data" / "examples"  # small synthetic examples of each accepted form of chart data

@@ -31,14 +31,15 @@ data_dir = None  # your chart data: a folder or an .xlsx workbook (data dictiona
 synthetic_mode = "calibrated"  # synthetic cohort: "calibrated" to the paper, or "simulation" (random draw)
 seed = 2019  # seed of the synthetic cohort's generator
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
-output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
+output_dir = None  # None: outputs/ for the default parameters (see helpers/study/study.py)
 reference_year = 1  # the "initial" dose is the dose at this year after implant (chart data: for masking)
 min_followup_years = 7  # patients followed for fewer years are not analysed (the paper's inclusion rule)
 time_points = [7, 10]  # years at which the dose is compared (chart data: masking agrees with notebook 2)
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %% tags=[]
-from helpers import presentation, study, tables
+from helpers import study
+from helpers.core import presentation, tables
 
 S = study.start(globals())
 print(S.describe())

@@ -29,7 +29,7 @@ data_dir = None  # folder with your own patients.csv and doses.csv; None: the sy
 synthetic_mode = "calibrated"  # synthetic cohort: "calibrated" to the paper, or "simulation" (random draw)
 seed = 2019  # seed of the synthetic cohort's generator
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
-output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
+output_dir = None  # None: outputs/ for the default parameters (see helpers/study/study.py)
 reference_year = 1  # the "initial" dose is the dose at this year after implant
 min_followup_years = 7  # patients followed for fewer years are not analysed (the paper's inclusion rule)
 time_points = [7, 10]  # years at which the dose is compared with the reference
@@ -41,7 +41,9 @@ min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 # %% tags=[]
 from IPython.display import Markdown, display
 
-from helpers import appraisal, cohort, figures, marks, presentation, stats, study, tables, wording
+from helpers import study
+from helpers.core import cohort, figures, presentation, stats, tables
+from helpers.journal_club import appraisal, number_kinds, results_in_words
 
 S = study.start(globals())
 print(S.describe())
@@ -50,7 +52,7 @@ yearly = cohort.percent_of_reference(S.patients, S.doses, reference_year, all_ye
 yearly = yearly.loc[yearly["year"] >= reference_year]
 display(S.say("dose_change_published"))
 if not S.chart_data:
-    display(Markdown(wording.sd_ratio_note(S.spec.sd_ratio_ms_to_sci)))
+    display(Markdown(results_in_words.sd_ratio_note(S.spec.sd_ratio_ms_to_sci)))
 
 # %% [markdown] tags=[]
 # ## Group means with confidence intervals
@@ -77,7 +79,7 @@ presentation.show(
 
 # %% tags=[]
 Markdown(
-    wording.trajectories_in_words(
+    results_in_words.trajectories_in_words(
         appraisal.slopes_before_and_after(pct, time_points),
         appraisal.last_step(yearly, time_points),
         time_points,
@@ -95,7 +97,7 @@ fig = figures.trajectories(
     show_individuals=S.show_individuals,
     alpha=alpha,
     count=S.shown_count,
-    assumed_n=marks.assumed_counts(S.params, time_points),
+    assumed_n=number_kinds.assumed_counts(S.params, time_points),
 )
 figures.save(fig, "04_trajectories_percent_of_reference", S.out, S.params)
 
@@ -140,7 +142,7 @@ presentation.show(
     formats={
         "statistic": "{:.2f}",
         "dof": "{:.1f}",
-        "p": wording.p_format,
+        "p": results_in_words.p_format,
         "estimate": "{:.2f}",
         "ci_low": "{:.2f}",
         "ci_high": "{:.2f}",
@@ -150,10 +152,10 @@ presentation.show(
 )
 
 # %% tags=[]
-Markdown(wording.test_run(tests) + "\n\n" + wording.tests_in_words(tests, alpha, S.chart_data))
+Markdown(results_in_words.test_run(tests) + "\n\n" + results_in_words.tests_in_words(tests, alpha, S.chart_data))
 
 # %% tags=[]
-Markdown(marks.legend(marks.headline_marks(summary, tests, S.params), S.params))
+Markdown(number_kinds.legend(number_kinds.headline_marks(summary, tests, S.params), S.params))
 
 # %% tags=[]
 S.say("dose_change_reading")

@@ -23,14 +23,14 @@
 # data (a simulated cohort, another reference year, your own charts) the table still shows both columns,
 # and the differences are the point.
 #
-# The published values are typed once, in `helpers/published.py`, with where the paper states them.
+# The published values are typed once, in `helpers/core/published.py`, with where the paper states them.
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
 synthetic_mode = "calibrated"  # synthetic cohort: "calibrated" to the paper, or "simulation" (random draw)
 seed = 2019  # seed of the synthetic cohort's generator
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
-output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
+output_dir = None  # None: outputs/ for the default parameters (see helpers/study/study.py)
 reference_year = 1  # the "initial" dose is the dose at this year after implant
 min_followup_years = 7  # patients followed for fewer years are not analysed (the paper's inclusion rule)
 time_points = [7, 10]  # years at which the dose is compared with the reference
@@ -41,7 +41,9 @@ power_reps = 2000  # Monte Carlo replicates per cell of the power grid (notebook
 power_differences = [15, 20, 30]  # differences the power analysis plans for (notebook 7; for the colophon)
 
 # %% tags=[]
-from helpers import checklist, cohort, colophon, presentation, references, reproduction, study
+from helpers import study
+from helpers.core import cohort, presentation, reproduction
+from helpers.publishing import checklist, colophon, references
 
 S = study.start(globals())
 print(S.describe())

@@ -31,7 +31,7 @@ data_dir = None  # folder with your own patients.csv and doses.csv; None: the sy
 synthetic_mode = "calibrated"  # synthetic cohort: "calibrated" to the paper, or "simulation" (random draw)
 seed = 2019  # seed of the synthetic cohort's generator (and of the scenario cohorts)
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
-output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
+output_dir = None  # None: outputs/ for the default parameters (see helpers/study/study.py)
 reference_year = 1  # the "initial" dose is the dose at this year after implant
 min_followup_years = 7  # patients followed for fewer years are not analysed (the paper's inclusion rule)
 time_points = [7, 10]  # years at which the dose is compared with the reference
@@ -44,19 +44,10 @@ min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 # %% tags=[]
 from IPython.display import Markdown, display
 
-from helpers import (
-    appraisal,
-    cohort,
-    consistency,
-    figures,
-    fixed,
-    journal_club,
-    presentation,
-    references,
-    replication,
-    scenario_effects,
-    study,
-)
+from helpers import study
+from helpers.core import cohort, figures, presentation
+from helpers.journal_club import appraisal, consistency, fixed_by_paper, replication, scenario_effects, session
+from helpers.publishing import references
 
 S = study.start(globals())
 print(S.describe())
@@ -70,14 +61,14 @@ pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_poin
 # sclerosis (MS), a progressive disease, than in traumatic spinal cord injury (SCI)?
 
 # %% tags=[]
-display(Markdown(journal_club.claim()))
-headline_means = fixed.published_means()
-diffs = fixed.headline_differences(alpha, S.spec.sci_n_10y)
+display(Markdown(session.claim()))
+headline_means = fixed_by_paper.published_means()
+diffs = fixed_by_paper.headline_differences(alpha, S.spec.sci_n_10y)
 fig = figures.headline(headline_means, diffs, f"{100 * (1 - alpha):g}")
 figures.save(fig, "06_headline", S.out, S.params)
 
 # %% tags=[]
-Markdown(journal_club.fixed_ci(alpha, S.spec.sci_n_10y))
+Markdown(session.fixed_ci(alpha, S.spec.sci_n_10y))
 
 # %% [markdown] tags=[]
 # ## 2. Are the results valid?
@@ -138,13 +129,13 @@ show_scenario("survivorship")
 
 # %% tags=[]
 presentation.show(
-    journal_club.fixed_table(alpha, S.spec.sci_n_10y, S.spec.sd_ratio_ms_to_sci),
+    session.fixed_table(alpha, S.spec.sci_n_10y, S.spec.sd_ratio_ms_to_sci),
     "06_what_the_paper_fixes",
     params=S.params,
 )
 
 # %% tags=[]
-Markdown(journal_club.within_group(fixed.lower_limit_bounds(7, alpha), alpha))
+Markdown(session.within_group(fixed_by_paper.lower_limit_bounds(7, alpha), alpha))
 
 # %% [markdown] tags=[]
 # ### 3.2 Which average?
@@ -163,7 +154,7 @@ presentation.show(
 )
 
 # %% tags=[]
-Markdown(journal_club.ratios_in_words(appraisal.ratio_measures(pct, time_points), S.chart_data))
+Markdown(session.ratios_in_words(appraisal.ratio_measures(pct, time_points), S.chart_data))
 
 # %% [markdown] tags=[]
 # ### 3.3 How much do patients differ?
@@ -171,10 +162,10 @@ Markdown(journal_club.ratios_in_words(appraisal.ratio_measures(pct, time_points)
 # %% tags=[]
 het = appraisal.heterogeneity(pct, time_points)
 consistent = None if S.chart_data else consistency.ranges(consistency.draw_cohorts(consistency_draws, seed))
-presentation.show(journal_club.heterogeneity_table(het, S.masked), "06_heterogeneity")
+presentation.show(session.heterogeneity_table(het, S.masked), "06_heterogeneity")
 
 # %% tags=[]
-Markdown(journal_club.heterogeneity_in_words(het, consistent, time_points[0], S.shown_count))
+Markdown(session.heterogeneity_in_words(het, consistent, time_points[0], S.shown_count))
 
 # %% [markdown] tags=[]
 # ## 4. Do the results apply to my patients?
@@ -183,7 +174,7 @@ Markdown(journal_club.heterogeneity_in_words(het, consistent, time_points[0], S.
 # scores (such as the EDSS) reported to compare with yours; for SCI, the level and AIS grade are.
 
 # %% tags=[]
-Markdown(journal_club.apply_in_words())
+Markdown(session.apply_in_words())
 
 # %% [markdown] tags=[]
 # ## 5. Exercises
@@ -195,13 +186,13 @@ Markdown(journal_club.apply_in_words())
 
 # %% tags=[]
 reruns = replication.rerun(replications, synthetic, reference_year, time_points[0], alpha)
-Markdown(journal_club.replications(replication.summary(reruns, alpha), time_points[0], alpha))
+Markdown(session.replications(replication.summary(reruns, alpha), time_points[0], alpha))
 
 # %% tags=[]
 start_dose = 200  # µg/24 h at the reference year, the patient of exercise 2
 plan = appraisal.planning_figures(pct, "MS", time_points[-1], alpha)
 Markdown(
-    journal_club.dose_planning(
+    session.dose_planning(
         plan, start_dose, "MS", time_points[-1], reference_year, alpha, S.shown_count(plan["n"]), S.chart_data
     )
 )
@@ -242,7 +233,7 @@ Markdown(
 # ## 6. The bottom line
 
 # %% tags=[]
-Markdown(journal_club.bottom_line(alpha))
+Markdown(session.bottom_line(alpha))
 
 # %% [markdown] tags=[]
 # Next: [7. Appendix: the longer analyses](07_appendix.ipynb).

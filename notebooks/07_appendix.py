@@ -28,7 +28,7 @@ data_dir = None  # folder with your own patients.csv and doses.csv; None: the sy
 synthetic_mode = "calibrated"  # synthetic cohort: "calibrated" to the paper, or "simulation" (random draw)
 seed = 2019  # seed of the synthetic cohort's generator
 synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10y": 12} (data dictionary)
-output_dir = None  # None: outputs/ for the default parameters (see helpers/study.py)
+output_dir = None  # None: outputs/ for the default parameters (see helpers/study/study.py)
 reference_year = 1  # the "initial" dose is the dose at this year after implant
 min_followup_years = 7  # patients followed for fewer years are not analysed (the paper's inclusion rule)
 time_points = [7, 10]  # years at which the dose is compared with the reference
@@ -43,21 +43,10 @@ min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 import numpy as np
 from IPython.display import Markdown, display
 
-from helpers import (
-    appraisal,
-    cohort,
-    consistency,
-    figures,
-    fixed,
-    power,
-    presentation,
-    published,
-    references,
-    scenario_effects,
-    stats,
-    study,
-    wording,
-)
+from helpers import study
+from helpers.core import cohort, figures, presentation, published, stats
+from helpers.journal_club import appraisal, consistency, fixed_by_paper, power, results_in_words, scenario_effects
+from helpers.publishing import references
 
 S = study.start(globals())
 print(S.describe())
@@ -80,12 +69,16 @@ presentation.save(doses_abs, "07_absolute_doses", S.out)
 presentation.show(
     doses_abs[["year", "diagnosis", "n"]].assign(
         **{
-            "mean (CI)": [wording.with_ci(*r) for r in doses_abs[["mean", "mean_ci_low", "mean_ci_high"]].to_numpy()],
+            "mean (CI)": [
+                results_in_words.with_ci(*r) for r in doses_abs[["mean", "mean_ci_low", "mean_ci_high"]].to_numpy()
+            ],
             "geometric mean (CI)": [
-                wording.with_ci(*r) for r in doses_abs[["geometric_mean", "gm_ci_low", "gm_ci_high"]].to_numpy()
+                results_in_words.with_ci(*r)
+                for r in doses_abs[["geometric_mean", "gm_ci_low", "gm_ci_high"]].to_numpy()
             ],
             "median (CI)": [
-                wording.with_ci(*r) for r in doses_abs[["median", "median_ci_low", "median_ci_high"]].to_numpy()
+                results_in_words.with_ci(*r)
+                for r in doses_abs[["median", "median_ci_low", "median_ci_high"]].to_numpy()
             ],
         }
     ),
@@ -94,14 +87,14 @@ presentation.show(
 )
 
 # %% tags=[]
-Markdown(wording.doses_note(S.chart_data))
+Markdown(results_in_words.doses_note(S.chart_data))
 
 # %% [markdown] tags=[]
 # **Exercise.** In the journal club's section 3.2, why is the mean of ratios above the geometric mean in both
 # groups?
 
 # %% tags=[]
-Markdown(wording.mean_above_geometric_mean(pct, time_points[0]))
+Markdown(results_in_words.mean_above_geometric_mean(pct, time_points[0]))
 
 # %% [markdown] tags=[]
 # ## 2. The excluded patients, and the missing 10-year data
@@ -127,7 +120,7 @@ presentation.show(
 )
 
 # %% tags=[]
-Markdown(wording.completers_note(S.chart_data))
+Markdown(results_in_words.completers_note(S.chart_data))
 
 # %% [markdown] tags=[]
 # **Switched on: informative dropout.** Patients whose dose rises faster are less often followed to 10 years
@@ -188,11 +181,13 @@ presentation.show(
     mm[["diagnosis"]].assign(
         **{
             "yearly change, geometric %": [
-                wording.with_ci(r["yearly change %"], r["CI low"], r["CI high"], 1) for _, r in mm.iterrows()
+                results_in_words.with_ci(r["yearly change %"], r["CI low"], r["CI high"], 1) for _, r in mm.iterrows()
             ],
             **{
                 f"geometric mean % at {k} y (model)": [
-                    wording.with_ci(r[f"% at {k} y (model)"], r[f"% at {k} y CI low"], r[f"% at {k} y CI high"])
+                    results_in_words.with_ci(
+                        r[f"% at {k} y (model)"], r[f"% at {k} y CI low"], r[f"% at {k} y CI high"]
+                    )
                     for _, r in mm.iterrows()
                 ]
                 for k in time_points
@@ -202,11 +197,11 @@ presentation.show(
     ),
     "07_mixed_model",
     params=S.params,
-    formats={"MS vs SCI slope p": wording.p_format},
+    formats={"MS vs SCI slope p": results_in_words.p_format},
 )
 
 # %% tags=[]
-Markdown(wording.mixed_model_note(fit, alpha, S.chart_data))
+Markdown(results_in_words.mixed_model_note(fit, alpha, S.chart_data))
 
 # %% [markdown] tags=[]
 # ## 4. Every path at once: a multiverse, and multiple testing
@@ -229,7 +224,9 @@ presentation.show(
             "MS %": mv["ms_pct"],
             "SCI %": mv["sci_pct"],
             "effect (CI)": [
-                wording.with_ci(r["effect"], r["ci_low"], r["ci_high"], 2 if r["effect_is"] == "MS / SCI" else 0)
+                results_in_words.with_ci(
+                    r["effect"], r["ci_low"], r["ci_high"], 2 if r["effect_is"] == "MS / SCI" else 0
+                )
                 for _, r in mv.iterrows()
             ],
             "effect is": mv["effect_is"],
@@ -239,13 +236,13 @@ presentation.show(
     ),
     "07_multiverse",
     params=S.params,
-    formats={"MS %": "{:.0f}", "SCI %": "{:.0f}", "p": wording.p_format},
+    formats={"MS %": "{:.0f}", "SCI %": "{:.0f}", "p": results_in_words.p_format},
 )
 
 # %% tags=[]
 consistent = consistency.draw_cohorts(consistency_draws, seed)
 ranges = consistency.ranges(consistent)
-Markdown(wording.multiverse_in_words(mv, alpha, S.chart_data, ranges))
+Markdown(results_in_words.multiverse_in_words(mv, alpha, S.chart_data, ranges))
 
 # %% tags=[]
 res = cohort.headline_numbers(S.patients, S.doses, reference_year, time_points)
@@ -253,7 +250,7 @@ p_at = {k: res[f"p_{k}y"] for k in time_points}
 holm = appraisal.multiple_testing({k: p_at[k] for k in time_points}).set_index("comparison")["p Holm"].to_dict()
 first, last = time_points[0], time_points[-1]
 n_last = int((pct["year"] == last).sum())
-Markdown(wording.multiple_testing(p_at, holm, S.shown_count(n_last), first, last, mv, alpha))
+Markdown(results_in_words.multiple_testing(p_at, holm, S.shown_count(n_last), first, last, mv, alpha))
 
 # %% [markdown] tags=[]
 # **Which of these should have been pre-specified?** Before any chart is opened, a protocol names one primary
@@ -339,7 +336,7 @@ def n_needed(difference, ms_sd, sci_sd):
 if S.chart_data:
     kind, extra = "chart", {}
 elif synthetic_mode == "calibrated" and reference_year == published.REFERENCE_YEAR and first in published.TIME_POINTS:
-    ratio_sizes = [n_needed(d0, *power.sds_from_published(first, r)) for r in fixed.SD_RATIOS]
+    ratio_sizes = [n_needed(d0, *power.sds_from_published(first, r)) for r in fixed_by_paper.SD_RATIOS]
     kind, extra = (
         "published",
         {
@@ -348,14 +345,14 @@ elif synthetic_mode == "calibrated" and reference_year == published.REFERENCE_YE
             "difference": d0,
             "n_ratio_low": min(ratio_sizes),
             "n_ratio_high": max(ratio_sizes),
-            "r_low": fixed.SD_RATIOS[0],
-            "r_high": fixed.SD_RATIOS[1],
+            "r_low": fixed_by_paper.SD_RATIOS[0],
+            "r_high": fixed_by_paper.SD_RATIOS[1],
         },
     )
 else:
     kind, extra = "model", {"ratio": sd["MS"] / sd["SCI"], "sd_ratio": S.spec.sd_ratio_ms_to_sci}
 sds = {"ms_sd": sd["MS"], "sci_sd": sd["SCI"], "pooled": pooled, "pooled_lo": pooled_lo, "pooled_hi": pooled_hi}
-Markdown(wording.power_setup(power_differences, first, alpha, sds, kind, **extra))
+Markdown(results_in_words.power_setup(power_differences, first, alpha, sds, kind, **extra))
 
 # %% tags=[]
 fig = figures.power_curves(grid, cohort_n, alpha, paper_n=paper_n)
@@ -365,7 +362,7 @@ figures.save(fig, "07_power_curves", S.out, S.params)
 needed = {d: n_needed(d, sd["MS"], sd["SCI"]) for d in power_differences}
 needed_range = tuple(n_needed(d0, sd["MS"] * k / pooled, sd["SCI"] * k / pooled) for k in (pooled_lo, pooled_hi))
 Markdown(
-    wording.power_results(
+    results_in_words.power_results(
         grid,
         cohort_n,
         S.shown_count(n_at["MS"]),
@@ -394,16 +391,20 @@ wc = power.winners_curse_table(n_ms_paper, n_sci_paper, power_differences, sd["M
 presentation.show(
     wc[["difference"]].assign(
         **{
-            "power": [wording.with_se(p, se, 1, percent=True) for p, se in wc[["power_mc", "power_mc_se"]].to_numpy()],
+            "power": [
+                results_in_words.with_se(p, se, 1, percent=True) for p, se in wc[["power_mc", "power_mc_se"]].to_numpy()
+            ],
             f"mean estimate when p < {alpha:g}": [
-                wording.with_se(m, se)
+                results_in_words.with_se(m, se)
                 for m, se in wc[["mean_estimate_significant", "mean_estimate_significant_se"]].to_numpy()
             ],
             "exaggeration ratio": [
-                wording.with_se(r, se, 2) for r, se in wc[["exaggeration_ratio", "exaggeration_ratio_se"]].to_numpy()
+                results_in_words.with_se(r, se, 2)
+                for r, se in wc[["exaggeration_ratio", "exaggeration_ratio_se"]].to_numpy()
             ],
             "share of the significant studies with the wrong sign": [
-                wording.with_se(r, se, 3) for r, se in wc[["wrong_sign_share", "wrong_sign_share_se"]].to_numpy()
+                results_in_words.with_se(r, se, 3)
+                for r, se in wc[["wrong_sign_share", "wrong_sign_share_se"]].to_numpy()
             ],
         }
     ),
@@ -422,7 +423,7 @@ fig = figures.exaggeration(curve, published_gap, alpha, n_ms_paper, n_sci_paper)
 figures.save(fig, "07_exaggeration", S.out, S.params)
 
 # %% tags=[]
-Markdown(wording.winners_curse_in_words(curve, n_ms_paper, n_sci_paper, alpha, published_gap))
+Markdown(results_in_words.winners_curse_in_words(curve, n_ms_paper, n_sci_paper, alpha, published_gap))
 
 # %% [markdown] tags=[]
 # Back to the session: [6. Journal club](06_journal_club.ipynb).

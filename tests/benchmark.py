@@ -28,14 +28,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from helpers import cohort, paths, power, stats, synthetic
-from helpers.pipeline import execute, run, side_by_side
+from helpers import paths, synthetic
+from helpers.core import cohort, stats
+from helpers.journal_club import power
+from helpers.runner import execute, run, side_by_side
 from tests.conftest import write_notebook
 
 FLOOR_IMPORTS = """\
 import numpy, pandas, scipy.stats, matplotlib.pyplot, seaborn, pingouin, statsmodels.formula.api, tableone
 import pandera.pandas
-from helpers import appraisal, cohort, colophon, figures, power, published, reproduction, stats, study, tables
+from helpers import study
+from helpers.core import cohort, figures, published, reproduction, stats, tables
+from helpers.journal_club import appraisal, power
+from helpers.publishing import colophon
 """
 
 
@@ -175,11 +180,11 @@ def exercise_vs_bare(tmp: Path) -> tuple[float, float]:
 
 
 def check_vs_read() -> tuple[float, float, int]:
-    """`python -m helpers.pipeline.check` on every example (one process, as make check runs) and pandas
+    """`python -m helpers.runner.check` on every example (one process, as make check runs) and pandas
     reading the same files (read_csv, read_excel), in one process each."""
     examples = sorted(p for p in paths.EXAMPLE_DATA.iterdir() if p.is_dir() or p.suffix == ".xlsx")
     checks = "; ".join(f"main(['--data', {str(e)!r}])" for e in examples)
-    t_check = _command([sys.executable, "-c", f"from helpers.pipeline.check import main; {checks}"])
+    t_check = _command([sys.executable, "-c", f"from helpers.runner.check import main; {checks}"])
     reads = "; ".join(
         f"pd.read_csv({str(f)!r}, sep=None, engine='python', encoding='latin-1')" if f.suffix == ".csv"
         else f"pd.read_excel({str(f)!r}, sheet_name=None)"

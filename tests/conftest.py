@@ -12,7 +12,8 @@ import pytest
 from filelock import FileLock
 
 from conftest import TCP_KERNELS  # noqa: F401 - the root conftest.py; the tests import it from here
-from helpers import cohort, paths, synthetic
+from helpers import paths, synthetic
+from helpers.core import cohort
 
 PY = sys.executable
 
@@ -30,9 +31,9 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 def run_study(*args, timeout=900, env=None):
-    """``python -m helpers.pipeline.run ARGS`` in a subprocess; returns the CompletedProcess."""
+    """``python -m helpers.runner.run ARGS`` in a subprocess; returns the CompletedProcess."""
     return subprocess.run(
-        [PY, "-m", "helpers.pipeline.run", *map(str, args)],
+        [PY, "-m", "helpers.runner.run", *map(str, args)],
         cwd=paths.ROOT,
         capture_output=True,
         text=True,

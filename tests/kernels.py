@@ -4,7 +4,7 @@ Each notebook gets one kernel that serves every run in turn, its namespace reset
 documents reusing a kernel (``NotebookClient(nb, km=km)``): the libraries are imported once per notebook, not
 once per run. Each run writes its executed notebooks, figures and tables to ``OUT/NAME/`` (no HTML). The tests
 run every example in params/ and the drawn clinic exports this way; a real run (``python -m
-helpers.pipeline.run``) gives every notebook a kernel of its own.
+helpers.runner.run``) gives every notebook a kernel of its own.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from helpers import params, paths
-from helpers.errors import StudyInputError
-from helpers.pipeline import execute, notebooks
+from helpers import paths
+from helpers.core.errors import StudyInputError
+from helpers.runner import execute, notebook_hygiene
+from helpers.study import params
 
 RESET = "%reset -f\nimport matplotlib.pyplot\nmatplotlib.pyplot.close('all')"
 
@@ -44,7 +45,7 @@ class Kernels:
         for nb_path in paths.study_notebooks():
             source = nbformat.read(nb_path, as_version=4)
             source.metadata["papermill"] = {}  # papermill's parameterize step records the values there
-            declared = notebooks.declared_parameters(nb_path)
+            declared = notebook_hygiene.declared_parameters(nb_path)
             nb = parameterize_notebook(copy.deepcopy(source), {k: v for k, v in values.items() if k in declared})
             nb.cells.insert(0, nbformat.v4.new_code_cell(RESET))
             if nb_path.name not in self.managers:
@@ -60,7 +61,7 @@ class Kernels:
                 if client.kc is not None:  # the kernel stays for the next run; this client's sockets go
                     client.kc.stop_channels()
                 nb.cells.pop(0)
-                notebooks.write(notebooks.strip_volatile(nb), out / "notebooks" / nb_path.name)
+                notebook_hygiene.write(notebook_hygiene.strip_volatile(nb), out / "notebooks" / nb_path.name)
         return None
 
     def close(self) -> None:

@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from helpers import appraisal, cohort, synthetic, wording
+from helpers import synthetic
+from helpers.core import cohort
+from helpers.journal_club import appraisal, results_in_words
 
 
 def test_selection_effect_counts_the_excluded_too(synthetic_frames):
@@ -85,7 +87,7 @@ def test_mixed_model_recovers_the_simulated_yearly_change():
     yearly = cohort.percent_of_reference(patients, doses, 1, all_years=True)
     yearly = yearly.loc[yearly["year"].between(1, 10)]
     table, info = appraisal.mixed_model(yearly, 1, 0.05)
-    note = wording.mixed_model_note(info, 0.05, chart_data=True)
+    note = results_in_words.mixed_model_note(info, 0.05, chart_data=True)
     t = table.set_index("diagnosis")
     got = t["yearly change %"]
     # the model on log doses estimates the typical patient's change, a little below the mean-scale parameter
@@ -103,7 +105,7 @@ def test_mixed_model_recovers_the_simulated_yearly_change():
 def test_mixed_model_leaves_out_the_reference_rows_and_explains_the_boundary_warning(synthetic_frames):
     yearly = cohort.percent_of_reference(*synthetic_frames, 1, all_years=True)
     _table, info = appraisal.mixed_model(yearly, 1, 0.05)
-    note = wording.mixed_model_note(info, 0.05, chart_data=False)
+    note = results_in_words.mixed_model_note(info, 0.05, chart_data=False)
     n_after = (yearly["year"] > 1).sum()
     assert f"Fitted on {n_after} yearly doses of 41 patients" in note
     assert "boundary" in note and "about units, not a real boundary" in note
@@ -206,7 +208,7 @@ def test_multiverse_rows_against_independent_computations(multiverse_table, synt
 
 
 def test_ratio_of_means_delta_method_agrees_with_a_bootstrap(synthetic_frames):
-    from helpers import stats
+    from helpers.core import stats
 
     pct = cohort.percent_of_reference(*synthetic_frames, 1, [10])
     at = pct.loc[pct["year"] == 10]
@@ -230,7 +232,7 @@ def test_the_multiverse_never_pairs_the_median_with_the_rank_test(multiverse_tab
 
 
 def test_multiverse_in_words_counts_paths_and_ranks_the_papers_figure(multiverse_table):
-    text = wording.multiverse_in_words(multiverse_table, 0.05, chart_data=False)
+    text = results_in_words.multiverse_in_words(multiverse_table, 0.05, chart_data=False)
     n_sig = int((multiverse_table["p"] < 0.05).sum())
     assert f"**{n_sig} of 30**" in text and "of these 12 summaries" in text and "by construction" in text
 
@@ -239,11 +241,11 @@ def test_dose_planning_answer_stays_inside_its_fold_when_rendered():
     """Markdown renderers end an HTML block at a blank line: the answer must be one block, all inside <details>."""
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    from helpers import journal_club
+    from helpers.journal_club import session
 
     f = {"n": 18, "geometric_mean_ratio": 1.78, "median_ratio": 1.62, "prediction_low": 0.7, "prediction_high": 4.5,
          "ratio_of_means": 1.89, "mean_of_ratios": 1.94}  # fmt: skip
-    html = markdown2html_mistune(journal_club.dose_planning(f, 200, "MS", 10, 1, 0.05, 18, chart_data=False))
+    html = markdown2html_mistune(session.dose_planning(f, 200, "MS", 10, 1, 0.05, 18, chart_data=False))
     assert html.index("A patient with MS") < html.index("<details>")
     inside = html[html.index("<details>") : html.index("</details>")]
     assert "<b>For this patient</b>" in inside and "<b>For the pharmacy</b>" in inside and "1.89 times" in inside

@@ -1,4 +1,4 @@
-"""Numbered figures and tables: one registry (helpers/captions.py), the same numbers in every notebook, in
+"""Numbered figures and tables: one registry (helpers/text/captions.py), the same numbers in every notebook, in
 reading order, each figure with alt text; cross-references resolve through the registry."""
 
 import re
@@ -6,7 +6,9 @@ import re
 import nbformat
 import pytest
 
-from helpers import captions, params, paths
+from helpers import paths
+from helpers.study import params
+from helpers.text import captions
 
 TABLE = re.compile(r"<caption[^>]*>Table (\d+)\. ")
 FIGURE = re.compile(r"^\*\*Figure (\d+)\.\*\* ")
@@ -73,7 +75,7 @@ def test_captions_use_the_run_parameters_and_refuse_unknown_names():
     assert captions.label("Table", "03_adjustments_per_year") == "Table 5"
     with pytest.raises(ValueError, match=r"params=S\.params"):
         captions.table("04_group_tests")
-    with pytest.raises(KeyError, match=r"helpers/captions\.py"):
+    with pytest.raises(KeyError, match=r"helpers/text/captions\.yaml"):
         captions.table("07_new_table")
     with pytest.raises(KeyError, match="not registered"):
         "{fig[reproduction]}".format(**captions.references())

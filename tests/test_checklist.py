@@ -2,7 +2,8 @@
 
 import re
 
-from helpers import checklist, published
+from helpers.core import published
+from helpers.publishing import checklist
 
 RECORD_ITEMS = ["1.1", "1.2", "1.3", "6.1", "6.2", "6.3", "7.1", "12.1", "12.2", "12.3", "13.1", "19.1", "22.1"]
 
@@ -56,9 +57,9 @@ def test_rows_the_issue_corrected():
 
 
 def test_the_checklist_is_data_a_methodologist_edits():
-    from helpers import templates
+    from helpers.text import words
 
-    items = templates.get("checklist.items")
+    items = words.get("checklist.items")
     assert [i["item"] for i in items] == list(checklist.table()["item"])
     with open(checklist.__file__, encoding="utf-8") as f:
         assert "Title and abstract" not in f.read()  # the items live in helpers/text/checklist.yaml, not in Python

@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import cohort, paths, reading
-from helpers.errors import StudyInputError
-from helpers.pipeline import plan as run_plan
+from helpers import paths
+from helpers.clinic import export_files
+from helpers.core import cohort
+from helpers.core.errors import StudyInputError
+from helpers.runner import plan as run_plan
 
 
 def _csv(folder: Path, name: str) -> pd.DataFrame:
@@ -24,14 +26,14 @@ def _write(df: pd.DataFrame, folder: Path, name: str, **kw) -> None:
 
 def _refusal(folder) -> list[str]:
     with pytest.raises(StudyInputError) as err:
-        reading.read(folder)
+        export_files.read(folder)
     return err.value.lines
 
 
 def assert_same_study(folder_a, folder_b) -> None:
     """Both folders give the same validated frames and the same headline numbers."""
-    pa_, da, *_ = reading.read(folder_a)
-    pb, db, *_ = reading.read(folder_b)
+    pa_, da, *_ = export_files.read(folder_a)
+    pb, db, *_ = export_files.read(folder_b)
     pd.testing.assert_frame_equal(pa_, pb)
     pd.testing.assert_frame_equal(da, db)
     ha, hb = cohort.headline_numbers(pa_, da), cohort.headline_numbers(pb, db)
@@ -100,7 +102,7 @@ def test_unknown_columns_are_ignored_with_one_note_and_dropped(canonical, tmp_pa
     d["nurse"] = "initials"
     _write(p, folder, "patients.csv")
     _write(d, folder, "doses.csv")
-    patients, doses, notes, _ = reading.read(folder)
+    patients, doses, notes, _ = export_files.read(folder)
     assert notes == [
         "columns the study does not use are ignored (never copied into any output): "
         "patients.csv 'hospital_number', 'comment'; doses.csv 'nurse'"
@@ -126,13 +128,13 @@ OPTIONAL = ("sex", "age_at_implant", "years_since_onset", "sci_level", "ais_grad
 
 
 def test_optional_columns_may_be_absent_and_table_one_says_not_recorded(canonical, tmp_path):
-    from helpers import tables
+    from helpers.core import tables
 
     folder = _copy(canonical, tmp_path / "optional")
     _write(_csv(folder, "patients.csv").drop(columns=list(OPTIONAL)), folder, "patients.csv")
-    patients, doses, notes, _ = reading.read(folder)
+    patients, doses, notes, _ = export_files.read(folder)
     assert notes == [] and patients[list(OPTIONAL)].isna().all().all()
-    full, full_doses, *_ = reading.read(canonical)
+    full, full_doses, *_ = export_files.read(canonical)
     pd.testing.assert_frame_equal(doses, full_doses)
     got, want = cohort.headline_numbers(patients, doses), cohort.headline_numbers(full, full_doses)
     sci_detail = {"n_sci_cervical", "n_sci_thoracic", "n_sci_ais_a", "n_sci_ais_bd"}
@@ -146,7 +148,7 @@ def test_optional_columns_may_be_absent_and_table_one_says_not_recorded(canonica
 
 
 def test_table_one_counts_the_missing_values_of_each_characteristic(synthetic_frames):
-    from helpers import tables
+    from helpers.core import tables
 
     p = synthetic_frames[0].copy()
     analysed = p.index[~p["excluded"]]
@@ -189,7 +191,7 @@ def test_an_absent_reason_column_is_fine_unless_someone_is_excluded(canonical):
     _write(kept, canonical, "patients.csv")
     d = _csv(canonical, "doses.csv")
     _write(d.loc[d["patient_id"].isin(kept["patient_id"])], canonical, "doses.csv")
-    assert len(reading.read(canonical)[0]) == 41
+    assert len(export_files.read(canonical)[0]) == 41
 
 
 # ---- 2. free-text exclusion reasons ------------------------------------------------------------------------
@@ -215,10 +217,10 @@ def _with_reasons(folder: Path, reasons) -> pd.DataFrame:
 
 
 def test_free_text_reasons_are_read_and_counted_once_per_reason(canonical):
-    from helpers import tables
+    from helpers.core import tables
 
     _with_reasons(canonical, CLINIC_REASONS)
-    patients, doses, *_ = reading.read(canonical)
+    patients, doses, *_ = export_files.read(canonical)
     flow = tables.flow_counts(patients, doses, 1, [7, 10])
     reasons = {s.removeprefix("excluded: "): n for s, n in zip(flow["stage"], flow["n"]) if s.startswith("excluded: ")}
     assert list(reasons.items()) == [  # by name, whatever the case; spaces trimmed; one spelling per reason
@@ -241,7 +243,7 @@ def test_a_reason_is_still_required_when_excluded(canonical):
 def test_the_flow_diagram_lists_every_reason_wrapped_and_clear_of_the_other_boxes():
     from matplotlib.patches import FancyBboxPatch
 
-    from helpers import figures
+    from helpers.core import figures
 
     reasons = {f"reason {i}: {'a long free-text description ' * 2}".strip(): 6 + i for i in range(9)}
     counts = {"screened": 140, "excluded": sum(reasons.values()), "analysed": 50, "ms": 30, "sci": 20}
@@ -410,9 +412,9 @@ EXAMPLES = paths.EXAMPLE_DATA
 
 
 def test_the_committed_examples_are_what_helpers_examples_writes():
-    from helpers import examples
+    from helpers.synthetic import example_exports
 
-    assert examples.main(["--check"]) == 0
+    assert example_exports.main(["--check"]) == 0
 
 
 def test_the_examples_are_tracked_by_git_and_labelled_synthetic():
@@ -426,7 +428,7 @@ def test_the_examples_are_tracked_by_git_and_labelled_synthetic():
         "**Everything in this folder is synthetic: no real patient is in it.**" in (EXAMPLES / "README.md").read_text()
     )
     for example in (*(p for p in EXAMPLES.iterdir() if p.is_dir()), EXAMPLES / "workbook.xlsx"):
-        tables, *_ = reading.read_tables(example)
+        tables, *_ = export_files.read_tables(example)
         assert set(tables["patients"]["patient_id"]) == {f"SYNTH-{i:02d}" for i in range(1, 15)}, example.name
 
 
@@ -440,8 +442,8 @@ def test_each_form_gives_the_results_of_its_canonical_form(example):
 
 def test_the_dates_example_gives_the_canonical_results():
     """Canonical years are days / 365.25 written with 6 decimals: the same charts to within a minute."""
-    pc, dc, *_ = reading.read(EXAMPLES / "canonical")
-    pd_, dd, *_ = reading.read(EXAMPLES / "dates")
+    pc, dc, *_ = export_files.read(EXAMPLES / "canonical")
+    pd_, dd, *_ = export_files.read(EXAMPLES / "dates")
     pd.testing.assert_frame_equal(pc, pd_, check_exact=False, atol=1e-6, rtol=0)
     pd.testing.assert_frame_equal(dc, dd, check_exact=False, atol=1e-6, rtol=0)
     hc, hd = cohort.headline_numbers(pc, dc), cohort.headline_numbers(pd_, dd)
@@ -449,8 +451,8 @@ def test_the_dates_example_gives_the_canonical_results():
 
 
 def test_the_optional_columns_example_gives_the_canonical_results_it_can():
-    pc, dc, *_ = reading.read(EXAMPLES / "canonical")
-    po, do, *_ = reading.read(EXAMPLES / "optional_columns_left_out")
+    pc, dc, *_ = export_files.read(EXAMPLES / "canonical")
+    po, do, *_ = export_files.read(EXAMPLES / "optional_columns_left_out")
     pd.testing.assert_frame_equal(pc.drop(columns=list(OPTIONAL)), po.drop(columns=list(OPTIONAL)))
     pd.testing.assert_frame_equal(dc, do)
     assert po[list(OPTIONAL)].isna().all().all()
@@ -508,7 +510,7 @@ def test_semicolon_files_may_leave_number_cells_empty(tmp_path):
     cells[6] = ""  # age_at_implant
     text[1] = ";".join(cells)
     (folder / "patients.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
-    patients, _, *_ = reading.read(folder)
+    patients, _, *_ = export_files.read(folder)
     assert np.isnan(patients.at[0, "age_at_implant"]) and patients.at[1, "followup_years"] > 0
 
 
@@ -525,7 +527,7 @@ def test_semicolon_files_with_decimal_commas_refuse_a_point_as_ambiguous(tmp_pat
 
 def test_file_names_may_differ_in_case(canonical):
     (canonical / "patients.csv").rename(canonical / "Patients.CSV")
-    patients, _, *_ = reading.read(canonical)
+    patients, _, *_ = export_files.read(canonical)
     assert len(patients) == 49
     (canonical / "patients.csv").write_bytes((canonical / "Patients.CSV").read_bytes())
     assert _refusal(canonical) == [f"data folder {canonical}: has Patients.CSV and patients.csv; keep one"]
@@ -540,7 +542,7 @@ def test_a_workbook_names_its_run_after_the_file(tmp_path):
 
 
 def determined(values: dict, relations) -> set:
-    """Independent check (exact rational elimination, not helpers.disclosure): the hidden cells whose value
+    """Independent check (exact rational elimination, not helpers.core.disclosure): the hidden cells whose value
     the relations and the shown cells fix. ``values``: name -> int (shown) or None (hidden)."""
     from fractions import Fraction
 
@@ -577,7 +579,7 @@ def _shown_value(cell):
 
 
 def test_protect_masks_another_reason_or_the_total_so_subtraction_cannot_recover_a_small_one():
-    from helpers import disclosure
+    from helpers.core import disclosure
 
     counts = {"excluded": 8, "pump": 5, "ulcer": 3}
     shown = disclosure.protect(counts, [("excluded", ["pump", "ulcer"])], 5)
@@ -597,7 +599,7 @@ def test_protect_masks_another_reason_or_the_total_so_subtraction_cannot_recover
 
 
 def test_protect_never_masks_zeros_and_uses_counts_no_table_shows():
-    from helpers import disclosure
+    from helpers.core import disclosure
 
     counts = {"n": 20, "a": 3, "b": 17, "c": 0}
     assert disclosure.protect(counts, [("n", ["a", "b", "c"])], 5) == {"n": 20, "a": "<5", "b": "masked", "c": 0}
@@ -610,7 +612,7 @@ def test_protect_never_masks_zeros_and_uses_counts_no_table_shows():
 
 @pytest.mark.parametrize("seed", range(12))
 def test_protect_leaves_nothing_recoverable_in_random_tables_with_margins(seed):
-    from helpers import disclosure
+    from helpers.core import disclosure
 
     rng = np.random.default_rng(seed)
     inner = rng.choice([0, 1, 2, 3, 4, 6, 9, 15], size=(3, 4))
@@ -631,7 +633,7 @@ def test_protect_leaves_nothing_recoverable_in_random_tables_with_margins(seed):
 
 def _tables_as_shown(patients, doses, min_count=5):
     """The flow table, Table 1, the SCI table and the reference-dose table as notebooks 1-3 show them."""
-    from helpers import counts, tables
+    from helpers.core import counts, tables
 
     shown = counts.protected(patients, doses, 1, [7, 10], min_count)
     flow = tables.flow_shown(tables.flow_counts(patients, doses, 1, [7, 10]), shown)
@@ -643,7 +645,7 @@ def _tables_as_shown(patients, doses, min_count=5):
 
 def _relations_a_reader_sees(flow, t1, sci, ref):
     """Every sum a reader can form from the shown tables, with the same count named alike across tables
-    (built from the tables as shown, independently of helpers/counts.py)."""
+    (built from the tables as shown, independently of helpers/core/counts.py)."""
     values, relations = {}, []
     f = {(s, g): v for s, g, v in zip(flow["stage"], flow["group"], flow["n"])}
     for (s, g), v in f.items():
@@ -693,13 +695,14 @@ def _relations_a_reader_sees(flow, t1, sci, ref):
 
 
 def _clinic_like(n_ms, n_sci, n_excluded, seed, reasons=None):
-    from helpers import schema, synthetic
+    from helpers import synthetic
+    from helpers.clinic import contract
 
     spec = synthetic.make_spec("simulation", seed, {"n_ms": n_ms, "n_sci": n_sci, "n_excluded": n_excluded})
     p, d = synthetic.generate(spec)
     if reasons:
         p.loc[p["excluded"], "exclusion_reason"] = [reasons[i % len(reasons)] for i in range(n_excluded)]
-    return schema.validate(p, d)
+    return contract.validate(p, d)
 
 
 @pytest.mark.parametrize(
@@ -725,7 +728,7 @@ def test_no_masked_count_can_be_recovered_from_the_tables_of_notebooks_1_to_3(co
 
 def test_without_secondary_suppression_the_same_tables_would_give_counts_away():
     """The check above can fail: with small counts masked alone, subtraction recovers them."""
-    from helpers import disclosure, tables
+    from helpers.core import disclosure, tables
 
     patients, doses = _clinic_like(22, 19, 8, 2019)
     flow = tables.flow_counts(patients, doses, 1, [7, 10])
@@ -738,7 +741,7 @@ def test_without_secondary_suppression_the_same_tables_would_give_counts_away():
 
 
 def test_the_flow_diagram_shows_what_the_flow_table_shows():
-    from helpers import counts, figures, tables
+    from helpers.core import counts, figures, tables
 
     patients, doses = _clinic_like(9, 4, 2, 5)
     flow = tables.flow_shown(
@@ -762,7 +765,7 @@ def test_the_flow_diagram_shows_what_the_flow_table_shows():
 
 
 def test_chart_data_tables_show_percentiles_not_single_patients_extremes(synthetic_frames):
-    from helpers import tables
+    from helpers.core import tables
 
     p, d = synthetic_frames
     pct = cohort.percent_of_reference(p, d, 1, [])
@@ -781,7 +784,7 @@ def test_chart_data_tables_show_percentiles_not_single_patients_extremes(synthet
 
 
 def test_the_reproduction_report_hides_the_extremes_on_chart_data():
-    from helpers import disclosure, published, reproduction
+    from helpers.core import disclosure, published, reproduction
 
     results = {p.key: p.value for p in published.PUBLISHED}
     chart = reproduction.compare(results, count=lambda n: disclosure.mask(n, 5)).set_index("quantity")
@@ -794,7 +797,8 @@ def test_the_reproduction_report_hides_the_extremes_on_chart_data():
 
 
 def test_show_extremes_is_a_parameter_that_allows_them_on_chart_data(tmp_path):
-    from helpers import params, study
+    from helpers import study
+    from helpers.study import params
 
     assert params.DEFAULTS["show_extremes"] is False
     assert params.check({"show_extremes": "yes"}) == ["parameter 'show_extremes': expected true or false, got 'yes'"]
@@ -812,7 +816,7 @@ def test_windows_1252_and_latin_1_are_read_with_one_note_and_a_mixed_file_names_
     folder = _copy(canonical, tmp_path / "swedish")
     p = _csv(folder, "patients.csv").assign(kommentar="Överflyttad från Malmö – ej analyserad")
     _write(p, folder, "patients.csv", sep=";", encoding="cp1252")
-    notes = reading.read(folder).notes
+    notes = export_files.read(folder).notes
     assert notes[0] == (
         "patients.csv: not UTF-8, read as Windows-1252 (Western European, which covers Latin-1); saving it as CSV "
         "UTF-8 avoids this note"
@@ -838,12 +842,14 @@ def test_column_names_match_in_any_case_and_stray_empty_columns_are_dropped_quie
     _write(p, folder, "patients.csv", sep=";")
     with (folder / "patients.csv").open("a") as f:  # and a row of empty cells at the end
         f.write(";" * (len(p.columns) - 1) + "\n")
-    _, _, notes, _ = reading.read(folder)
+    _, _, notes, _ = export_files.read(folder)
     assert notes == ["columns the study does not use are ignored (never copied into any output): patients.csv 'Unused'"]
     assert_same_study(canonical, folder)
     p[""] = ["a value", *[""] * (len(p) - 1)]  # a nameless column with a value is a column the study does not use
     _write(p, folder, "patients.csv")
-    assert reading.read(folder).notes[0].endswith(f"patients.csv 'Unused', '(no name, column {len(p.columns) - 1})'")
+    assert (
+        export_files.read(folder).notes[0].endswith(f"patients.csv 'Unused', '(no name, column {len(p.columns) - 1})'")
+    )
     p = _csv(canonical, "patients.csv").assign(Diagnosis="MS")
     _write(p, folder, "patients.csv")
     assert _refusal(folder) == ["patients.csv: has the column 'diagnosis' twice (names match in any case); keep one"]
@@ -857,7 +863,7 @@ def test_values_allowed_but_unlikely_are_warned_about_and_the_analysis_goes_on(c
     second = d.index[d["patient_id"] == d["patient_id"].unique()[1]]
     d.loc[second[3], "dose_ug_per_day"] = "3"  # one dose under 5, a tenth and more of the one before
     _write(d, canonical, "doses.csv")
-    export = reading.read(canonical)
+    export = export_files.read(canonical)
     n = int(mine.sum())
     assert export.warnings == [
         f"doses.csv, column 'dose_ug_per_day': {n} rows of patients whose doses are all under 5 µg/24 h, as if "
@@ -871,7 +877,7 @@ def test_values_allowed_but_unlikely_are_warned_about_and_the_analysis_goes_on(c
 
 
 def test_patients_followed_less_than_the_minimum_are_not_analysed_and_have_their_own_box(canonical):
-    from helpers import counts, tables
+    from helpers.core import counts, tables
 
     p = _csv(canonical, "patients.csv")
     short = p.index[p["excluded"] == "false"][:2]
@@ -880,7 +886,7 @@ def test_patients_followed_less_than_the_minimum_are_not_analysed_and_have_their
     ids = set(p.loc[short, "patient_id"])
     d = _csv(canonical, "doses.csv")
     _write(d.loc[~d["patient_id"].isin(ids) | (d["years_since_implant"].astype(float) <= 3)], canonical, "doses.csv")
-    patients, doses, *_ = reading.read(canonical)
+    patients, doses, *_ = export_files.read(canonical)
     assert set(patients.loc[patients["short_followup"], "patient_id"]) == ids
     assert ids.isdisjoint(cohort.analysed_patients(patients)["patient_id"])
     flow = tables.flow_counts(patients, doses, 1, [7, 10]).set_index("stage")["n"]

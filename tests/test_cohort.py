@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import cohort
+from helpers.core import cohort
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from helpers import appraisal, cohort, consistency, published, stats, synthetic
+from helpers import synthetic
+from helpers.core import cohort, published, stats
+from helpers.journal_club import appraisal, consistency
 from helpers.synthetic import calibration
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import reading
-from helpers.errors import StudyInputError
-from helpers.pipeline import run
+from helpers.clinic import export_files
+from helpers.core.errors import StudyInputError
+from helpers.runner import run
 
 from .conftest import PY, tree_digest
 
@@ -167,7 +167,7 @@ def _apply(case, folder: Path, frames):
 
 
 def test_the_valid_folder_passes(data_dir):
-    patients, _doses, notes, _ = reading.read(data_dir)
+    patients, _doses, notes, _ = export_files.read(data_dir)
     assert len(patients) == 49 and patients["excluded"].dtype == bool and notes == []
 
 
@@ -190,7 +190,7 @@ def test_one_systematic_problem_is_one_line_with_its_count_and_first_lines(data_
     _edit(data_dir, "patients.csv", lambda df: df.assign(diagnosis=["ALS", "ms?", *df["diagnosis"][2:]]))
     n_doses = len(pd.read_csv(data_dir / "doses.csv"))
     with pytest.raises(StudyInputError) as err:
-        reading.read(data_dir)
+        export_files.read(data_dir)
     assert err.value.lines == [
         "patients.csv, column 'diagnosis': 2 rows not MS or SCI (lines 2, 3; got 'ALS', 'ms?')",
         f"doses.csv, column 'dose_ug_per_day': {n_doses} rows at or below 0 µg/24 h (lines 2, 3, 4, ...; got '-1')",
@@ -201,7 +201,7 @@ def test_problems_of_one_rule_in_two_columns_are_two_lines_and_two_rules_in_one_
     _edit(data_dir, "patients.csv", lambda df: df.assign(age_at_implant=["200", "x", *df["age_at_implant"][2:]]))
     _edit(data_dir, "patients.csv", lambda df: df.assign(years_since_onset=["x", *df["years_since_onset"][1:]]))
     with pytest.raises(StudyInputError) as err:
-        reading.read(data_dir)
+        export_files.read(data_dir)
     assert err.value.lines == [
         "patients.csv, column 'age_at_implant': 1 row not a number (line 3; got 'x')",
         "patients.csv, column 'age_at_implant': 1 row outside 0-100 years (line 2; got '200')",
@@ -235,7 +235,7 @@ def test_refusal_from_the_command_line_has_exit_code_2_no_traceback_and_leaves_o
     before = tree_digest(outputs)
     _apply("unknown diagnosis", data_dir, None)
     proc = subprocess.run(  # the default target, outputs/runs/chart, in a copy of the project
-        [PY, "-m", "helpers.pipeline.run", "--data", str(data_dir)],
+        [PY, "-m", "helpers.runner.run", "--data", str(data_dir)],
         cwd=project_copy,
         env={**os.environ, "PYTHONPATH": str(project_copy)},
         capture_output=True,

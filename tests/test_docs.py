@@ -3,14 +3,16 @@
 import dataclasses
 import re
 
-from helpers import params, paths, schema, synthetic
+from helpers import paths, synthetic
+from helpers.clinic import contract
+from helpers.study import params
 
 ROOT = paths.ROOT
 
 
 def test_data_dictionary_names_every_column_and_every_assumption_with_its_default():
     text = (paths.SYNTHETIC_DATA / "README.md").read_text()
-    for column in (*schema.PATIENT_COLUMNS, *schema.DOSE_COLUMNS):
+    for column in (*contract.PATIENT_COLUMNS, *contract.DOSE_COLUMNS):
         assert f"`{column}`" in text, column
     defaults = synthetic.SyntheticSpec()
     for field in dataclasses.fields(synthetic.SyntheticSpec):
@@ -26,7 +28,7 @@ def test_data_dictionary_names_every_column_and_every_assumption_with_its_defaul
             assert stated == "[" + ", ".join(map(str, value)) + "]", name
         else:
             assert float(stated) == value, f"{name}: the data dictionary says {stated}, the code {value}"
-    assert f"at most {schema.MAX_DOSE:g}" in text
+    assert f"at most {contract.MAX_DOSE:g}" in text
 
 
 def test_readme_opens_with_the_two_commands_and_documents_every_parameter():

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from helpers import reading
-from helpers.errors import StudyInputError
+from helpers.clinic import export_files
+from helpers.core.errors import StudyInputError
 
 from . import kernels as warm_kernels
 
@@ -138,7 +138,7 @@ def test_an_export_the_check_accepts_runs_every_notebook_to_the_end(export, kern
         pd.DataFrame(patients).to_csv(folder / "patients.csv", index=False)
         pd.DataFrame(doses).to_csv(folder / "doses.csv", index=False)
         try:
-            reading.read(folder)
+            export_files.read(folder)
         except StudyInputError as err:
             assert err.lines and all(", " in line for line in err.lines)  # refused, naming file and rule
             event(f"refused by the check: {re.sub(r'[0-9]+ rows?|[(].*', '', err.lines[0])}")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_hex
 
-from helpers import cohort, figures, stats, tables
+from helpers.core import cohort, figures, stats, tables
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +137,7 @@ def test_power_curves_mark_the_cohort_and_call_it_the_paper_only_at_the_papers_s
 
 
 def test_exaggeration_figure_shows_power_and_the_ratio_across_true_differences():
-    from helpers import power
+    from helpers.journal_club import power
 
     curve = power.winners_curse_table(22, 19, [10, 30, 50], 60, 30, reps=400, seed=1)
     fig = figures.exaggeration(curve, 44, 0.05, 22, 19)
@@ -150,9 +150,9 @@ def test_exaggeration_figure_shows_power_and_the_ratio_across_true_differences()
 
 
 def test_headline_figure_shows_the_published_means_and_the_fixed_interval():
-    from helpers import fixed
+    from helpers.journal_club import fixed_by_paper
 
-    fig = figures.headline(fixed.published_means(), fixed.headline_differences(0.05, 15), "95")
+    fig = figures.headline(fixed_by_paper.published_means(), fixed_by_paper.headline_differences(0.05, 15), "95")
     means_ax, diff_ax = fig.axes
     labels = [t.get_text() for t in means_ax.texts]
     assert "157%\n(n=22)" in labels and "121%\n(n not given)" in labels

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.pipeline import handout
+from helpers.runner import handout
 
 
 def _browser() -> str | None:

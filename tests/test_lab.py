@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from helpers import paths
-from helpers.pipeline import lab
+from helpers.runner import lab
 
 from .conftest import tree_digest
 
@@ -44,7 +44,7 @@ def server(tmp_path):
     log = (tmp_path / "lab.log").open("w")
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_PLATFORM_DIRS": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "helpers.pipeline.lab", "--dir", str(folder), "--no-browser", f"--port={port}",
+        [sys.executable, "-m", "helpers.runner.lab", "--dir", str(folder), "--no-browser", f"--port={port}",
          "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"],
         cwd=paths.ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
     )  # fmt: skip

@@ -7,11 +7,12 @@ from importlib import metadata
 
 from packaging.specifiers import SpecifierSet
 
-from helpers import paths, published
+from helpers import paths
+from helpers.core import published
 
 from .test_environment import requirements
 
-STUDY_MODULES = sorted(p for p in paths.HELPERS.rglob("*.py") if paths.PIPELINE not in p.parents)
+STUDY_MODULES = sorted(p for p in paths.HELPERS.rglob("*.py") if paths.RUNNER not in p.parents)
 
 
 def _module(path) -> str:
@@ -40,8 +41,40 @@ def _imports(path) -> set[str]:
     return out
 
 
+# The jobs, stacked: a module may import its own subpackage and those before it, never one after it.
+STACK = ("helpers.paths", "helpers.text", "helpers.core", "helpers.clinic", "helpers.synthetic", "helpers.study",
+         "helpers.journal_club", "helpers.publishing", "helpers.runner")  # fmt: skip
+MAX_MODULES = 12  # per folder, "about a dozen"
+
+
+def _layer(module: str) -> int:
+    return next(i for i, top in enumerate(STACK) if module == top or module.startswith(top + "."))
+
+
+def test_the_subpackages_stack_with_no_import_reaching_up():
+    upward = [
+        f"{_module(p)} imports {i}"
+        for p in paths.HELPERS.rglob("*.py")
+        if _module(p) != "helpers"
+        for i in sorted(_imports(p))
+        if i != "helpers" and _layer(i) > _layer(_module(p))
+    ]
+    assert not upward
+
+
+def test_each_folder_holds_about_a_dozen_modules_and_helpers_itself_only_paths():
+    folders = {p.parent for p in paths.HELPERS.rglob("*.py")}
+    sizes = {f.relative_to(paths.ROOT).as_posix(): len([m for m in f.glob("*.py") if not m.name.startswith("__")])
+             for f in folders}  # fmt: skip
+    assert {k: v for k, v in sizes.items() if v > MAX_MODULES} == {}
+    assert sorted(p.name for p in paths.HELPERS.glob("*.py")) == ["__init__.py", "paths.py"]
+    assert {_module(p).split(".")[1] for p in paths.HELPERS.rglob("*.py") if _module(p) != "helpers"} == {
+        top.split(".")[1] for top in STACK
+    }
+
+
 def test_no_study_module_imports_the_machinery():
-    offenders = {_module(p): sorted(i for i in _imports(p) if i.startswith("helpers.pipeline")) for p in STUDY_MODULES}
+    offenders = {_module(p): sorted(i for i in _imports(p) if i.startswith("helpers.runner")) for p in STUDY_MODULES}
     assert not {k: v for k, v in offenders.items() if v}
 
 
@@ -72,7 +105,7 @@ def _literals(path):
 
 def test_the_diagnoses_are_spelled_once():
     """No module of helpers/ (the machinery's included) spells "MS" or "SCI" itself, in a tuple, a key or a
-    comparison: each names them through helpers.diagnoses (MS, SCI, DIAGNOSES), so a third group or another
+    comparison: each names them through helpers.core.diagnoses (MS, SCI, DIAGNOSES), so a third group or another
     label would change one line."""
     found = [
         f"{_module(p)}:{n.lineno}"

@@ -3,8 +3,9 @@ parameter files are refused with one line naming the parameter, before any noteb
 
 import pytest
 
-from helpers import params, paths
-from helpers.pipeline import notebooks, run
+from helpers import paths
+from helpers.runner import notebook_hygiene, run
+from helpers.study import params
 
 
 def test_every_notebook_declares_a_parameters_cell_and_a_python3_kernel():
@@ -13,18 +14,18 @@ def test_every_notebook_declares_a_parameters_cell_and_a_python3_kernel():
     for nb_path in paths.study_notebooks():
         nb = nbformat.read(nb_path, as_version=4)
         assert nb.metadata["kernelspec"]["name"] == "python3", nb_path.name
-        assert notebooks.declared_parameters(nb_path), f"{nb_path.name}: no cell tagged 'parameters'"
+        assert notebook_hygiene.declared_parameters(nb_path), f"{nb_path.name}: no cell tagged 'parameters'"
 
 
 def test_notebook_defaults_are_the_parameter_table_defaults():
     for nb_path in paths.study_notebooks():
-        for name, value in notebooks.declared_parameters(nb_path).items():
+        for name, value in notebook_hygiene.declared_parameters(nb_path).items():
             assert name in params.BY_NAME, f"{nb_path.name} declares unknown parameter {name}"
             assert value == params.DEFAULTS[name], f"{nb_path.name}: {name} = {value!r}"
 
 
 def test_every_parameter_is_used_by_some_notebook():
-    declared = set().union(*(notebooks.declared_parameters(p) for p in paths.study_notebooks()))
+    declared = set().union(*(notebook_hygiene.declared_parameters(p) for p in paths.study_notebooks()))
     assert declared == set(params.BY_NAME)
 
 
@@ -80,7 +81,7 @@ def test_bad_run_name(capsys, tmp_path):
 
 
 def test_notebook_alone_checks_its_own_parameters():
-    from helpers.errors import StudyInputError
+    from helpers.core.errors import StudyInputError
 
     with pytest.raises(StudyInputError, match="parameter 'alpha'"):
         params.resolve({"alpha": -1})

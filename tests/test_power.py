@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from helpers import cohort, power, published, wording
+from helpers.core import cohort, published
+from helpers.journal_club import power, results_in_words
 
 
 @pytest.mark.parametrize("equal_var", [True, False])
@@ -74,13 +75,13 @@ def test_n_for_power_is_the_smallest_size_reaching_the_target():
 def test_the_text_quotes_the_power_at_the_cohorts_own_size():
     grid = power.power_grid([41, 410], [20, 45], ms_sd=60, sci_sd=30, reps=1000, seed=1)
     at = grid.set_index(["n_total", "difference"])["power_mc"]
-    large = wording.power_in_words(grid, 410, 220, 190, 0.05, 1000, {20: 171, 45: 37}, paper_n=41)
+    large = results_in_words.power_in_words(grid, 410, 220, 190, 0.05, 1000, {20: 171, 45: 37}, paper_n=41)
     assert "**410 patients** (220 MS, 190 SCI)" in large and "paper" not in large
     assert f"power {100 * at[(410, 20)]:.0f}%" in large and f"power {100 * at[(41, 20)]:.0f}%" not in large
-    small = wording.power_in_words(grid, 41, 22, 19, 0.05, 1000, {20: 171, 45: 37}, paper_n=41)
+    small = results_in_words.power_in_words(grid, 41, 22, 19, 0.05, 1000, {20: 171, 45: 37}, paper_n=41)
     assert "the paper's size" in small and f"power {100 * at[(41, 20)]:.0f}%" in small
     with pytest.raises(ValueError, match="n=99"):
-        wording.power_in_words(grid, 99, 50, 49, 0.05, 1000, {}, paper_n=41)
+        results_in_words.power_in_words(grid, 99, 50, 49, 0.05, 1000, {}, paper_n=41)
 
 
 def test_grid_with_the_published_test_is_labelled_student():

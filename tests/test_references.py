@@ -6,7 +6,9 @@ import re
 import nbformat
 import yaml
 
-from helpers import paths, published, references
+from helpers import paths
+from helpers.core import published
+from helpers.publishing import references
 
 CITE = re.compile(r"\]\((?:([0-9]{2}_[A-Za-z0-9_]+\.ipynb))?#ref-([A-Za-z0-9_]+)\)")
 

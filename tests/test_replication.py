@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from helpers import cohort, journal_club, replication, synthetic
+from helpers import synthetic
+from helpers.core import cohort
+from helpers.journal_club import replication, session
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +34,7 @@ def test_the_summary_gives_the_spread_its_monte_carlo_se_and_never_the_share_of_
     assert s["n"] == 60 and s["positive"] == int((runs["difference"] > 0).sum())
     assert s["difference_sd"] == pytest.approx(sd) and s["difference_sd_se"] == pytest.approx(sd / np.sqrt(118))
     assert s["some_not_significant"] == bool((runs["p"] >= 0.05).any())
-    text = journal_club.replications(s, 7, 0.05)
+    text = session.replications(s, 7, 0.05)
     assert "observed power" in text and "%" not in text.split("pooled SD")[0]  # no share of reruns is given
     assert "against the 48 the published p fixes" in text  # the published 7-year pooled SD
 

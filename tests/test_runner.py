@@ -10,8 +10,9 @@ import textwrap
 import nbformat
 import pytest
 
-from helpers import colophon, paths
-from helpers.pipeline import execute, notebooks, plan, run, side_by_side
+from helpers import paths
+from helpers.publishing import colophon
+from helpers.runner import execute, notebook_hygiene, plan, run, side_by_side
 
 from .conftest import PY, tree_digest, write_notebook
 
@@ -48,7 +49,7 @@ def test_an_edited_parameters_cell_is_refused_before_anything_runs(tmp_path, mon
 def test_an_expression_in_the_parameters_cell_counts_as_an_edit(tmp_path):
     nb = _copy_notebook(tmp_path)
     _edit_parameters_cell(nb, "seed = 2019", "seed = 2000 + 19")
-    assert notebooks.declared_parameters(nb)["seed"] == "2000 + 19"
+    assert notebook_hygiene.declared_parameters(nb)["seed"] == "2000 + 19"
     with pytest.raises(plan.StudyInputError, match="'seed'"):
         plan.edited_defaults([nb])
 
@@ -66,7 +67,7 @@ def fake_root(tmp_path, monkeypatch):
     shutil.copy2(paths.ROOT / "requirements.txt", root)
     shutil.copy2(paths.ROOT / "references.bib", root)
     nbs = [shutil.copy2(p, tmp_path) for p in paths.study_notebooks()]
-    for name, value in {"ROOT": root, "HELPERS": root / "helpers", "PIPELINE": root / "helpers" / "pipeline",
+    for name, value in {"ROOT": root, "HELPERS": root / "helpers", "RUNNER": root / "helpers" / "runner",
                         "SYNTHETIC_DATA": root / "data" / "synthetic"}.items():  # fmt: skip
         monkeypatch.setattr(paths, name, value)
     monkeypatch.setattr(paths, "study_notebooks", lambda: sorted(map(type(root), nbs)))
@@ -75,9 +76,9 @@ def fake_root(tmp_path, monkeypatch):
 
 def test_the_fingerprint_covers_the_notebooks_that_run_but_not_the_machinery(fake_root, tmp_path):
     before = colophon.fingerprint()
-    with (fake_root / "helpers" / "pipeline" / "site.py").open("a") as f:
+    with (fake_root / "helpers" / "runner" / "site.py").open("a") as f:
         f.write("\n# a comment in the site code\n")
-    with (fake_root / "helpers" / "pipeline" / "templates" / "study" / "conf.json").open("a") as f:
+    with (fake_root / "helpers" / "runner" / "templates" / "study" / "conf.json").open("a") as f:
         f.write("\n")
     assert colophon.fingerprint() == before
     _edit_parameters_cell(tmp_path / "06_journal_club.ipynb", "seed = 2019", "seed = 11")  # the .ipynb, not .py
@@ -108,7 +109,7 @@ RUN_PLAN = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    from helpers.pipeline import plan, run
+    from helpers.runner import plan, run
     nbs, out = [Path(p) for p in json.loads(sys.argv[1])], Path(sys.argv[2])
     sys.exit(run.execute(plan.Plan(nbs, out, values={"x": 41}, html=False)))
     """

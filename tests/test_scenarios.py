@@ -7,8 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import paths, published, scenario_effects, schema, synthetic
-from helpers.errors import StudyInputError
+from helpers import paths, synthetic
+from helpers.clinic import contract
+from helpers.core import published
+from helpers.core.errors import StudyInputError
+from helpers.journal_club import scenario_effects
 from helpers.synthetic import generator, scenarios
 
 N = 400  # patients per group: enough to show each mechanism beyond chance, fast
@@ -63,7 +66,7 @@ def test_switched_off_scenarios_draw_nothing_and_change_nothing():
 def test_every_scenario_cohort_honours_the_data_contract(cohorts):
     assert set(cohorts) == {"default"} | {(n, v) for n, vs in scenario_effects.SCENARIOS.items() for v in vs}
     for name, (patients, doses, truth) in cohorts.items():
-        schema.validate(patients, doses)
+        contract.validate(patients, doses)
         assert set(patients["patient_id"]) <= set(truth["patient_id"]), name
 
 

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from helpers.pipeline import handout
+from helpers.runner import handout
 
 FLAGS = [
     "--no-sandbox",
@@ -101,7 +101,7 @@ def test_index_fits_a_phone(browser, default_run):
 
 def test_runs_index_links_every_run(browser, tmp_path):
     """outputs/runs/index.html is rebuilt from the runs' records (here on a copy, never the real folder)."""
-    from helpers.pipeline import site
+    from helpers.runner import site
 
     runs = tmp_path / "outputs" / "runs"
     (tmp_path / "outputs" / "html").mkdir(parents=True)

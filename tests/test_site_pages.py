@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from helpers import wording
-from helpers.pipeline import plan, site
+from helpers.journal_club import results_in_words
+from helpers.runner import plan, site
 
 
 def test_p_values_never_read_zero():
-    assert wording.p_text(0.0004) == "p < 0.001" and wording.p_text(0.0) == "p < 0.001"
-    assert wording.p_text(0.0123) == "p = 0.012" and wording.p_format(0.00001) == "<0.001"
+    assert results_in_words.p_text(0.0004) == "p < 0.001" and results_in_words.p_text(0.0) == "p < 0.001"
+    assert results_in_words.p_text(0.0123) == "p = 0.012" and results_in_words.p_format(0.00001) == "<0.001"
 
 
 def _build(tmp_path: Path, p: str) -> Path:

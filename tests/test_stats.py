@@ -1,11 +1,11 @@
-"""Each statistic in helpers.stats against an independent computation with scipy/numpy."""
+"""Each statistic in helpers.core.stats against an independent computation with scipy/numpy."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from helpers import stats
+from helpers.core import stats
 
 
 @pytest.fixture
@@ -184,7 +184,7 @@ def test_each_statistical_choice_has_one_home():
     }
     found = []
     for path in sorted(paths.HELPERS.rglob("*.py")):
-        if paths.PIPELINE in path.parents:
+        if paths.RUNNER in path.parents:
             continue
         function = ""
         for line in path.read_text(encoding="utf-8").splitlines():

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from helpers import paths, synthetic
-from helpers.pipeline import plan, run
+from helpers.runner import plan, run
 
 from .conftest import PY, TCP_KERNELS, run_study, shared, tree_digest, write_notebook
 
@@ -148,7 +148,7 @@ def _failing_notebook(folder: Path, source: str) -> Path:
     [
         ("1 / 0", run.EXIT_FAILED, "notebook 01_broken.ipynb failed in cell 3: ZeroDivisionError: division by zero"),
         (
-            "from helpers.errors import StudyInputError\nraise StudyInputError('doses.csv: something')",
+            "from helpers.core.errors import StudyInputError\nraise StudyInputError('doses.csv: something')",
             run.EXIT_BAD_INPUT,
             "failed in cell 3: StudyInputError: doses.csv: something",
         ),
@@ -182,7 +182,7 @@ def test_ctrl_c_leaves_previous_outputs_and_names_the_notebook(tmp_path):
     (out / "previous.txt").write_text("good outputs")
     before = tree_digest(out)
     proc = subprocess.Popen(
-        [PY, "-m", "helpers.pipeline.run", "--out", str(out)],
+        [PY, "-m", "helpers.runner.run", "--out", str(out)],
         cwd=paths.ROOT,
         stderr=subprocess.PIPE,
         text=True,

@@ -1,6 +1,6 @@
 """The synthetic cohort: committed files are the generator's, and they reproduce the paper.
 
-The reproduction check here is independent of helpers.cohort/helpers.stats: plain pandas and scipy,
+The reproduction check here is independent of helpers.core.cohort/helpers.core.stats: plain pandas and scipy,
 following the data contract's rule (dose at year k = last adjustment at or before k; counted only if
 follow-up >= k), one patient at a time.
 """
@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers import paths, published, schema, synthetic
-from helpers.errors import StudyInputError
+from helpers import paths, synthetic
+from helpers.clinic import contract
+from helpers.core import published
+from helpers.core.errors import StudyInputError
 
 
 def independent_results(patients: pd.DataFrame, doses: pd.DataFrame) -> dict:
@@ -123,7 +125,7 @@ def test_simulation_mode_draws_a_fresh_cohort_of_the_requested_size():
     assert (analysed["diagnosis"] == "MS").sum() == 60 and (analysed["diagnosis"] == "SCI").sum() == 40
     assert p["excluded"].sum() == 5
     assert (p.loc[p["excluded"], "diagnosis"] == "MS").sum() == round(4 * 5 / 8)  # the default split, scaled
-    schema.validate(p, d)  # a simulated cohort honours the data contract too
+    contract.validate(p, d)  # a simulated cohort honours the data contract too
     res = independent_results(p, d)
     assert res["ms_pct_10y"] > res["sci_pct_10y"]  # the model's effect, not a calibrated value
     assert published.BY_KEY["ms_pct_7y"].fmt(res["ms_pct_7y"]) != "157" or res["p_7y"] != pytest.approx(0.006, abs=5e-4)
@@ -189,7 +191,7 @@ def test_a_large_simulated_cohort_lands_within_4_points_of_each_published_mean()
 
 
 def independent_results_fast(patients, doses):
-    """Mean % at 7 and 10 years by the contract's rule, vectorised (plain pandas, not helpers.cohort)."""
+    """Mean % at 7 and 10 years by the contract's rule, vectorised (plain pandas, not helpers.core.cohort)."""
     pts = patients.loc[~patients["excluded"]].set_index("patient_id")
     d = doses.loc[doses["patient_id"].isin(pts.index)]
     out = {}
@@ -206,17 +208,19 @@ def test_simulated_cohorts_of_any_size_and_seed_stay_inside_the_data_contract():
     # many small cohorts (many seeds) and two large ones; a 6,000-patient cohort used to draw years_since_onset 92
     for seed in range(40):
         spec = synthetic.make_spec("simulation", seed, {"n_ms": 60, "n_sci": 60, "n_excluded": 10})
-        schema.validate(*synthetic.generate(spec))
+        contract.validate(*synthetic.generate(spec))
     for seed in (8, 2019):
         patients, doses = synthetic.generate(synthetic.make_spec("simulation", seed, {"n_ms": 3000, "n_sci": 3000}))
-        schema.validate(patients, doses)
+        contract.validate(patients, doses)
         assert (patients["years_since_onset"] <= patients["age_at_implant"]).all()
 
 
 def test_the_data_dictionary_describes_the_dose_paths_truthfully(synthetic_frames):
     """Two log-linear pieces rescaled separately at 7 and 10 years, not a steady factor per year: a patient's
     yearly change before and after year 7 correlate about 0.3 in MS and 0.6 in SCI (data dictionary), not 1."""
-    from helpers import appraisal, cohort, paths
+    from helpers import paths
+    from helpers.core import cohort
+    from helpers.journal_club import appraisal
 
     pct = cohort.percent_of_reference(*synthetic_frames, 1, [7, 10])
     wide = pct.pivot_table(index="patient_id", columns="year", values="pct").dropna()

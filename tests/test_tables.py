@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from helpers import cohort, disclosure, published, reproduction, tables
+from helpers.core import cohort, disclosure, published, reproduction, tables
 
 
 def test_table_one_counts(synthetic_frames):
@@ -15,7 +15,7 @@ def test_table_one_counts(synthetic_frames):
 
 
 def test_table_one_masks_small_counts_for_chart_data(synthetic_frames):
-    from helpers import counts
+    from helpers.core import counts
 
     t1 = tables.table_one(synthetic_frames[0], shown=counts.protected(*synthetic_frames, 1, [7, 10], 5))
     assert t1.loc["SCI level, n (%): thoracic", "SCI"] == "<5"  # 4 patients
@@ -72,7 +72,9 @@ def test_median_range_and_adjustments(synthetic_frames):
 def test_colophon_records_the_commit_for_runs_and_explains_its_absence_for_the_default():
     import subprocess
 
-    from helpers import colophon, params, paths
+    from helpers import paths
+    from helpers.publishing import colophon
+    from helpers.study import params
 
     default = colophon.table(params.DEFAULTS, "synthetic").set_index("item")["value"]
     assert default["git commit"].startswith("the commit that contains this notebook")

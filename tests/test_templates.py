@@ -5,27 +5,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import (
+from helpers import paths, study
+from helpers.core import cohort, published, tables
+from helpers.journal_club import (
     appraisal,
-    captions,
-    checklist,
-    cohort,
     consistency,
-    fixed,
-    journal_club,
-    marks,
-    params,
-    paths,
+    fixed_by_paper,
+    number_kinds,
     power,
-    published,
     replication,
+    results_in_words,
     scenario_effects,
-    study,
-    tables,
-    templates,
-    wording,
+    session,
 )
+from helpers.publishing import checklist
+from helpers.study import params
 from helpers.synthetic import spec as synthetic_spec
+from helpers.text import captions, words
 
 
 def _study(synthetic_frames, warnings=(), **changed):
@@ -88,7 +84,7 @@ def _fill_scenarios():
 @pytest.fixture(scope="module")
 def filled(synthetic_frames):
     """Run every piece of code that fills a template, in each of its variants; return the keys filled."""
-    templates.FILLED.clear()
+    words.FILLED.clear()
     patients, doses = synthetic_frames
     pct = cohort.percent_of_reference(patients, doses, 1, [7, 10])
     yearly = cohort.percent_of_reference(patients, doses, 1, all_years=True)
@@ -106,7 +102,7 @@ def filled(synthetic_frames):
         s.describe()
         s.privacy_note()
     s = _study(synthetic_frames)
-    for key in templates.keys("notebooks"):
+    for key in words.keys("notebooks"):
         if not key.startswith(
             (
                 "notebooks.describe",
@@ -121,59 +117,59 @@ def filled(synthetic_frames):
 
     # notebook 4
     tests = tables.group_tests(pct, [7, 10], 0.05)
-    wording.test_run(tests)
+    results_in_words.test_run(tests)
     for chart in (False, True):
-        wording.tests_in_words(tests, 0.05, chart)
-        wording.trajectories_in_words(
+        results_in_words.tests_in_words(tests, 0.05, chart)
+        results_in_words.trajectories_in_words(
             appraisal.slopes_before_and_after(pct, [7, 10]), appraisal.last_step(yearly, [7, 10]), [7, 10], chart
         )
     for ps in ((0.01, 0.01, 0.01), (0.5, 0.5, 0.5), (0.01, 0.5, 0.01)):
-        wording.tests_in_words(_tests_table(*ps), 0.05)
-    wording.tests_in_words(_tests_table(np.nan, np.nan, np.nan), 0.05)
+        results_in_words.tests_in_words(_tests_table(*ps), 0.05)
+    results_in_words.tests_in_words(_tests_table(np.nan, np.nan, np.nan), 0.05)
     tests.loc[tests["estimate_is"].str.startswith("MS"), "estimate"] *= -1
-    wording.tests_in_words(tests, 0.05)
-    wording.sd_ratio_note(2.0)
+    results_in_words.tests_in_words(tests, 0.05)
+    results_in_words.sd_ratio_note(2.0)
 
     # marks
     summary = tables.group_summary(pct, [7, 10], 0.05)
     group_tests = tables.group_tests(pct, [7, 10], 0.05)
     for run in ({}, {"reference_year": 2}, {"synthetic_mode": "simulation"}, {"data_dir": "x"}):
         p = {**params.DEFAULTS, **run}
-        m = marks.headline_marks(summary, group_tests, p)
-        marks.legend(m, p)
+        m = number_kinds.headline_marks(summary, group_tests, p)
+        number_kinds.legend(m, p)
 
     # scenarios
     _fill_scenarios()
 
     # notebook 6
-    journal_club.claim()
-    journal_club.fixed_ci(0.05, 15)
-    journal_club.fixed_table(0.05, 15, 2.0)
-    journal_club.within_group(fixed.lower_limit_bounds(7, 0.05), 0.05)
+    session.claim()
+    session.fixed_ci(0.05, 15)
+    session.fixed_table(0.05, 15, 2.0)
+    session.within_group(fixed_by_paper.lower_limit_bounds(7, 0.05), 0.05)
     bounds = pd.DataFrame({"diagnosis": ["MS", "SCI", "SCI"], "lowest": [128, 79, 60], "highest": [157, 113, 95]})
-    journal_club.within_group(bounds, 0.05)  # above, depends, and never above
+    session.within_group(bounds, 0.05)  # above, depends, and never above
     rm = appraisal.ratio_measures(pct, [7, 10])
     for chart in (False, True):
-        journal_club.ratios_in_words(rm, chart)
+        session.ratios_in_words(rm, chart)
     het = appraisal.heterogeneity(pct, [7, 10])
     ranges = consistency.ranges(consistency.draw_cohorts(300, 1))
-    journal_club.heterogeneity_in_words(het, ranges, 7, int)
-    journal_club.heterogeneity_in_words(het, None, 7, int)  # chart data
-    journal_club.apply_in_words()
+    session.heterogeneity_in_words(het, ranges, 7, int)
+    session.heterogeneity_in_words(het, None, 7, int)  # chart data
+    session.apply_in_words()
     reruns = replication.summary(replication.rerun(3, {}, 1, 7), 0.05)
     for some in (True, False):
-        journal_club.replications({**reruns, "some_not_significant": some}, 7, 0.05)
+        session.replications({**reruns, "some_not_significant": some}, 7, 0.05)
     plan = appraisal.planning_figures(pct, "MS", 10, 0.05)
     for chart in (False, True):
-        journal_club.dose_planning(plan, 200, "MS", 10, 1, 0.05, 18, chart)
-    journal_club.dose_planning({"n": 1}, 200, "MS", 10, 2, 0.05, 1, False)
-    journal_club.bottom_line(0.05)
+        session.dose_planning(plan, 200, "MS", 10, 1, 0.05, 18, chart)
+    session.dose_planning({"n": 1}, 200, "MS", 10, 2, 0.05, 1, False)
+    session.bottom_line(0.05)
 
     # notebook 7
     for chart in (False, True):
-        wording.doses_note(chart)
-        wording.completers_note(chart)
-    wording.mean_above_geometric_mean(pct, 7)
+        results_in_words.doses_note(chart)
+        results_in_words.completers_note(chart)
+    results_in_words.mean_above_geometric_mean(pct, 7)
     _mm, info = appraisal.mixed_model(yearly, 1, 0.05)
     for variant in (
         {},
@@ -181,16 +177,16 @@ def filled(synthetic_frames):
         {"boundary_warning": False},
     ):
         for chart in (False, True):
-            wording.mixed_model_note({**info, **variant}, 0.05, chart)
+            results_in_words.mixed_model_note({**info, **variant}, 0.05, chart)
     flat = yearly.assign(pct=100.0)  # doses that never change: a model without estimates, said so
     assert "failed" in appraisal.mixed_model(flat, 1, 0.05)[1]
-    wording.mixed_model_note(appraisal.mixed_model(flat, 1, 0.05)[1], 0.05, True)
+    results_in_words.mixed_model_note(appraisal.mixed_model(flat, 1, 0.05)[1], 0.05, True)
     mv = appraisal.multiverse(patients, doses, [1, 2, 3], [7, 10], 0.05)
-    wording.multiverse_in_words(mv, 0.05, False, ranges)
-    wording.multiverse_in_words(mv, 0.05, False, ranges.assign(max=0.0))
-    wording.multiverse_in_words(mv.assign(the_papers_choice=mv.index == 9), 0.05, False, None)
-    wording.multiverse_in_words(mv, 0.05, True)
-    wording.multiple_testing({7: 0.006, 10: 0.004}, {7: 0.008, 10: 0.008}, 33, 7, 10, mv, 0.05)
+    results_in_words.multiverse_in_words(mv, 0.05, False, ranges)
+    results_in_words.multiverse_in_words(mv, 0.05, False, ranges.assign(max=0.0))
+    results_in_words.multiverse_in_words(mv.assign(the_papers_choice=mv.index == 9), 0.05, False, None)
+    results_in_words.multiverse_in_words(mv, 0.05, True)
+    results_in_words.multiple_testing({7: 0.006, 10: 0.004}, {7: 0.008, 10: 0.008}, 33, 7, 10, mv, 0.05)
     consistency.in_words(ranges, 250, 300)
     consistency.assumptions()
     sds = {"ms_sd": 60.0, "sci_sd": 30.0, "pooled": 48.0, "pooled_lo": 40.0, "pooled_hi": 62.0}
@@ -203,48 +199,48 @@ def filled(synthetic_frames):
         "r_low": 0.5,
         "r_high": 3,
     }
-    wording.power_setup([15, 20, 30], 7, 0.05, sds, "published", **extra)
-    wording.power_setup([20, 45], 7, 0.05, sds, "model", ratio=2.0, sd_ratio=2)
-    wording.power_setup([40, 45], 7, 0.05, sds, "chart")
+    results_in_words.power_setup([15, 20, 30], 7, 0.05, sds, "published", **extra)
+    results_in_words.power_setup([20, 45], 7, 0.05, sds, "model", ratio=2.0, sd_ratio=2)
+    results_in_words.power_setup([40, 45], 7, 0.05, sds, "chart")
     grid = power.power_grid([41, 80], [15, 20], 60, 30, reps=200, seed=1)
     for needed, rng in (({15: 303, 20: 171}, (204, 497)), ({15: None, 20: None}, (None, None))):
-        wording.power_results(grid, 41, 22, 19, 0.05, 200, needed, 41, 1.2, 15, rng, 7)
-    wording.power_results(grid, 80, 43, 37, 0.05, 200, {15: 303}, 41, 1.2, 15, (204, 497), 7)
+        results_in_words.power_results(grid, 41, 22, 19, 0.05, 200, needed, 41, 1.2, 15, rng, 7)
+    results_in_words.power_results(grid, 80, 43, 37, 0.05, 200, {15: 303}, 41, 1.2, 15, (204, 497), 7)
     curve = power.winners_curse_table(22, 19, [10, 20, 45], 60, 30, reps=300, seed=1)
-    wording.winners_curse_in_words(curve, 22, 19, 0.05, 44)
-    return set(templates.FILLED)
+    results_in_words.winners_curse_in_words(curve, 22, 19, 0.05, 44)
+    return set(words.FILLED)
 
 
 def test_every_template_is_filled_by_the_code(filled):
-    missing = sorted(set(templates.keys()) - filled)
+    missing = sorted(set(words.keys()) - filled)
     assert not missing, f"templates no code fills (or the test does not reach): {missing}"
 
 
 def test_a_template_naming_a_field_the_code_does_not_give_is_refused():
     template = "The MS mean is {ms_mean:.0f}% at {year} years."
-    assert templates.fill_text(template, "x.y", ms_mean=157.2, year=7) == "The MS mean is 157% at 7 years."
-    with pytest.raises(templates.TemplateError, match=r"helpers/text/x\.yaml, template 'x\.y' names year, which"):
-        templates.fill_text(template, "x.y", ms_mean=157.2)
-    with pytest.raises(templates.TemplateError, match=r"has no template .journal_club\.nothing."):
-        templates.fill("journal_club.nothing")
+    assert words.fill_text(template, "x.y", ms_mean=157.2, year=7) == "The MS mean is 157% at 7 years."
+    with pytest.raises(words.TemplateError, match=r"helpers/text/x\.yaml, template 'x\.y' names year, which"):
+        words.fill_text(template, "x.y", ms_mean=157.2)
+    with pytest.raises(words.TemplateError, match=r"has no template .journal_club\.nothing."):
+        words.fill("journal_club.nothing")
 
 
 def test_a_real_template_breaks_when_its_field_is_renamed(monkeypatch):
     """Break one template the way a methodologist might (a field renamed) and watch the code refuse it."""
-    original = templates.get("journal_club.apply")
+    original = words.get("journal_club.apply")
     broken = original.replace("{ms_dose:.0f}", "{ms_dose_ug:.0f}")
-    monkeypatch.setitem(templates.load("journal_club"), "apply", broken)
-    with pytest.raises(templates.TemplateError, match="ms_dose_ug"):
-        journal_club.apply_in_words()
+    monkeypatch.setitem(words.load("journal_club"), "apply", broken)
+    with pytest.raises(words.TemplateError, match="ms_dose_ug"):
+        session.apply_in_words()
 
 
 def test_no_negative_zero_and_the_fields_a_template_uses():
-    assert templates.fill_text("{a:.2f} {b:.0f}% {c:.1f}", "t.t", a=-0.001, b=-0.3, c=-0.5) == "0.00 0% -0.5"
-    assert templates.fields("{x:.0f} of {tab[06_heterogeneity]} and {y}") == {"x", "tab", "y"}
+    assert words.fill_text("{a:.2f} {b:.0f}% {c:.1f}", "t.t", a=-0.001, b=-0.3, c=-0.5) == "0.00 0% -0.5"
+    assert words.fields("{x:.0f} of {tab[06_heterogeneity]} and {y}") == {"x", "tab", "y"}
 
 
 def test_the_published_numbers_in_the_claim_come_from_published_py():
-    text = journal_club.claim()
+    text = session.claim()
     f = published.formatted()
     for key in ("n_screened", "ms_pct_7y", "ms_pct_10y", "sci_pct_7y", "sci_pct_10y", "p_7y", "p_10y"):
         assert f[key] in text, key
@@ -254,7 +250,9 @@ def test_the_spec_fields_reach_the_notebooks_sentences(synthetic_frames):
     s = _study(synthetic_frames, synthetic={"sci_n_10y": 12})
     assert "12 SCI patients followed to 10 years" in s.say("exclusions_published").data
     assert synthetic_spec.make_spec("calibrated", 2019, {"sci_n_10y": 12}).sci_n_10y == 12
-    assert fixed.difference_ci(10, 0.05, 12).ci_low != pytest.approx(fixed.difference_ci(10, 0.05, 19).ci_low)
+    assert fixed_by_paper.difference_ci(10, 0.05, 12).ci_low != pytest.approx(
+        fixed_by_paper.difference_ci(10, 0.05, 19).ci_low
+    )
 
 
 # The paper's own words, as its abstract gives them (Skoog & Hedman 2019), the published numbers filled in

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .. import paths
-from .files import write_csvs
-from .generator import generate
-from .spec import SyntheticSpec
+from helpers import paths
+from helpers.synthetic.files import write_csvs
+from helpers.synthetic.generator import generate
+from helpers.synthetic.spec import SyntheticSpec
 
 
 def main(argv=None) -> int:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import cohort, published, reproduction, schema
-from ..diagnoses import MS, SCI
-from . import scenarios
-from .calibration import calibrate_two_groups, map_to_median_range
-from .spec import FIELDS, SyntheticSpec, check_spec
+from helpers.clinic import contract
+from helpers.core import cohort, published, reproduction
+from helpers.core.diagnoses import MS, SCI
+from helpers.synthetic import scenarios
+from helpers.synthetic.calibration import calibrate_two_groups, map_to_median_range
+from helpers.synthetic.spec import FIELDS, SyntheticSpec, check_spec
 
 MAX_PLAUSIBLE_DOSE = 2000.0  # µg/24 h; the generator keeps below it (the schema refuses above 3000)
 ANCHOR_NOISE_SD = {7: 0.08, 10: 0.10}  # log scale: a patient's 7- and 10-year dose around their own trend
@@ -135,7 +136,7 @@ def _draw_onset(median, age, rng):
     none keeps its values)."""
     log_median = np.log(median)
     onset = np.round(np.exp(rng.normal(log_median, 0.5)), 1)
-    limit = np.minimum(age, schema.MAX_YEARS_SINCE_ONSET)
+    limit = np.minimum(age, contract.MAX_YEARS_SINCE_ONSET)
     bad = onset > limit
     while bad.any():
         onset[bad] = np.round(np.exp(rng.normal(log_median[bad], 0.5)), 1)

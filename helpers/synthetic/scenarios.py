@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import published
-from ..diagnoses import MS
+from helpers.core import published
+from helpers.core.diagnoses import MS
 
 if TYPE_CHECKING:
     import pandas as pd

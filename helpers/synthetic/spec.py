@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import published
-from ..errors import StudyInputError
-from . import scenarios
+from helpers.core import published
+from helpers.core.errors import StudyInputError
+from helpers.synthetic import scenarios
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,69 @@
+"""The paper beside this run: each published number, the value computed here, and whether they match."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from helpers.core.diagnoses import MS, SCI
+from helpers.core.published import PUBLISHED
+
+# The study's counts (helpers/core/counts.py) that the paper's patient counts are: one key, one decision to show
+KEYS = {
+    "n_screened": ("screened",),
+    "n_excluded": ("excluded",),
+    "n_analysed": ("analysed", "all"),
+    "n_sci": ("analysed", SCI),
+    "n_ms": ("analysed", MS),
+    "n_sci_cervical": ("t1", "sci_level", "cervical", SCI),
+    "n_sci_thoracic": ("t1", "sci_level", "thoracic", SCI),
+    "n_sci_ais_a": ("t1", "ais_grade", "A", SCI),
+    "n_sci_ais_bd": ("sci", "all", "AIS B-D"),
+}
+EXTREMES = ("dose_ref_min", "dose_ref_max")  # single patients' values
+NOT_SHOWN = "not shown"
+
+
+def _key(quantity: str):
+    if quantity in KEYS:
+        return KEYS[quantity]
+    parts = quantity.split("_")  # ms_n_10y
+    if len(parts) == 3 and parts[1] == "n" and parts[2].endswith("y"):
+        return ("followed", int(parts[2][:-1]), parts[0].upper())
+    return None
+
+
+def compare(
+    results: dict[str, float], count=None, shown: dict | None = None, extremes: bool | None = None
+) -> pd.DataFrame:
+    """One row per published quantity: ``quantity, published, reproduced, matches``.
+
+    Both values are shown at the paper's precision (as text, so 0.006 stays 0.006); a quantity matches
+    when the computed value, rounded to that precision, equals the published one. A quantity this run
+    did not compute (another time point, say) is shown as "-" and does not match. Chart data: ``count``
+    masks small patient counts in the reproduced column, ``shown`` (:func:`helpers.core.counts.protected`)
+    shows each count as every other table does, and the minimum and maximum dose (single patients'
+    values) are not shown unless ``extremes`` is True (default: shown only without ``count``).
+    """
+    extremes = count is None if extremes is None else extremes
+    rows = []
+    for p in PUBLISHED:
+        got = results.get(p.key, math.nan)
+        ok = got is not None and not (isinstance(got, float) and math.isnan(got))
+        shown_as = p.fmt(got) if ok else "-"
+        if ok and p.unit == "patients" and shown is not None and _key(p.key) in shown:
+            shown_as = str(shown[_key(p.key)])
+        elif ok and count and p.unit == "patients":
+            shown_as = str(count(int(got)))
+        if ok and p.key in EXTREMES and not extremes:
+            shown_as = NOT_SHOWN
+        rows.append(
+            {
+                "quantity": p.label + (f" ({p.unit})" if p.unit and p.unit != "patients" else ""),
+                "published": p.fmt(p.value),
+                "reproduced": shown_as,
+                "matches": bool(ok and shown_as == p.fmt(p.value)),
+            }
+        )
+    return pd.DataFrame(rows)

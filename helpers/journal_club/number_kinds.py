@@ -1,0 +1,201 @@
+"""Which kind of number a headline result is: published, fixed by the paper, or resting on an assumption.
+
+The study's most-read numbers (notebook 4's group summary and tests, and the site's front page, which shows
+the same tables) mix three kinds: the paper's own numbers (reproduced by the calibrated cohort), numbers the
+published numbers fix although the paper did not print them (the Student CI of the 7-year difference), and
+numbers that rest on an assumption of the synthetic cohort (the SCI count at 10 years; each group's SD and CI,
+and the Welch and Mann-Whitney p, which rest on the assumed SD ratio). :func:`headline_marks` says which is
+which for a run's tables; the words are in ``helpers/text/marks.yaml``.
+
+Usage (the front page, from a run's CSV files)::
+
+    marks.headline_marks(
+        pd.read_csv(tables / "04_percent_of_reference_by_group.csv"),
+        pd.read_csv(tables / "04_group_tests.csv"),
+        params,  # the run's parameters (helpers.study.params.DEFAULTS updated with the run's values)
+    )
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.core import published
+from helpers.core.diagnoses import SCI
+from helpers.journal_club import results_in_words
+from helpers.synthetic import spec as synthetic_spec
+from helpers.text import words
+
+KINDS = ("published", "fixed", "assumed", "simulated", "chart")
+
+
+def _kind_of_run(params: dict) -> str:
+    """'paper': the calibrated synthetic cohort analysed as the paper did; else 'chart', 'simulated' or
+    'calibration' (calibrated, but read at another reference year)."""
+    if params.get("data_dir"):
+        return "chart"
+    if params.get("synthetic_mode", "calibrated") != "calibrated":
+        return "simulated"
+    return "paper" if params.get("reference_year", 1) == published.REFERENCE_YEAR else "calibration"
+
+
+def assumed_counts(params: dict, time_points) -> list[tuple[str, int]]:
+    """(diagnosis, year) of the group counts a figure shows that the synthetic cohort assumes where the paper
+    is silent: the SCI count at 10 years (``sci_n_10y``). None on chart data."""
+    last = max(published.TIME_POINTS)
+    return [] if params.get("data_dir") or last not in time_points else [(SCI, last)]
+
+
+def headline_marks(summary: pd.DataFrame, tests: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """One row per headline number of a run: which table and row it is in (``table``, ``year``, ``group``: a
+    diagnosis or a test), which number (``quantity``: n, mean, sd, ci, estimate, p), its ``mark`` (a key of
+    :data:`KINDS`) and the ``words`` to show, e.g. "rests on an assumption: 15 SCI patients followed to 10 years
+    (sci_n_10y)".
+
+    ``summary`` and ``tests`` are the run's ``04_percent_of_reference_by_group`` and ``04_group_tests`` tables
+    (as DataFrames, e.g. read from their CSV files); ``params`` the run's parameters."""
+    spec = synthetic_spec.make_spec(
+        params.get("synthetic_mode", "calibrated"), params.get("seed", 2019), params.get("synthetic") or {}
+    )
+    fields = {"sd_ratio": spec.sd_ratio_ms_to_sci, "sci_n_10y": spec.sci_n_10y, "seed": spec.seed}
+    run = _kind_of_run(params)
+    times = set(published.TIME_POINTS)
+    rows = []
+
+    def add(table, year, group, quantity, mark, because=None):
+        said = words.fill(f"marks.marks.{mark}")
+        if because:
+            said += ": " + words.fill(f"marks.because.{because}", **fields)
+        rows.append(
+            {"table": table, "year": int(year), "group": group, "quantity": quantity, "mark": mark, "words": said}
+        )
+
+    def mark(kind, because=None):
+        if run == "paper":
+            return kind, because
+        if run == "calibration":
+            return "assumed", "calibration"
+        return run, None
+
+    for r in summary.itertuples():
+        year, dx = int(r.year), r.diagnosis
+        on_paper = year in times
+        sci_10 = dx == SCI and year == max(published.TIME_POINTS)
+        n_mark = ("assumed", "sci_n_10y") if sci_10 else ("published", None) if on_paper else ("assumed", "calibration")
+        for quantity in ("n", "mean", "sd", "ci"):
+            if quantity == "n":
+                kind, because = n_mark
+            elif quantity == "mean":
+                kind, because = ("published", None) if on_paper else ("assumed", "calibration")
+            else:  # an SD and CI rest on the SD ratio, and the SCI one at 10 years on the assumed count too
+                kind, because = "assumed", "sd_ratio_sci_n_10y" if sci_10 else "sd_ratio"
+            add("04_percent_of_reference_by_group", year, dx, quantity, *mark(kind, because))
+    for r in tests.itertuples():
+        year, test = int(r.year), r.test
+        on_paper = year in times
+        for quantity in ("estimate", "p", "ci"):
+            if not on_paper:
+                kind, because = "assumed", "calibration"
+            elif test == "Student t":
+                kind, because = {
+                    "estimate": ("published", None),
+                    "p": ("published", None),
+                    "ci": ("fixed", None) if year == min(times) else ("assumed", "sci_n_10y"),
+                }[quantity]
+            elif test == "Hedges' g":
+                kind, because = ("fixed", None) if year == min(times) else ("assumed", "sci_n_10y")
+            elif test == "Welch t":
+                kind, because = ("published", None) if quantity == "estimate" else ("assumed", "sd_ratio")
+            else:  # Mann-Whitney U
+                kind, because = "assumed", "shape"
+            if (quantity == "p" and test == "Hedges' g") or (
+                quantity == "ci" and pd.isna(pd.to_numeric(r.ci_low, errors="coerce"))
+            ):
+                continue
+            add("04_group_tests", year, test, quantity, *mark(kind, because))
+    return pd.DataFrame(rows)
+
+
+def legend(marked: pd.DataFrame, params: dict) -> str:
+    """The sentence (Markdown) that says which numbers carry which mark, for a reader of notebook 4."""
+    kinds = set(marked["mark"])
+    if not kinds & {"published", "fixed"}:
+        return words.fill("marks.legend_other", mark=marked["words"].iloc[0] if len(marked) else "")
+    spec = synthetic_spec.make_spec(
+        params.get("synthetic_mode", "calibrated"), params.get("seed", 2019), params.get("synthetic") or {}
+    )
+    fields = {"sd_ratio": spec.sd_ratio_ms_to_sci, "sci_n_10y": spec.sci_n_10y}
+    lists = {k: words.fill(f"marks.legend_items.{k}", **fields) for k in ("published", "fixed", "assumed")}
+    return words.fill(
+        "marks.legend",
+        **{k: words.fill(f"marks.marks.{k}") for k in ("published", "fixed", "assumed")},
+        **{f"{k}_list": v for k, v in lists.items()},
+    )
+
+
+def front_page(tables_dir, values: dict) -> tuple[list, list, list, str]:
+    """The site's front page's headline numbers (from a run's tables folder), each with its mark in notebook 4's words (published, fixed by the paper,
+    resting on an assumption), the assumptions once each, and, when every number has the same mark (chart data,
+    a simulated cohort), that one sentence instead: (groups, differences, notes, legend)."""
+    summary, tests = (Path(tables_dir) / f"{n}.csv" for n in ("04_percent_of_reference_by_group", "04_group_tests"))
+    if not (summary.exists() and tests.exists()):
+        return [], [], [], ""
+    summary, tests = pd.read_csv(summary, dtype=str), pd.read_csv(tests, dtype=str)
+    marked = headline_marks(summary, tests, values)
+    said = {(r.table, str(r.year), r.group, r.quantity): r.words for r in marked.itertuples()}
+    one_line = legend(marked, values).replace("*", "") if marked["words"].nunique() == 1 else ""
+    notes: dict[str, str] = {}  # an assumption's words -> its letter, in the order the page names them
+
+    def mark(table, year, group, quantity) -> str:
+        kind, _, because = said.get((table, year, group, quantity), "").partition(": ")
+        if one_line or not kind:
+            return ""
+        if because:
+            notes.setdefault(because, "abcdefghij"[len(notes)])
+        return f"{kind} ({notes[because]})" if because else kind
+
+    groups = []
+    for r in summary.to_dict("records"):
+        key = ("04_percent_of_reference_by_group", r["year"], r["diagnosis"])
+        groups.append(
+            {**r, **{q: _num(r[q]) for q in ("mean", "ci_low", "ci_high")}}
+            | {f"{q}_mark": mark(*key, q) for q in ("n", "mean", "ci")}
+        )
+    differences = []
+    for year in dict.fromkeys(tests["year"]):
+        student, welch = (tests.loc[(tests["year"] == year) & (tests["test"] == t)] for t in ("Student t", "Welch t"))
+        if student.empty:
+            continue
+        student, welch = student.iloc[0], welch.iloc[0] if len(welch) else None
+        differences.append(
+            {
+                "year": year,
+                "estimate": _num(student["estimate"]),
+                "estimate_mark": mark("04_group_tests", year, "Student t", "estimate"),
+                "ci_low": _num(student["ci_low"]),
+                "ci_high": _num(student["ci_high"]),
+                "ci_mark": mark("04_group_tests", year, "Student t", "ci"),
+                "p": _p_text(student["p"]),
+                "p_mark": mark("04_group_tests", year, "Student t", "p"),
+                "welch_p": _p_text(welch["p"]) if welch is not None else "",
+                "welch_p_mark": mark("04_group_tests", year, "Welch t", "p") if welch is not None else "",
+            }
+        )
+    return groups, differences, [f"({letter}) {because}" for because, letter in notes.items()], one_line
+
+
+def _num(v) -> str:
+    """A number from a CSV cell, whole; a masked count ("<5") as it is."""
+    try:
+        return f"{float(v):.0f}"
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def _p_text(v) -> str:
+    try:
+        return results_in_words.p_text(float(v))
+    except (TypeError, ValueError):
+        return f"p = {v}"

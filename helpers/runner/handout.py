@@ -1,0 +1,199 @@
+"""``make handout``: PDFs to hand out, printed by a headless Chromium, Chrome or Edge from the reader pages.
+
+``python -m helpers.runner.handout [--run NAME] [--browser PATH]`` reads ``outputs/html/`` (with ``--run``,
+``outputs/runs/NAME/html/``) and writes to ``handout/`` beside it: ``study.pdf`` (notebooks 1-5),
+``journal_club.pdf`` (notebook 6, the answers at the end) and ``appendix.pdf`` (notebook 7). Each footer names the
+run's data; print styles are in ``templates/handout/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from helpers import paths
+from helpers.runner import shown
+
+TEMPLATES = Path(__file__).parent / "templates" / "handout"
+_WHERE = json.loads((TEMPLATES / "browsers.json").read_text(encoding="utf-8"))
+BROWSERS, INSTALLED = _WHERE["on_path"], {k: v for k, v in _WHERE.items() if k in ("darwin", "win32")}
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
+TITLE = "ITB dose over 10 years, MS vs SCI"
+PARTS = {  # each PDF: the notebooks it holds, and what it is
+    "study.pdf": (("01", "02", "03", "04", "05"), "the study"),
+    "journal_club.pdf": (("06",), "journal club"),
+    "appendix.pdf": (("07",), "journal club, appendix"),
+}
+
+
+class HandoutError(Exception):
+    """A problem the user fixes (no browser, pages not built): one line, exit code 2."""
+
+
+def find_browser(given=None, env=None, system=None) -> str:
+    """The browser to print with: ``given``, else the first on PATH, else the first where it installs itself."""
+    env, system = os.environ if env is None else env, system or sys.platform
+    if given:
+        if not Path(given).is_file():
+            raise HandoutError(f"browser {given}: no such file")
+        return str(given)
+    for name in BROWSERS:
+        if found := shutil.which(name, path=env.get("PATH")):
+            return found
+    for root, *parts in INSTALLED.get(system, []):
+        base = root if root == "/" else env.get(root)
+        if base and Path(base, *parts).is_file():
+            return str(Path(base, *parts))
+    raise HandoutError(
+        "make handout prints with Chromium, Google Chrome or Microsoft Edge, and none was found; install one "
+        "(Debian/Ubuntu: apt-get install chromium) or give its path: make handout CHROME=/path/to/browser"
+    )
+
+
+def _pages(html: Path, numbers) -> list[Path]:
+    pages = [p for n in numbers for p in sorted(html.glob(f"{n}_*.html")) if not p.name.endswith(".full.html")]
+    if len(pages) != len(numbers):
+        raise HandoutError(
+            f"{shown(html)}/ has no rendered reader pages of notebooks {', '.join(numbers)}: run make study first"
+        )
+    return pages
+
+
+def merge(pages: list[Path]):
+    """One document from the reader pages, each in a section; links between them become links within it."""
+    from bs4 import BeautifulSoup
+
+    docs = [BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in pages]
+    doc, stems, parts = docs[0], {p.stem for p in pages}, []
+    for page, soup in zip(pages, docs):
+        for nav in soup.select("nav.study-nav"):
+            nav.decompose()
+        parts.append(doc.new_tag("section", attrs={"class": "handout-part", "id": f"part-{page.stem}"}))
+        parts[-1].extend(list(soup.main.contents))
+    doc.main.clear()
+    doc.main.extend(parts)
+    for p in doc.select("p"):  # "Next: 3. The dose after one year" is navigation, not content, on paper
+        if p.get_text().startswith("Next: ") and p.find("a"):
+            p.decompose()
+    for a in doc.select("a[href]"):
+        m = re.fullmatch(r"([0-9]{2}_[A-Za-z0-9_]+)(?:\.full)?\.html(#.*)?", a["href"])
+        if not m:
+            continue
+        if m.group(1) in stems:
+            a["href"] = m.group(2) or f"#part-{m.group(1)}"
+        else:  # a page outside this handout: keep the words, drop the link to a file the reader does not have
+            a.unwrap()
+    style = doc.new_tag("style")
+    style.string = (TEMPLATES / "print.css").read_text(encoding="utf-8")
+    doc.head.append(style)
+    return doc
+
+
+def answers_at_the_end(doc) -> int:
+    """Each folded answer (``<details>``) moves to the end, under a heading for its kind ("Answer", "For the
+    teacher") and labelled as its question is ("1.", "A."); returns how many moved."""
+    details = doc.select("details")
+    sections = {}
+    for d in details:
+        kind = d.summary.get_text(strip=True) if d.summary else "Answer"
+        if d.summary:
+            d.summary.decompose()
+        if kind not in sections:
+            sections[kind] = doc.new_tag("section", attrs={"class": "handout-answers"})
+            heading = doc.new_tag("h2")
+            heading.string = "Answers to the exercises" if kind == "Answer" else kind
+            sections[kind].append(heading)
+        question = d.find_previous("p")
+        label = re.match(r"\s*(\w{1,2})[.)]", question.get_text()) if question else None
+        h = doc.new_tag("h3")
+        h.string = f"{'Exercise' if kind == 'Answer' else 'Question'} {label.group(1) if label else ''}".strip()
+        body = doc.new_tag("div", attrs={"class": "jp-RenderedHTMLCommon"})
+        body.extend(list(d.contents))
+        sections[kind].extend([h, body])
+        note = doc.new_tag("p", attrs={"class": "answer-note"})
+        note.string = f"{kind}: at the end of the handout."
+        d.replace_with(note)
+    doc.main.extend(sections.values())
+    for text in doc.find_all(string=re.compile("opens with a click")):  # the page's words, on paper
+        text.replace_with(re.sub(r"(each|its|the) answer opens with a click", "the answers are at the end", text))
+    return len(details)
+
+
+def print_pdf(docs: dict[Path, tuple], browser_path: str) -> None:
+    """Print each document (``{pdf path: (soup, footer title)}``) with the headless browser."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="handout-") as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=browser_path, args=FLAGS)
+        try:
+            for pdf, (doc, title) in docs.items():
+                html = Path(tmp) / f"{pdf.stem}.html"
+                html.write_text(str(doc), encoding="utf-8")
+                page = browser.new_page()
+                page.goto(html.as_uri(), wait_until="load")
+                part = Path(tmp) / pdf.name
+                page.pdf(
+                    path=str(part),
+                    format="A4",
+                    print_background=True,
+                    prefer_css_page_size=True,
+                    display_header_footer=True,
+                    header_template="<span></span>",
+                    footer_template=(TEMPLATES / "footer.html").read_text(encoding="utf-8").format(title=title),
+                )
+                page.close()
+                pdf.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(part, pdf)  # a half-written PDF never replaces a good one
+        finally:
+            browser.close()
+
+
+def make(html: Path, out: Path, browser: str | None = None) -> list[Path]:
+    """The PDFs from the rendered pages in ``html``; returns their paths."""
+    html, out, browser = Path(html), Path(out), find_browser(browser)
+    record = html / "run.json"
+    data = json.loads(record.read_text(encoding="utf-8")).get("data") if record.exists() else None
+    docs = {}
+    for pdf, (numbers, what) in PARTS.items():
+        if pdf == "appendix.pdf" and not list(html.glob(f"{numbers[0]}_*.html")):
+            continue  # a run from before the appendix
+        doc = merge(_pages(html, numbers))
+        answers = answers_at_the_end(doc) if pdf != "study.pdf" else 0  # the journal club's, on paper at the end
+        if pdf == "journal_club.pdf" and not answers:
+            raise HandoutError(
+                f"{shown(html)}/: the journal club has no exercises with answers: rebuild with make study"
+            )
+        docs[out / pdf] = (doc, f"{TITLE}: {what} ({data or 'synthetic data'})")
+    print_pdf(docs, browser)
+    return list(docs)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m helpers.runner.handout", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--run", metavar="NAME", help="a run under outputs/runs/ (make study PARAMS=... or DATA=...)")
+    ap.add_argument("--html", type=Path, help="the rendered pages (default: outputs/html/, made by make study)")
+    ap.add_argument("--out", type=Path, help="where the PDFs go (default: handout/ beside the pages)")
+    ap.add_argument("--browser", metavar="PATH", help="Chromium, Google Chrome or Microsoft Edge (default: found)")
+    args = ap.parse_args(argv)
+    try:
+        html = args.html or (paths.RUNS / args.run if args.run else paths.OUTPUTS) / "html"
+        if args.run and not html.is_dir():
+            runs = sorted(p.parent.name for p in paths.RUNS.glob("*/html")) if paths.RUNS.exists() else []
+            raise HandoutError(f"no run named {args.run!r} with pages in {shown(paths.RUNS)}/ (runs: "
+                               f"{', '.join(runs) or 'none'}); make one with make study ... NAME={args.run}")  # fmt: skip
+        made = make(html, args.out or html.parent / "handout", args.browser)
+    except HandoutError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"handout: {', '.join(shown(p) for p in made)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,193 @@
+"""The rendered study: each executed notebook as a reader page (``NN_topic.html``, no code) and a full one
+(``NN_topic.full.html``), and a front page (``index.html``). Pages load nothing from the internet and link
+figures relatively, so a folder of outputs opens from the file system anywhere. Layout lives in ``templates/``
+(``study/``: nbconvert's template of the pages; ``pages/``: the front page and ``outputs/runs/index.html``).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import re
+from pathlib import Path
+
+import nbformat
+
+from helpers.core import published
+from helpers.journal_club import number_kinds
+from helpers.publishing import colophon
+from helpers.runner.plan import run_source
+from helpers.study import data_source, params
+from helpers.text import captions
+
+TEMPLATES = Path(__file__).parent / "templates"
+NOTEBOOK_LINK = re.compile(r'href="([0-9]{2}_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
+
+
+@functools.cache
+def _exporter(reader: bool):
+    from nbconvert import HTMLExporter
+
+    ex = HTMLExporter(template_name="study", extra_template_basedirs=[str(TEMPLATES)], embed_images=True)
+    ex.exclude_input = ex.exclude_input_prompt = ex.exclude_output_prompt = reader
+    return ex
+
+
+def title_of(nb) -> str:
+    lines = (line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines())
+    return next((line[2:].strip() for line in lines if line.startswith("# ")), "notebook")
+
+
+def titles(nbs) -> list[tuple[str, str]]:
+    """(stem, title) of each notebook, in reading order: what the pages' navigation names."""
+    return [(Path(p).stem, title_of(nbformat.read(p, as_version=4))) for p in nbs]
+
+
+def notebook_pages(folder: Path, name: str, pages: list[tuple[str, str]]) -> None:
+    """The reader and full pages of the executed notebook ``folder/notebooks/<name>``: the runner renders each as
+    soon as its notebook is done, while others still run."""
+    (folder / "html").mkdir(exist_ok=True)
+    nb = nbformat.read(folder / "notebooks" / name, as_version=4)
+    i = [stem for stem, _ in pages].index(Path(name).stem)
+    stem = pages[i][0]
+    for reader, suffix in ((True, ".html"), (False, ".full.html")):
+        nav = {
+            "prev": (pages[i - 1][0] + suffix, pages[i - 1][1]) if i > 0 else None,
+            "next": (pages[i + 1][0] + suffix, pages[i + 1][1]) if i + 1 < len(pages) else None,
+            "other": (f"{stem}.full.html", "Show the code") if reader else (f"{stem}.html", "Hide the code"),
+        }
+        body, _ = _exporter(reader).from_notebook_node(
+            nb, resources={"metadata": {"name": pages[i][1]}, "study_nav": nav}
+        )
+        # links between notebooks ("Next: 02_exclusions.ipynb") point to the matching page here
+        body = NOTEBOOK_LINK.sub(lambda m, sfx=suffix: f'href="{m.group(1)}{sfx}{m.group(2) or ""}"', body)
+        (folder / "html" / f"{stem}{suffix}").write_text(body, encoding="utf-8")
+
+
+def write(folder: Path, plan, pages=None) -> None:
+    """``folder/html/index.html`` and ``run.json``, and the pages of every executed notebook not yet rendered."""
+    out = folder / "html"
+    out.mkdir(exist_ok=True)
+    pages = pages or titles(sorted((folder / "notebooks").glob("*.ipynb")))
+    for stem, _ in pages:
+        if not (out / f"{stem}.html").exists():
+            notebook_pages(folder, f"{stem}.ipynb", pages)
+    record = {
+        "parameters": {**params.DEFAULTS, **plan.values},
+        "code_fingerprint": colophon.fingerprint(),
+        "name": plan.name or "default",
+        "data": data_source.source_of(plan.values["data_dir"]) if plan.values.get("data_dir") else "synthetic data",
+    }
+    if plan.name:  # the default study's commit is the one that holds it
+        record |= {
+            "git_commit": colophon.git_commit(),
+            "source": run_source(plan.values.get("data_dir"), plan.params_file),
+        }
+    (out / "index.html").write_text(index_page(folder, pages, plan, record), encoding="utf-8")
+    (out / "run.json").write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _read_csv(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@functools.cache
+def _pages_env():
+    import jinja2
+
+    loader = jinja2.FileSystemLoader(TEMPLATES / "pages")
+    return jinja2.Environment(
+        loader=loader, autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined
+    )
+
+
+def render(template: str, **context) -> str:
+    """A page from ``templates/pages/<template>`` (Jinja2, autoescaped)."""
+    return _pages_env().get_template(template).render(**context)
+
+
+def index_page(folder: Path, pages, plan, record: dict) -> str:
+    """The front page's values, computed here and laid out by ``templates/pages/index.html.j2``."""
+    values = {**params.DEFAULTS, **plan.values}
+    tables_dir, figures_dir = folder / "tables", folder / "figures"
+    repro = _read_csv(tables_dir / "reproduction.csv")
+    groups, differences, notes, legend = number_kinds.front_page(tables_dir, values)
+    chart = bool(values.get("data_dir"))
+    calibrated = values["synthetic_mode"] == "calibrated"
+    how = (
+        "calibrated to the paper's published numbers" if calibrated else "simulated from the same model, not calibrated"
+    )
+    source = data_source.source_of(values["data_dir"]) if chart else f"a synthetic cohort {how} (seed {values['seed']})"
+    # on chart data the synthetic cohort's parameters do not apply, and the folder's path stays on your machine
+    skip = {"output_dir", *(("data_dir", "synthetic_mode", "seed", "synthetic") if chart else ())}
+    param_rows = [
+        {
+            "parameter": k,
+            "value": v if isinstance(v, str) else json.dumps(v),
+            "note": "changed" * (v != params.DEFAULTS[k]),
+        }
+        for k, v in values.items()
+        if k not in skip
+    ] + ([{"parameter": "data_dir", "value": "(your data folder)", "note": "changed"}] if chart else [])
+
+    def figure(stem: str):
+        if not (figures_dir / f"{stem}.png").exists():
+            return None
+        label, caption, alt = captions.figure(stem, values)
+        return {"file": f"{stem}.png", "alt": alt, "caption": caption, "label": label}
+
+    return render(
+        "index.html.j2",
+        doi=published.DOI,
+        run_name=plan.name,
+        source=source,
+        chart=chart,
+        calibrated=calibrated,
+        min_count=values["min_cell_count"],
+        warnings=plan.warnings,
+        flow=figure("02_flow_diagram"),
+        trajectories=figure("04_trajectories_percent_of_reference"),
+        reproduction_caption=captions.table("reproduction", values),
+        reference_year=values["reference_year"],
+        ci_level=f"{100 * (1 - values['alpha']):g}",
+        headline=groups,
+        differences=differences,
+        notes=notes,
+        legend=legend,
+        matched=sum(r["matches"] == "True" for r in repro),
+        reproduction=[{**r, "matches": "✓ yes" if r["matches"] == "True" else "✗ no"} for r in repro],
+        pages=pages,
+        figures=[f.stem for f in sorted(figures_dir.glob("*.png"))],
+        tables=[t.name for t in sorted(tables_dir.glob("*.csv"))],
+        fingerprint=record["code_fingerprint"],
+        git_commit=record.get("git_commit"),
+        parameters=param_rows,
+        versions=[{"package": p, "version": v} for p, v in colophon.versions().itertuples(index=False)],
+    )
+
+
+def runs_index(runs: Path) -> None:
+    """``outputs/runs/index.html``: every run, the runner's and a notebook's run alone with papermill, with the
+    parameters it changed and a link to its pages (or, run alone, its folder)."""
+    rows = []
+    for folder in sorted(p for p in runs.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        record, alone = folder / "html" / "run.json", folder / "parameters.json"
+        if record.exists():
+            rec = json.loads(record.read_text(encoding="utf-8"))
+            changed, link, name = params.changed(rec["parameters"]), "html/index.html", rec["name"]
+        elif alone.exists():
+            changed, link, name = (
+                json.loads(alone.read_text(encoding="utf-8")),
+                "",
+                f"{folder.name} (notebooks run alone)",
+            )
+        else:
+            continue
+        if changed.get("data_dir"):
+            changed["data_dir"] = "(chart data)"
+        rows.append({"link": f"{folder.name}/{link}", "name": name, "changed": json.dumps(changed)})
+    (runs / "index.html").write_text(render("runs.html.j2", runs=rows), encoding="utf-8")
