@@ -45,7 +45,7 @@ min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 from IPython.display import Markdown, display
 
 from helpers import study
-from helpers.core import cohort, figures, presentation
+from helpers.core import cohort, figures, presentation, stats
 from helpers.journal_club import appraisal, consistency, fixed_by_paper, replication, scenario_effects, session
 from helpers.publishing import references
 
@@ -64,7 +64,7 @@ pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_poin
 display(Markdown(session.claim()))
 headline_means = fixed_by_paper.published_means()
 diffs = fixed_by_paper.headline_differences(alpha, S.spec.sci_n_10y)
-fig = figures.headline(headline_means, diffs, f"{100 * (1 - alpha):g}")
+fig = figures.headline(headline_means, diffs, stats.ci_level(alpha))
 figures.save(fig, "06_headline", S.out, S.params)
 
 # %% tags=[]

@@ -324,7 +324,7 @@ grid = power.power_grid(
 )
 presentation.save(S.masked(grid, "n_ms", "n_sci"), "07_power", S.out)
 dof = cohort_n - 2
-pooled = float(np.sqrt(((n_at - 1) * sd**2).sum() / dof))
+pooled = float(np.sqrt(stats.pooled_variance(sd["MS"] ** 2, sd["SCI"] ** 2, n_at["MS"], n_at["SCI"])))
 pooled_lo, pooled_hi = stats.sd_ci(pooled, dof, alpha)
 d0 = power_differences[0]
 

@@ -1,4 +1,4 @@
-"""Numbered figures and tables: one registry (helpers/text/captions.py), the same numbers in every notebook, in
+"""Numbered figures and tables: one registry (helpers/core/captions.py), the same numbers in every notebook, in
 reading order, each figure with alt text; cross-references resolve through the registry."""
 
 import re
@@ -7,8 +7,8 @@ import nbformat
 import pytest
 
 from helpers import paths
+from helpers.core import captions
 from helpers.study import params
-from helpers.text import captions
 
 TABLE = re.compile(r"<caption[^>]*>Table (\d+)\. ")
 FIGURE = re.compile(r"^\*\*Figure (\d+)\.\*\* ")

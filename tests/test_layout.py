@@ -2,9 +2,13 @@
 pins that install on every Python 3.11, and an old Python refused with one line."""
 
 import ast
+import io
+import re
 import subprocess
+import tokenize
 from importlib import metadata
 
+import pytest
 from packaging.specifiers import SpecifierSet
 
 from helpers import paths
@@ -155,3 +159,60 @@ def test_an_old_python_is_refused_with_one_line(tmp_path):
     assert lines == [f"error: the study needs Python 3.11 or newer; {old} is Python 3.9.18. "
                      "Use make venv PYTHON=/path/to/python3.11"]  # fmt: skip
     assert not (tmp_path / "venv").exists()
+
+
+def _code_and_strings(path):
+    """(code without strings and comments, the string constants that are not docstrings) of a module."""
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+               and id(n) not in docstrings]  # fmt: skip
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    skip = {
+        tokenize.STRING,
+        tokenize.COMMENT,
+        *(getattr(tokenize, n) for n in ("FSTRING_MIDDLE",) if hasattr(tokenize, n)),
+    }
+    code = " ".join(t.string for t in tokens if t.type not in skip)
+    return code, strings
+
+
+CODE = sorted([*paths.HELPERS.rglob("*.py"), *paths.NOTEBOOKS.glob("[0-9][0-9]_*.py")])
+# each decision and the one module that spells it; every other module asks that one
+HOMES = {
+    "the tests' names (the paper's test: stats.PAPER_TEST)": (r"Student t\b", "helpers/core/stats.py"),
+    "the flow's stages, labelled only when shown": (r"^dose at ", "helpers/core/tables.py"),
+}
+
+
+@pytest.mark.parametrize("decision", sorted(HOMES))
+def test_a_decision_is_spelled_only_in_its_home(decision):
+    pattern, home = HOMES[decision]
+    found = [
+        p.relative_to(paths.ROOT).as_posix()
+        for p in CODE
+        if any(re.search(pattern, s) for s in _code_and_strings(p)[1])
+    ]
+    assert found == [home]
+
+
+def test_the_confidence_level_pooled_variance_and_welch_df_are_computed_only_in_stats():
+    """``1 - alpha`` (a CI's quantile or its label), the pooled variance's ``(n - 1) * var`` and Welch's df are
+    written once, in helpers/core/stats.py (ci_level, critical_t, critical_z, pooled_variance, welch_dof)."""
+    patterns = {"1 - alpha": r"\b1 - (alpha|values \[)", "pooled variance": r"- 1 \) \* (var|sd)",
+                "Welch df": r"\*\* 2 / \("}  # fmt: skip
+    found = {
+        (name, p.relative_to(paths.ROOT).as_posix())
+        for p in CODE
+        for name, pattern in patterns.items()
+        if re.search(pattern, re.sub(r"\s+", " ", _code_and_strings(p)[0]))
+    }
+    assert found == {(name, "helpers/core/stats.py") for name in patterns}

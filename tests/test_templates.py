@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from helpers import paths, study
-from helpers.core import cohort, published, tables
+from helpers.core import captions, cohort, published, tables
 from helpers.journal_club import (
     appraisal,
     consistency,
@@ -21,7 +21,7 @@ from helpers.journal_club import (
 from helpers.publishing import checklist
 from helpers.study import params
 from helpers.synthetic import spec as synthetic_spec
-from helpers.text import captions, words
+from helpers.text import words
 
 
 def _study(synthetic_frames, warnings=(), **changed):

@@ -171,6 +171,19 @@ def cells(patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int, time
     return c
 
 
+def flow_keys(c: Cells, time_points) -> list[tuple]:
+    """The patient flow's counts in reading order: (everyone in the data, follow-up too short,) screened,
+    excluded, each reason by name (an order by size would hint at masked counts), analysed, and for each
+    diagnosis its analysed and those followed to each time point."""
+    keys = [("in data",), ("short",)] if ("short",) in c.counts else []
+    keys += [("screened",), ("excluded",)]
+    keys += sorted((k for k in c.counts if k[0] == "reason"), key=lambda k: k[1].casefold())
+    keys.append(("analysed", "all"))
+    for dx in DIAGNOSES:
+        keys += [("analysed", dx), *(("followed", k, dx) for k in time_points)]
+    return keys
+
+
 def sci_margin(row: str, col: str):
     """The key of a cell of the SCI table, margins included (they are Table 1's and the flow's counts)."""
     if row == "all" and col == "all":

@@ -23,9 +23,8 @@ import seaborn as sns
 from matplotlib.patches import FancyBboxPatch
 
 from helpers import paths
-from helpers.core import published
+from helpers.core import captions, published, stats
 from helpers.core.diagnoses import DIAGNOSES, MS, PALETTE, SCI
-from helpers.text import captions
 
 GREY = "#555555"
 DPI = 150
@@ -54,7 +53,7 @@ def setup() -> None:
 
 def save(fig, name: str, out: Path, params: dict | None = None) -> None:
     """Write ``figures/<name>.png`` and ``.svg`` under the output folder; in a notebook, also show the figure
-    with its alt text and its numbered caption below it ("Figure N. ...", from :mod:`helpers.text.captions`,
+    with its alt text and its numbered caption below it ("Figure N. ...", from :mod:`helpers.core.captions`,
     filled with the run's ``params`` where the caption uses them).
 
     Returns nothing, so a notebook cell ending with it shows only the figure and its caption (a trailing ';'
@@ -338,7 +337,7 @@ def trajectories(
             color=colour,
             alpha=0.2,
             lw=0,
-            label=f"{100 * (1 - alpha):g}% CI of the mean",
+            label=f"{stats.ci_level(alpha)}% CI of the mean",
         )
         ax.plot(s["year"], s["mean"], color=colour, lw=2.5, marker="o", ms=4, label="mean")
         if s.empty:

@@ -1,5 +1,5 @@
 """How a table reaches the reader: saved as CSV with fixed formatting, shown as a styled HTML table with its
-numbered caption (helpers/text/captions.py)."""
+numbered caption (helpers/core/captions.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import paths
-from helpers.text import captions
+from helpers.core import captions
 
 
 def save(df: pd.DataFrame, name: str, out: Path, index: bool = False) -> Path:
@@ -51,7 +51,7 @@ def show(
     params: dict | None = None,
 ):
     """A styled HTML table for the notebook, numbers at a sensible precision, captioned "Table N. ..." from
-    the registry in :mod:`helpers.text.captions` (``name`` is the table's registered name; ``params``, the run's
+    the registry in :mod:`helpers.core.captions` (``name`` is the table's registered name; ``params``, the run's
     parameters, fill a caption that uses them).
 
     Returned as IPython HTML with a fixed uuid: a Styler's own repr carries a memory address, which would

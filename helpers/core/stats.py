@@ -7,6 +7,11 @@ Each statistical choice has one home here, and every other module calls it:
   from means, variances and counts (what the published numbers give). A single comparison calls it too.
 * :func:`hedges_g` (and :func:`hedges_g_many`, its vectorised form): the standardised mean difference.
 * :func:`mean_ci`: the t interval of a mean.
+* :func:`pooled_variance` and :func:`welch_dof`: the two tests' variance and degrees of freedom;
+  :func:`critical_t` and :func:`critical_z`: the two-sided quantiles of a (1 - alpha) interval, and
+  :func:`ci_level`, its label ("95").
+* The tests by name (:data:`STUDENT` ...): :data:`PAPER_TEST` is the one the published p-values are taken to
+  come from (the paper names only "a t-test"; Student's reproduces its p-values).
 
 The unit tests check them against scipy and pingouin.
 """
@@ -20,6 +25,34 @@ import pandas as pd
 from scipy import stats as sps
 
 from helpers.core.diagnoses import DIAGNOSES
+
+STUDENT, WELCH, MANN_WHITNEY, HEDGES = "Student t", "Welch t", "Mann-Whitney U", "Hedges' g"
+PAPER_TEST = STUDENT
+
+
+def ci_level(alpha: float) -> str:
+    """The confidence level as a label: ``95`` for alpha 0.05, ``99.9`` for 0.001."""
+    return f"{100 * (1 - alpha):g}"
+
+
+def critical_t(alpha: float, dof):
+    """t(1 - alpha/2; dof): the half-width of a (1 - alpha) t interval in standard errors."""
+    return sps.t.ppf(1 - alpha / 2, dof)
+
+
+def critical_z(alpha: float):
+    """z(1 - alpha/2): the normal quantile of a two-sided (1 - alpha) interval."""
+    return sps.norm.ppf(1 - alpha / 2)
+
+
+def pooled_variance(var_a, var_b, n_a, n_b):
+    """The pooled variance of two groups (Student's t, Hedges' g): df-weighted, on n_a + n_b - 2 df."""
+    return ((n_a - 1) * var_a + (n_b - 1) * var_b) / (n_a + n_b - 2)
+
+
+def welch_dof(var_mean_a, var_mean_b, n_a, n_b):
+    """Welch-Satterthwaite degrees of freedom, from the squared standard errors of the two means."""
+    return (var_mean_a + var_mean_b) ** 2 / (var_mean_a**2 / (n_a - 1) + var_mean_b**2 / (n_b - 1))
 
 
 def _split(df: pd.DataFrame, value: str, group: str = "diagnosis"):
@@ -59,16 +92,15 @@ def t_from_moments(mean_a, mean_b, var_a, var_b, n_a, n_b, equal_var: bool = Tru
     with np.errstate(invalid="ignore", divide="ignore"):
         if equal_var:
             dof = n_a + n_b - 2
-            pooled = ((n_a - 1) * var_a + (n_b - 1) * var_b) / dof
-            se = np.sqrt(pooled * (1 / n_a + 1 / n_b))
+            se = np.sqrt(pooled_variance(var_a, var_b, n_a, n_b) * (1 / n_a + 1 / n_b))
         else:
             va, vb = var_a / n_a, var_b / n_b
             se = np.sqrt(va + vb)
-            dof = (va + vb) ** 2 / (va**2 / (n_a - 1) + vb**2 / (n_b - 1))
+            dof = welch_dof(va, vb, n_a, n_b)
         diff = mean_a - mean_b
         t = diff / se
         p = 2 * sps.t.sf(np.abs(t), dof)
-        half = sps.t.ppf(1 - alpha / 2, dof) * se
+        half = critical_t(alpha, dof) * se
     return TTest(*(_plain(v) for v in (diff, t, dof, p, diff - half, diff + half, se)))
 
 
@@ -111,7 +143,7 @@ def sd_ci(sd, dof, alpha: float = 0.05) -> tuple[float, float]:
 def t_half_width(sd, n, alpha):
     """Half-width of the t interval of a mean: t(1 - alpha/2, n - 1) sd / sqrt(n)."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return sps.t.ppf(1 - alpha / 2, np.maximum(np.asarray(n, float) - 1, 1)) * sd / np.sqrt(n)
+        return critical_t(alpha, np.maximum(np.asarray(n, float) - 1, 1)) * sd / np.sqrt(n)
 
 
 def summary(df: pd.DataFrame, value: str, by=("diagnosis",), alpha: float = 0.05) -> pd.DataFrame:
@@ -134,10 +166,8 @@ def compare_groups(df: pd.DataFrame, value: str, alpha: float = 0.05, group: str
     base = {"n_ms": len(a), "n_sci": len(b)}
     if len(a) < 2 or len(b) < 2:
         empty = dict.fromkeys(("statistic", "dof", "p", "estimate", "ci_low", "ci_high"), np.nan)
-        return pd.DataFrame(
-            [{"test": t, **base, **empty} for t in ("Student t", "Welch t", "Mann-Whitney U", "Hedges' g")]
-        )
-    for name, equal_var in (("Student t", True), ("Welch t", False)):
+        return pd.DataFrame([{"test": t, **base, **empty} for t in (STUDENT, WELCH, MANN_WHITNEY, HEDGES)])
+    for name, equal_var in ((STUDENT, True), (WELCH, False)):
         r = t_test(a, b, equal_var, alpha)
         rows.append(
             {
@@ -156,7 +186,7 @@ def compare_groups(df: pd.DataFrame, value: str, alpha: float = 0.05, group: str
     u = sps.mannwhitneyu(a, b, alternative="two-sided")
     rows.append(
         {
-            "test": "Mann-Whitney U",
+            "test": MANN_WHITNEY,
             **base,
             "statistic": u.statistic,
             "dof": np.nan,
@@ -169,7 +199,7 @@ def compare_groups(df: pd.DataFrame, value: str, alpha: float = 0.05, group: str
     g, (lo, hi) = hedges_g(a, b, alpha)
     rows.append(
         {
-            "test": "Hedges' g",
+            "test": HEDGES,
             **base,
             "statistic": np.nan,
             "dof": np.nan,
@@ -187,9 +217,8 @@ def hedges_g_many(a, b):
     small-sample correction 1 - 3 / (4 (n_a + n_b) - 9)."""
     n_a, mean_a, var_a = moments(a)
     n_b, mean_b, var_b = moments(b)
-    dof = n_a + n_b - 2
     with np.errstate(invalid="ignore", divide="ignore"):
-        pooled_sd = np.sqrt(((n_a - 1) * var_a + (n_b - 1) * var_b) / dof)
+        pooled_sd = np.sqrt(pooled_variance(var_a, var_b, n_a, n_b))
         return _plain((mean_a - mean_b) / pooled_sd * (1 - 3 / (4 * (n_a + n_b) - 9)))
 
 
@@ -199,7 +228,7 @@ def hedges_g(a, b, alpha: float = 0.05):
     na, nb = len(a), len(b)
     g = hedges_g_many(a, b)
     se = np.sqrt((na + nb) / (na * nb) + g**2 / (2 * (na + nb)))
-    half = sps.t.ppf(1 - alpha / 2, na + nb - 2) * se
+    half = critical_t(alpha, na + nb - 2) * se
     return float(g), (float(g - half), float(g + half))
 
 
@@ -213,7 +242,7 @@ def hodges_lehmann(a, b, alpha: float = 0.05) -> tuple[float, float, float]:
     m = len(d)
     if m == 0:
         return np.nan, np.nan, np.nan
-    z = sps.norm.ppf(1 - alpha / 2)
+    z = critical_z(alpha)
     c = int(np.floor(m / 2 - z * np.sqrt(len(a) * len(b) * (len(a) + len(b) + 1) / 12)))
     if c < 0:
         return float(np.median(d)), np.nan, np.nan
@@ -287,7 +316,7 @@ def ratio_of_means_test(a: pd.DataFrame, b: pd.DataFrame, alpha: float = 0.05) -
     la = np.log(a["dose"].mean() / a["dose_ref"].mean())
     lb = np.log(b["dose"].mean() / b["dose_ref"].mean())
     se = np.sqrt(ratio_of_means_log_var(a["dose"], a["dose_ref"]) + ratio_of_means_log_var(b["dose"], b["dose_ref"]))
-    z = sps.norm.ppf(1 - alpha / 2)
+    z = critical_z(alpha)
     diff = la - lb
     return {
         "ms": float(np.exp(la)),

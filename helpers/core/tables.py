@@ -6,7 +6,7 @@ import warnings
 
 import pandas as pd
 
-from helpers.core import cohort, disclosure, published
+from helpers.core import cohort, counts, disclosure, published
 from helpers.core.diagnoses import DIAGNOSES, MS, SCI
 
 NOT_APPLICABLE = "not applicable (MS)"
@@ -132,7 +132,19 @@ def sci_breakdown(patients: pd.DataFrame, shown: dict | None = None) -> pd.DataF
     return tab
 
 
-SHORT = "follow-up under {years:g} years"  # the flow's stage of patients followed less than the minimum
+def stage(key, min_followup: float = published.MIN_FOLLOWUP_YEARS) -> str:
+    """A stage of the flow in words, for a key of the count model (:func:`helpers.core.counts.flow_keys`):
+    labels are applied here, when shown, and never read back."""
+    kind = key[0]
+    if kind == "in data":
+        return "in the data"
+    if kind == "short":
+        return f"follow-up under {min_followup:g} years"
+    if kind == "reason":
+        return f"excluded: {key[1]}"
+    if kind == "followed":
+        return f"dose at {key[1]} years"
+    return kind  # screened, excluded, analysed
 
 
 def flow_counts(
@@ -143,70 +155,46 @@ def flow_counts(
     min_followup: float = published.MIN_FOLLOWUP_YEARS,
 ) -> pd.DataFrame:
     """The flow from the patients in the data to the analysed, and who is followed to each time point, as a tidy
-    table. Patients followed less than ``min_followup`` years have a stage of their own, when there are any."""
-    pts = cohort.analysed_patients(patients)
-    short = int(cohort.short_followup(patients).sum())
-    rows = [("in the data", "all", len(patients)), (SHORT.format(years=min_followup), "all", short)] if short else []
-    excluded = cohort.excluded_patients(patients)
-    rows += [("screened", "all", len(patients) - short), ("excluded", "all", len(excluded))]
-    reasons = excluded["exclusion_reason"].value_counts()
-    reasons = reasons.sort_index(
-        key=lambda r: r.str.casefold()
-    )  # by name: an order by size would hint at masked counts
-    rows += [(f"excluded: {r}", "all", int(n)) for r, n in reasons.items()]
-    rows.append(("analysed", "all", len(pts)))
-    pct = cohort.percent_of_reference(patients, doses, reference_year, time_points)
-    for dx in DIAGNOSES:
-        rows.append(("analysed", dx, int((pts["diagnosis"] == dx).sum())))
-        for k in time_points:
-            rows.append((f"dose at {k} years", dx, int(((pct["year"] == k) & (pct["diagnosis"] == dx)).sum())))
-    return pd.DataFrame(rows, columns=["stage", "group", "n"])
-
-
-def flow_key(stage: str, group: str):
-    """The key of a row of :func:`flow_counts` among the study's counts (:mod:`helpers.core.counts`)."""
-    if stage.startswith("follow-up under "):
-        return ("short",)
-    if stage == "in the data":
-        return ("in data",)
-    if stage.startswith("excluded: "):
-        return ("reason", stage.removeprefix("excluded: "))
-    if stage.startswith("dose at "):
-        return ("followed", int(stage.split()[2]), group)
-    return (stage, group) if stage == "analysed" else (stage,)
+    table (stage, group, n) drawn from the count model; its index holds each row's key there. Patients followed
+    less than ``min_followup`` years have a stage of their own, when there are any."""
+    c = counts.cells(patients, doses, reference_year, time_points)
+    keys = counts.flow_keys(c, time_points)
+    return pd.DataFrame(
+        {
+            "stage": [stage(k, min_followup) for k in keys],
+            "group": [k[-1] if k[0] in ("analysed", "followed") else "all" for k in keys],
+            "n": [c.count(k) for k in keys],
+        },
+        index=pd.Index(keys, tupleize_cols=False, name="key"),
+    )
 
 
 def flow_shown(flow: pd.DataFrame, shown: dict | None) -> pd.DataFrame:
     """The flow table with each count as it may be shown (``shown`` None: synthetic data, every count)."""
     if shown is None:
         return flow
-    return flow.assign(n=[str(shown[flow_key(s, g)]) for s, g in zip(flow["stage"], flow["group"])])
+    return flow.assign(n=[str(shown[k]) for k in flow.index])
 
 
 def flow_numbers(flow: pd.DataFrame, time_points, min_followup: float = published.MIN_FOLLOWUP_YEARS) -> dict:
     """The flow table (as shown) as the numbers the flow diagram shows: numbers, or "<5"/"masked" text."""
-
-    def get(stage, group="all"):
-        return flow.loc[(flow["stage"] == stage) & (flow["group"] == group), "n"].iloc[0]
-
+    n, stages = dict(zip(flow.index, flow["n"])), dict(zip(flow.index, flow["stage"]))
     shown = sorted({time_points[0], time_points[-1]})
-    short = [(s, n) for s, n in zip(flow["stage"], flow["n"]) if s.startswith("follow-up under ")]
+    short = ("short",) in n
     out = {
-        "in_data": get("in the data") if short else None,
-        "short": short[0] if short else None,  # (stage, count)
+        "in_data": n[("in data",)] if short else None,
+        "short": (stages[("short",)], n[("short",)]) if short else None,  # (stage, count)
         "min_followup": min_followup,
-        "screened": get("screened"),
-        "excluded": get("excluded"),
-        "analysed": get("analysed"),
-        "reasons": {
-            s.removeprefix("excluded: "): n for s, n in zip(flow["stage"], flow["n"]) if s.startswith("excluded: ")
-        },
+        "screened": n[("screened",)],
+        "excluded": n[("excluded",)],
+        "analysed": n[("analysed", "all")],
+        "reasons": {k[1]: v for k, v in n.items() if k[0] == "reason"},
         "time_points": shown,
     }
     for dx in DIAGNOSES:
-        out[dx.lower()] = get("analysed", dx)
+        out[dx.lower()] = n[("analysed", dx)]
         for k in shown:
-            out[f"{dx.lower()}_{k}y"] = get(f"dose at {k} years", dx)
+            out[f"{dx.lower()}_{k}y"] = n[("followed", k, dx)]
     return out
 
 
@@ -268,7 +256,7 @@ def group_tests(pct_long: pd.DataFrame, time_points, alpha: float) -> pd.DataFra
     ]
     out = pd.concat(parts, ignore_index=True)
     meaning = {
-        "Student t": "MS - SCI, % points",
+        stats.STUDENT: "MS - SCI, % points",
         "Welch t": "MS - SCI, % points",
         "Mann-Whitney U": "P(MS > SCI)",
         "Hedges' g": "SDs",

@@ -208,7 +208,7 @@ def _mixed_model_fit(d: pd.DataFrame, reference_year: int, alpha: float, time_po
         )
     names = list(fit.fe_params.index)
     cov = fit.cov_params().loc[names, names].to_numpy()
-    z = sps.norm.ppf(1 - alpha / 2)
+    z = stats.critical_z(alpha)
 
     def combo(weights: dict):
         c = np.array([weights.get(n, 0.0) for n in names])
@@ -289,7 +289,7 @@ def planning_figures(pct: pd.DataFrame, diagnosis: str, year: int, alpha: float)
     n = len(logs)
     if n < 2:
         return {"n": n}
-    half = sps.t.ppf(1 - alpha / 2, n - 1) * logs.std(ddof=1) * np.sqrt(1 + 1 / n)
+    half = stats.critical_t(alpha, n - 1) * logs.std(ddof=1) * np.sqrt(1 + 1 / n)
     return {
         "n": n,
         "geometric_mean_ratio": float(np.exp(logs.mean())),
@@ -333,10 +333,10 @@ def absolute_doses(pct: pd.DataFrame, reference_year: int, time_points, alpha: f
 
 
 MULTIVERSE_ANALYSES = (
-    ("mean of ratios", "Student t"),
+    ("mean of ratios", stats.STUDENT),
     ("mean of ratios", "Welch t"),
     ("ratio of means", "delta method (log scale)"),
-    ("geometric mean", "Student t on log ratios"),
+    ("geometric mean", f"{stats.STUDENT} on log ratios"),
     ("shift in ranks (Hodges-Lehmann)", "Mann-Whitney U"),
     ("median", "bootstrap CI, no test"),
 )

@@ -122,7 +122,7 @@ def _quantities(pct: dict, d_ref) -> pd.DataFrame:
         la, lb = np.log(a / 100), np.log(b / 100)
         out[f"MS mean % at {k} y"] = np.nanmean(a, 1)
         out[f"SCI mean % at {k} y"] = np.nanmean(b, 1)
-        out[f"Student t p at {k} y"] = stats.t_test(a, b, equal_var=True).p
+        out[f"{stats.STUDENT} p at {k} y"] = stats.t_test(a, b, equal_var=True).p
         out[f"Hedges' g at {k} y"] = stats.hedges_g_many(a, b)
         out[f"Welch t p at {k} y"] = stats.t_test(a, b, equal_var=False).p
         out[f"Mann-Whitney p at {k} y"] = _mann_whitney_p(a, b)
@@ -207,7 +207,7 @@ def by_sd_ratio(cohorts: pd.DataFrame, year: int = 7, bins=(0.5, 1.0, 1.5, 2.0, 
     ok = cohorts.loc[cohorts["consistent"]]
     labels = [f"{lo:g} to {hi:g}" for lo, hi in itertools.pairwise(bins)]
     band = pd.cut(ok["sd_ratio_ms_to_sci"], bins, labels=labels, include_lowest=True)
-    cols = [f"{t} p at {year} y" for t in ("Student t", "Welch t", "Mann-Whitney", "log-ratio t")]
+    cols = [f"{t} p at {year} y" for t in (stats.STUDENT, stats.WELCH, "Mann-Whitney", "log-ratio t")]
     out = ok.groupby(band, observed=True)[cols].median()
     out.insert(0, "n_cohorts", ok.groupby(band, observed=True).size())
     return out.rename_axis("assumed SD ratio MS:SCI").reset_index()
@@ -261,7 +261,7 @@ def in_words(table: pd.DataFrame, n_kept: int, n_drawn: int) -> str:
             words.fill(
                 "appendix.consistency.time_point",
                 year=k,
-                student=number_format(t.at[f"Student t p at {k} y", "median"]),
+                student=number_format(t.at[f"{stats.STUDENT} p at {k} y", "median"]),
                 welch=span(f"Welch t p at {k} y"),
                 mw=span(f"Mann-Whitney p at {k} y"),
                 log_ratio=span(f"log-ratio t p at {k} y"),

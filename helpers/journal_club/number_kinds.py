@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.core import published
+from helpers.core import published, stats
 from helpers.core.diagnoses import SCI
 from helpers.journal_club import results_in_words
 from helpers.synthetic import spec as synthetic_spec
@@ -98,7 +98,7 @@ def headline_marks(summary: pd.DataFrame, tests: pd.DataFrame, params: dict) -> 
         for quantity in ("estimate", "p", "ci"):
             if not on_paper:
                 kind, because = "assumed", "calibration"
-            elif test == "Student t":
+            elif test == stats.PAPER_TEST:
                 kind, because = {
                     "estimate": ("published", None),
                     "p": ("published", None),
@@ -165,7 +165,9 @@ def front_page(tables_dir, values: dict) -> tuple[list, list, list, str]:
         )
     differences = []
     for year in dict.fromkeys(tests["year"]):
-        student, welch = (tests.loc[(tests["year"] == year) & (tests["test"] == t)] for t in ("Student t", "Welch t"))
+        student, welch = (
+            tests.loc[(tests["year"] == year) & (tests["test"] == t)] for t in (stats.STUDENT, stats.WELCH)
+        )
         if student.empty:
             continue
         student, welch = student.iloc[0], welch.iloc[0] if len(welch) else None
@@ -173,12 +175,12 @@ def front_page(tables_dir, values: dict) -> tuple[list, list, list, str]:
             {
                 "year": year,
                 "estimate": _num(student["estimate"]),
-                "estimate_mark": mark("04_group_tests", year, "Student t", "estimate"),
+                "estimate_mark": mark("04_group_tests", year, stats.PAPER_TEST, "estimate"),
                 "ci_low": _num(student["ci_low"]),
                 "ci_high": _num(student["ci_high"]),
-                "ci_mark": mark("04_group_tests", year, "Student t", "ci"),
+                "ci_mark": mark("04_group_tests", year, stats.PAPER_TEST, "ci"),
                 "p": _p_text(student["p"]),
-                "p_mark": mark("04_group_tests", year, "Student t", "p"),
+                "p_mark": mark("04_group_tests", year, stats.PAPER_TEST, "p"),
                 "welch_p": _p_text(welch["p"]) if welch is not None else "",
                 "welch_p_mark": mark("04_group_tests", year, "Welch t", "p") if welch is not None else "",
             }

@@ -64,9 +64,9 @@ def welch_power(n_ms, n_sci, difference, ms_sd, sci_sd, alpha=0.05):
     Vectorised over its arguments (numpy broadcasting)."""
     n_ms, n_sci = np.asarray(n_ms, float), np.asarray(n_sci, float)
     v_ms, v_sci = ms_sd**2 / n_ms, sci_sd**2 / n_sci
-    dof = (v_ms + v_sci) ** 2 / (v_ms**2 / (n_ms - 1) + v_sci**2 / (n_sci - 1))
+    dof = stats.welch_dof(v_ms, v_sci, n_ms, n_sci)
     ncp = np.asarray(difference, float) / np.sqrt(v_ms + v_sci)
-    crit = sps.t.ppf(1 - alpha / 2, dof)
+    crit = stats.critical_t(alpha, dof)
     with np.errstate(invalid="ignore"):
         p = sps.nct.sf(crit, dof, ncp) + sps.nct.cdf(-crit, dof, ncp)
     # scipy's noncentral t returns nan far in the tail (power indistinguishable from 1): use the normal there
@@ -144,7 +144,7 @@ def power_grid(
                 }
             )
     out = pd.DataFrame(rows)
-    out["test"] = "Student t" if equal_var else "Welch t"
+    out["test"] = stats.STUDENT if equal_var else stats.WELCH
     return out
 
 

@@ -28,7 +28,7 @@ def rerun(n: int, overrides: dict, reference_year: int, year: int, alpha: float 
         at = pct.loc[pct["year"] == year]
         ms, sci = at.loc[at["diagnosis"] == MS, "pct"], at.loc[at["diagnosis"] == SCI, "pct"]
         t = stats.t_test(ms, sci, True, alpha)
-        pooled_sd = t.se / np.sqrt(1 / len(ms) + 1 / len(sci))
+        pooled_sd = np.sqrt(stats.pooled_variance(ms.var(), sci.var(), len(ms), len(sci)))
         rows.append({"seed": seed, "ms_mean": ms.mean(), "sci_mean": sci.mean(), "difference": t.difference,
                      "pooled_sd": pooled_sd, "p": t.p})  # fmt: skip
     return pd.DataFrame(rows)

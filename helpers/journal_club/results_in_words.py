@@ -9,12 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.core import captions, stats
 from helpers.core.diagnoses import DIAGNOSES, MS, SCI
-from helpers.text import captions, words
-
-
-def _ci(alpha: float) -> str:
-    return f"{100 * (1 - alpha):g}"
+from helpers.text import words
 
 
 def tests_in_words(tests: pd.DataFrame, alpha: float, chart_data: bool = True) -> str:
@@ -23,10 +20,10 @@ def tests_in_words(tests: pd.DataFrame, alpha: float, chart_data: bool = True) -
     lines = []
     for k, t in tests.groupby("year", sort=True):
         r = t.set_index("test")
-        if pd.isna(r.at["Student t", "p"]) if "p" in r else True:
+        if pd.isna(r.at[stats.STUDENT, "p"]) if "p" in r else True:
             lines.append(words.fill("dose_change.tests.too_few", year=k))
             continue
-        st, we, mw, g = (r.loc[n] for n in ("Student t", "Welch t", "Mann-Whitney U", "Hedges' g"))
+        st, we, mw, g = (r.loc[n] for n in (stats.STUDENT, stats.WELCH, stats.MANN_WHITNEY, stats.HEDGES))
         sig = [p < alpha for p in (st["p"], we["p"], mw["p"])]
         agree = "all" if all(sig) else "none" if not any(sig) else "mixed"
         lines.append(
@@ -37,7 +34,7 @@ def tests_in_words(tests: pd.DataFrame, alpha: float, chart_data: bool = True) -
                 n_sci=st["n_sci"],
                 diff=abs(st["estimate"]),
                 side=words.fill(f"dose_change.tests.{'above' if st['estimate'] >= 0 else 'below'}"),
-                ci=_ci(alpha),
+                ci=stats.ci_level(alpha),
                 lo=st["ci_low"],
                 hi=st["ci_high"],
                 p_student=p_text(st["p"]),
@@ -60,7 +57,7 @@ def tests_in_words(tests: pd.DataFrame, alpha: float, chart_data: bool = True) -
 
 def test_run(tests: pd.DataFrame) -> str:
     """Which test gives the published p, its formula and this run's t and df (Markdown)."""
-    st = tests.loc[tests["test"] == "Student t"].dropna(subset=["statistic"])
+    st = tests.loc[tests["test"] == stats.STUDENT].dropna(subset=["statistic"])
     t_list = and_list(f"{r.statistic:.2f} on {r.dof:.0f} df at {r.year} years ({p_text(r.p)})" for r in st.itertuples())
     return words.fill("dose_change.test_run", t_list=t_list or "-")
 
@@ -251,7 +248,7 @@ def mixed_model_note(info: dict, alpha: float, chart_data: bool) -> str:
             two_hi=info["two_stage_ci_high_pct"],
             p_two=p_text(info["two_stage_p"]),
             model=info["model_difference_pct"],
-            ci=_ci(alpha),
+            ci=stats.ci_level(alpha),
         )
     )
     return "\n\n".join(parts)
@@ -303,7 +300,7 @@ def power_differences_in_words(differences, median_dose: float, first: int, ci_l
 
 def sd_source(kind: str, alpha: float, **values) -> str:
     """Where the SDs used to plan a study come from (``kind``: 'published', 'model' or 'chart'), Markdown."""
-    return words.fill(f"appendix.power.sds_{kind}", ci=_ci(alpha), **values)
+    return words.fill(f"appendix.power.sds_{kind}", ci=stats.ci_level(alpha), **values)
 
 
 def winners_curse_in_words(curve: pd.DataFrame, n_ms: int, n_sci: int, alpha: float, published_gap: float) -> str:
@@ -436,7 +433,7 @@ def power_results(
             n_mid=needed.get(difference) or words.fill("appendix.power.over"),
             n_low=low or words.fill("appendix.power.over"),
             n_high=high or words.fill("appendix.power.over"),
-            ci=_ci(alpha),
+            ci=stats.ci_level(alpha),
         )
         + "\n\n"
         + words.fill("appendix.power.enrol", first=first)

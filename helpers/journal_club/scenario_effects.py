@@ -18,7 +18,6 @@ import contextvars
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from helpers import synthetic
 from helpers.core import cohort, published, stats
@@ -144,7 +143,7 @@ def survivor_bias(patients, doses, truth, alpha):
     model's course (so selection alone: zero when no one stops), with a CI that pairs the two (delta method;
     the diagnoses are independent). Known only in a model."""
     (b_ms, v_ms), (b_sci, v_sci) = (_survivor_bias(truth, dx) for dx in (MS, SCI))
-    half = sps.norm.ppf(1 - alpha / 2) * np.sqrt(v_ms + v_sci)
+    half = stats.critical_z(alpha) * np.sqrt(v_ms + v_sci)
     return b_ms - b_sci, b_ms - b_sci - half, b_ms - b_sci + half
 
 

@@ -12,17 +12,13 @@ import re
 import numpy as np
 import pandas as pd
 
-from helpers.core import published
+from helpers.core import captions, published, stats
 from helpers.core.diagnoses import DIAGNOSES, SCI
 from helpers.journal_club import fixed_by_paper, results_in_words
 from helpers.journal_club.fixed_by_paper import SD_RATIOS
-from helpers.text import captions, words
+from helpers.text import words
 
 N10_LOW = 10  # the fewest SCI patients at 10 years the ranges consider (as the appendix's consistent cohorts)
-
-
-def _ci(alpha: float) -> str:
-    return f"{100 * (1 - alpha):g}"
 
 
 def claim() -> str:
@@ -43,7 +39,7 @@ def fixed_ci(alpha: float, sci_n_10y: int) -> str:
         welch_lo_max=max(welch),
         r_low=SD_RATIOS[0],
         r_high=SD_RATIOS[1],
-        ci=_ci(alpha),
+        ci=stats.ci_level(alpha),
         d7=t7.difference,
         lo7=t7.ci_low,
         hi7=t7.ci_high,
@@ -65,7 +61,7 @@ def sd_ratio_spread(alpha: float) -> pd.DataFrame:
 def fixed_table(alpha: float, sci_n_10y: int, sd_ratio: float) -> pd.DataFrame:
     """What the published numbers fix and what rests on an assumption, with each interval's range over the
     assumption it rests on, and its mark (helpers/text/marks.yaml)."""
-    ci = _ci(alpha)
+    ci = stats.ci_level(alpha)
     n_sci = int(published.value("n_sci"))
     counts = np.arange(N10_LOW, n_sci + 1)
     t7, t10 = fixed_by_paper.difference_ci(7, alpha), fixed_by_paper.difference_ci(10, alpha, sci_n_10y)
@@ -118,7 +114,7 @@ def within_group(bounds: pd.DataFrame, alpha: float) -> str:
     sentences = []
     for r in bounds.itertuples():
         key = "above" if r.lowest > 100 else "depends" if r.highest > 100 else "not_above"
-        sentences.append(words.fill(f"journal_club.within_group.{key}", dx=r.diagnosis, ci=_ci(alpha),
+        sentences.append(words.fill(f"journal_club.within_group.{key}", dx=r.diagnosis, ci=stats.ci_level(alpha),
                                     low=r.lowest, high=r.highest))  # fmt: skip
     return words.fill("journal_club.within_group.text", groups=" ".join(sentences))
 
@@ -227,7 +223,7 @@ def dose_planning(
             typical=start_dose * f["geometric_mean_ratio"],
             low=results_in_words.two_digits(start_dose * f["prediction_low"]),
             high=results_in_words.two_digits(start_dose * f["prediction_high"]),
-            level=f"{100 * (1 - alpha):g}%",
+            level=f"{stats.ci_level(alpha)}%",
         ),
         words.fill("journal_club.dose_planning.service", rom=f["ratio_of_means"], diagnosis=diagnosis),
         words.fill("journal_club.dose_planning.mean_of_ratios", mor=f["mean_of_ratios"]),
@@ -252,7 +248,7 @@ def bottom_line(alpha: float) -> str:
     t7 = fixed_by_paper.difference_ci(7, alpha)
     return words.fill(
         "journal_club.bottom_line",
-        ci=_ci(alpha),
+        ci=stats.ci_level(alpha),
         n_analysed=published.formatted()["n_analysed"],
         d7=t7.difference,
         lo7=t7.ci_low,

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.core import published
+from helpers.core import captions, published, stats
 from helpers.journal_club import number_kinds
 from helpers.publishing import colophon
 from helpers.runner.plan import run_source
 from helpers.study import data_source, params
-from helpers.text import captions
 
 TEMPLATES = Path(__file__).parent / "templates"
 NOTEBOOK_LINK = re.compile(r'href="([0-9]{2}_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
@@ -153,7 +152,7 @@ def index_page(folder: Path, pages, plan, record: dict) -> str:
         trajectories=figure("04_trajectories_percent_of_reference"),
         reproduction_caption=captions.table("reproduction", values),
         reference_year=values["reference_year"],
-        ci_level=f"{100 * (1 - values['alpha']):g}",
+        ci_level=stats.ci_level(values["alpha"]),
         headline=groups,
         differences=differences,
         notes=notes,

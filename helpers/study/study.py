@@ -13,9 +13,9 @@ import pandas as pd
 
 from helpers import paths, synthetic
 from helpers.clinic import contract
-from helpers.core import counts, disclosure, figures, published
+from helpers.core import captions, counts, disclosure, figures, published
 from helpers.study import data_source, params
-from helpers.text import captions, words
+from helpers.text import words
 
 
 @dataclass
@@ -100,7 +100,7 @@ class Study:
 
     def fields(self) -> dict:
         """What a notebook's sentences may name: the published values (as text at the paper's precision), this
-        run's synthetic assumptions, and ``{fig[NAME]}``/``{tab[NAME]}`` (helpers/text/captions.py)."""
+        run's synthetic assumptions, and ``{fig[NAME]}``/``{tab[NAME]}`` (helpers/core/captions.py)."""
         from dataclasses import asdict
 
         return {

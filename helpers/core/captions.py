@@ -20,6 +20,7 @@ table and figure the notebooks show is registered and numbered in order.
 
 from __future__ import annotations
 
+from helpers.core.stats import ci_level
 from helpers.text import words
 
 # name -> caption, in reading order (Table 1 first): helpers/text/captions.yaml
@@ -64,7 +65,7 @@ def _fill(template: str, name: str, values: dict | None, kind: str = "tables") -
     standard = {
         "reference_year": ref,
         "reference_years": f"{ref} year{'s' if ref != 1 else ''}",
-        "ci": f"{100 * (1 - values['alpha']):g}",
+        "ci": ci_level(values["alpha"]),
         "alpha": f"{values['alpha']:g}",
         "first": points[0],
         "last": points[-1],
