@@ -44,7 +44,7 @@ import numpy as np
 from IPython.display import Markdown, display
 
 from helpers import study
-from helpers.core import cohort, figures, presentation, published, stats
+from helpers.core import cohort, figures, presentation, published, run_kind, stats
 from helpers.journal_club import appraisal, consistency, fixed_by_paper, power, results_in_words, scenario_effects
 from helpers.publishing import references
 
@@ -335,7 +335,7 @@ def n_needed(difference, ms_sd, sci_sd):
 
 if S.chart_data:
     kind, extra = "chart", {}
-elif synthetic_mode == "calibrated" and reference_year == published.REFERENCE_YEAR and first in published.TIME_POINTS:
+elif S.kind is run_kind.RunKind.PAPER and first in published.TIME_POINTS:
     ratio_sizes = [n_needed(d0, *power.sds_from_published(first, r)) for r in fixed_by_paper.SD_RATIOS]
     kind, extra = (
         "published",

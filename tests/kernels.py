@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from helpers import paths
-from helpers.core.errors import StudyInputError
+from helpers.errors import StudyInputError
 from helpers.runner import execute, notebook_hygiene
 from helpers.study import params
 

@@ -12,7 +12,7 @@ import pytest
 from helpers import paths
 from helpers.clinic import export_files
 from helpers.core import cohort
-from helpers.core.errors import StudyInputError
+from helpers.errors import StudyInputError
 from helpers.runner import plan as run_plan
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers.clinic import export_files
-from helpers.core.errors import StudyInputError
+from helpers.errors import StudyInputError
 from helpers.runner import run
 
 from .conftest import PY, tree_digest

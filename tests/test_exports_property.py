@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from helpers.clinic import export_files
-from helpers.core.errors import StudyInputError
+from helpers.errors import StudyInputError
 
 from . import kernels as warm_kernels
 

@@ -46,7 +46,7 @@ def _imports(path) -> set[str]:
 
 
 # The jobs, stacked: a module may import its own subpackage and those before it, never one after it.
-STACK = ("helpers.paths", "helpers.text", "helpers.core", "helpers.clinic", "helpers.synthetic", "helpers.study",
+STACK = ("helpers.paths", "helpers.errors", "helpers.text", "helpers.core", "helpers.clinic", "helpers.synthetic", "helpers.study",
          "helpers.journal_club", "helpers.publishing", "helpers.runner")  # fmt: skip
 MAX_MODULES = 12  # per folder, "about a dozen"
 
@@ -66,14 +66,14 @@ def test_the_subpackages_stack_with_no_import_reaching_up():
     assert not upward
 
 
-def test_each_folder_holds_about_a_dozen_modules_and_helpers_itself_only_paths():
+def test_each_folder_holds_about_a_dozen_modules_and_helpers_itself_only_paths_and_errors():
     folders = {p.parent for p in paths.HELPERS.rglob("*.py")}
     sizes = {f.relative_to(paths.ROOT).as_posix(): len([m for m in f.glob("*.py") if not m.name.startswith("__")])
              for f in folders}  # fmt: skip
     assert {k: v for k, v in sizes.items() if v > MAX_MODULES} == {}
-    assert sorted(p.name for p in paths.HELPERS.glob("*.py")) == ["__init__.py", "paths.py"]
-    assert {_module(p).split(".")[1] for p in paths.HELPERS.rglob("*.py") if _module(p) != "helpers"} == {
-        top.split(".")[1] for top in STACK
+    assert sorted(p.name for p in paths.HELPERS.glob("*.py")) == ["__init__.py", "errors.py", "paths.py"]
+    assert {".".join(_module(p).split(".")[:2]) for p in paths.HELPERS.rglob("*.py") if _module(p) != "helpers"} == {
+        *STACK
     }
 
 
@@ -216,3 +216,32 @@ def test_the_confidence_level_pooled_variance_and_welch_df_are_computed_only_in_
         if re.search(pattern, re.sub(r"\s+", " ", _code_and_strings(p)[0]))
     }
     assert found == {(name, "helpers/core/stats.py") for name in patterns}
+
+
+def _decides_the_kind(tree) -> list[int]:
+    """Lines that decide the kind of run themselves: a comparison with "calibrated", or a test of data_dir."""
+
+    def names_data_dir(node):
+        return any(isinstance(n, ast.Constant) and n.value == "data_dir" for n in ast.walk(node))
+
+    lines = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Compare)
+             and any(isinstance(c, ast.Constant) and c.value == "calibrated" for c in (n.left, *n.comparators))]  # fmt: skip
+    tests = [n.test for n in ast.walk(tree) if isinstance(n, (ast.If, ast.IfExp, ast.While))]
+    tests += [v for n in ast.walk(tree) if isinstance(n, ast.BoolOp) for v in n.values]
+    tests += [n.operand for n in ast.walk(tree) if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not)]
+    tests += [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "bool"]
+    return lines + [t.lineno for t in tests if names_data_dir(t)]
+
+
+def test_the_kind_of_run_is_decided_only_in_run_kind():
+    """Synthetic (calibrated or simulated) or chart data: helpers/core/run_kind.py decides, everything else asks
+    it (``S.kind``, ``run_kind.of(params)``). The synthetic cohort's own mode and the runner resolving the data
+    folder's path are not that decision."""
+    allowed = {"helpers/core/run_kind.py", "helpers/runner/plan.py"}
+    found = {
+        f"{p.relative_to(paths.ROOT).as_posix()}:{line}"
+        for p in CODE
+        if p.relative_to(paths.ROOT).as_posix() not in allowed and paths.HELPERS / "synthetic" not in p.parents
+        for line in _decides_the_kind(ast.parse(p.read_text(encoding="utf-8")))
+    }
+    assert not found

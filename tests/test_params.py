@@ -81,7 +81,7 @@ def test_bad_run_name(capsys, tmp_path):
 
 
 def test_notebook_alone_checks_its_own_parameters():
-    from helpers.core.errors import StudyInputError
+    from helpers.errors import StudyInputError
 
     with pytest.raises(StudyInputError, match="parameter 'alpha'"):
         params.resolve({"alpha": -1})

@@ -10,7 +10,7 @@ import pytest
 from helpers import paths, synthetic
 from helpers.clinic import contract
 from helpers.core import published
-from helpers.core.errors import StudyInputError
+from helpers.errors import StudyInputError
 from helpers.journal_club import scenario_effects
 from helpers.synthetic import generator, scenarios
 

@@ -148,7 +148,7 @@ def _failing_notebook(folder: Path, source: str) -> Path:
     [
         ("1 / 0", run.EXIT_FAILED, "notebook 01_broken.ipynb failed in cell 3: ZeroDivisionError: division by zero"),
         (
-            "from helpers.core.errors import StudyInputError\nraise StudyInputError('doses.csv: something')",
+            "from helpers.errors import StudyInputError\nraise StudyInputError('doses.csv: something')",
             run.EXIT_BAD_INPUT,
             "failed in cell 3: StudyInputError: doses.csv: something",
         ),

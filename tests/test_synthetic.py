@@ -15,7 +15,7 @@ from scipy import stats
 from helpers import paths, synthetic
 from helpers.clinic import contract
 from helpers.core import published
-from helpers.core.errors import StudyInputError
+from helpers.errors import StudyInputError
 
 
 def independent_results(patients: pd.DataFrame, doses: pd.DataFrame) -> dict:

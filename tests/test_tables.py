@@ -52,7 +52,6 @@ def test_disclosure_masks_small_non_zero_counts_only():
     assert disclosure.mask(0, 5) == 0 and disclosure.mask(4, 5) == "<5" and disclosure.mask(5, 5) == 5
     t = pd.DataFrame({"a": ["3 (12.5)", "12 (50.0)", "48.2 (9.1)", "0 (0.0)"]})
     assert disclosure.mask_count_cells(t, 5)["a"].tolist() == ["<5", "12 (50.0)", "48.2 (9.1)", "0 (0.0)"]
-    assert disclosure.applies("/some/folder") and not disclosure.applies(None)
 
 
 def test_flow_counts(synthetic_frames):

@@ -18,7 +18,7 @@ import pandera.pandas as pa
 
 from helpers.core import published
 from helpers.core.diagnoses import DIAGNOSES, MS, SCI
-from helpers.core.errors import StudyInputError
+from helpers.errors import StudyInputError
 
 MAX_DOSE = 3000.0  # µg/24 h: above any reported ITB maintenance dose; a larger value is a typo or a unit error
 LOW_DOSE = 5.0  # µg/24 h: allowed, but below any usual ITB dose (a dose in mg/24 h?): a warning

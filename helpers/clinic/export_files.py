@@ -27,7 +27,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from helpers.clinic import contract
-from helpers.core.errors import StudyInputError
+from helpers.errors import StudyInputError
 
 TABLES = ("patients", "doses")
 SEPARATORS = (",", ";", "\t")

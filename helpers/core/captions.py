@@ -20,6 +20,7 @@ table and figure the notebooks show is registered and numbered in order.
 
 from __future__ import annotations
 
+from helpers.core import run_kind
 from helpers.core.stats import ci_level
 from helpers.text import words
 
@@ -72,7 +73,7 @@ def _fill(template: str, name: str, values: dict | None, kind: str = "tables") -
         "time_points": " and ".join(", ".join(map(str, points)).rsplit(", ", 1)),  # "7", "7 and 10", "5, 7 and 10"
     }
     text = words.fill_text(template, key, **{**values, **standard})
-    if kind in ("tables", "caption") and name in SYNTHETIC and not values.get("data_dir"):
+    if kind in ("tables", "caption") and name in SYNTHETIC and not run_kind.of(values).chart:
         text += " " + words.fill_text(SYNTHETIC[name], f"captions.synthetic.{name}", **{**values, **standard})
     return text
 

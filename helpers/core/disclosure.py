@@ -26,11 +26,6 @@ SECONDARY = "masked"  # a count hidden so that a small one cannot be recovered b
 _COUNT_CELL = re.compile(r"^(\d+)(\s*\(.*\))?$")  # "3" or "3 (12.5)": a count, optionally with a %
 
 
-def applies(data_dir) -> bool:
-    """Rules apply to chart data (a data folder was given), not to the synthetic cohort."""
-    return bool(data_dir)
-
-
 def mask(n, min_count: int):
     """A count, or "<min_count" when it is small but not zero."""
     return f"<{min_count}" if 0 < int(n) < min_count else int(n)

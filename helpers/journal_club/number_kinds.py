@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.core import published, stats
+from helpers.core import published, run_kind, stats
 from helpers.core.diagnoses import SCI
 from helpers.journal_club import results_in_words
 from helpers.synthetic import spec as synthetic_spec
@@ -31,21 +31,11 @@ from helpers.text import words
 KINDS = ("published", "fixed", "assumed", "simulated", "chart")
 
 
-def _kind_of_run(params: dict) -> str:
-    """'paper': the calibrated synthetic cohort analysed as the paper did; else 'chart', 'simulated' or
-    'calibration' (calibrated, but read at another reference year)."""
-    if params.get("data_dir"):
-        return "chart"
-    if params.get("synthetic_mode", "calibrated") != "calibrated":
-        return "simulated"
-    return "paper" if params.get("reference_year", 1) == published.REFERENCE_YEAR else "calibration"
-
-
 def assumed_counts(params: dict, time_points) -> list[tuple[str, int]]:
     """(diagnosis, year) of the group counts a figure shows that the synthetic cohort assumes where the paper
     is silent: the SCI count at 10 years (``sci_n_10y``). None on chart data."""
     last = max(published.TIME_POINTS)
-    return [] if params.get("data_dir") or last not in time_points else [(SCI, last)]
+    return [] if run_kind.of(params).chart or last not in time_points else [(SCI, last)]
 
 
 def headline_marks(summary: pd.DataFrame, tests: pd.DataFrame, params: dict) -> pd.DataFrame:
@@ -60,7 +50,7 @@ def headline_marks(summary: pd.DataFrame, tests: pd.DataFrame, params: dict) -> 
         params.get("synthetic_mode", "calibrated"), params.get("seed", 2019), params.get("synthetic") or {}
     )
     fields = {"sd_ratio": spec.sd_ratio_ms_to_sci, "sci_n_10y": spec.sci_n_10y, "seed": spec.seed}
-    run = _kind_of_run(params)
+    run = run_kind.of(params).value
     times = set(published.TIME_POINTS)
     rows = []
 

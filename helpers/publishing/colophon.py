@@ -16,7 +16,7 @@ from importlib import metadata
 import pandas as pd
 
 from helpers import paths
-from helpers.core import published
+from helpers.core import published, run_kind
 
 PACKAGES = (
     "numpy",
@@ -93,6 +93,6 @@ def table(params: dict, source: str, disclosure: str = "") -> pd.DataFrame:
         ("git commit", commit),
     ]
     # on chart data the synthetic cohort's parameters do not apply, and the data folder's path stays private
-    skip = ("data_dir", "synthetic_mode", "seed", "synthetic") if params.get("data_dir") else ()
+    skip = ("data_dir", "synthetic_mode", "seed", "synthetic") if run_kind.of(params).chart else ()
     rows += [(f"parameter {k}", repr(v)) for k, v in params.items() if k not in skip]
     return pd.DataFrame(rows, columns=["item", "value"])

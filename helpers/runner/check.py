@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from helpers.core.diagnoses import DIAGNOSES
-from helpers.core.errors import StudyInputError
+from helpers.errors import StudyInputError
 from helpers.runner import plan
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers import paths
-from helpers.core.errors import StudyInputError
+from helpers.errors import StudyInputError
 from helpers.runner import notebook_hygiene, shown
 
 

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from helpers import paths
-from helpers.core.errors import StudyInputError
+from helpers.errors import StudyInputError
 from helpers.runner import plan, replace, shown, side_by_side
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, side_by_side.INTERRUPTED

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.core import captions, published, stats
+from helpers.core import captions, published, run_kind, stats
 from helpers.journal_club import number_kinds
 from helpers.publishing import colophon
 from helpers.runner.plan import run_source
@@ -76,7 +76,7 @@ def write(folder: Path, plan, pages=None) -> None:
         "parameters": {**params.DEFAULTS, **plan.values},
         "code_fingerprint": colophon.fingerprint(),
         "name": plan.name or "default",
-        "data": data_source.source_of(plan.values["data_dir"]) if plan.values.get("data_dir") else "synthetic data",
+        "data": data_source.source_of(plan.values["data_dir"]) if run_kind.of(plan.values).chart else "synthetic data",
     }
     if plan.name:  # the default study's commit is the one that holds it
         record |= {
@@ -115,8 +115,8 @@ def index_page(folder: Path, pages, plan, record: dict) -> str:
     tables_dir, figures_dir = folder / "tables", folder / "figures"
     repro = _read_csv(tables_dir / "reproduction.csv")
     groups, differences, notes, legend = number_kinds.front_page(tables_dir, values)
-    chart = bool(values.get("data_dir"))
-    calibrated = values["synthetic_mode"] == "calibrated"
+    kind = run_kind.of(values)
+    chart, calibrated = kind.chart, kind.calibrated
     how = (
         "calibrated to the paper's published numbers" if calibrated else "simulated from the same model, not calibrated"
     )
@@ -186,7 +186,7 @@ def runs_index(runs: Path) -> None:
             )
         else:
             continue
-        if changed.get("data_dir"):
+        if run_kind.of(changed).chart:
             changed["data_dir"] = "(chart data)"
         rows.append({"link": f"{folder.name}/{link}", "name": name, "changed": json.dumps(changed)})
     (runs / "index.html").write_text(render("runs.html.j2", runs=rows), encoding="utf-8")

@@ -35,7 +35,7 @@ def load(
             [],
         )
     patients, doses = contract.validate(*synthetic.generate(spec), rules=rules)
-    label = "calibrated to the paper" if spec.mode == "calibrated" else "simulated, not calibrated"
+    label = "calibrated to the paper" if spec.calibrated else "simulated, not calibrated"
     return patients, doses, f"synthetic cohort, {label} (seed {spec.seed})", []
 
 

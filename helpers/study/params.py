@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from helpers.core import published
-from helpers.core.errors import StudyInputError
+from helpers.errors import StudyInputError
 from helpers.synthetic import spec as synthetic_spec
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from helpers import paths, synthetic
 from helpers.clinic import contract
-from helpers.core import captions, counts, disclosure, figures, published
+from helpers.core import captions, counts, disclosure, figures, published, run_kind
 from helpers.study import data_source, params
 from helpers.text import words
 
@@ -28,9 +28,14 @@ class Study:
     warnings: list[str] = dataclasses.field(default_factory=list)  # chart data: allowed but unlikely values
 
     @property
+    def kind(self) -> run_kind.RunKind:
+        """Which kind of run this is (:mod:`helpers.core.run_kind`): asked, never re-derived."""
+        return run_kind.of(self.params)
+
+    @property
     def chart_data(self) -> bool:
         """Real chart data (a data folder was given): disclosure rules apply."""
-        return disclosure.applies(self.params["data_dir"])
+        return self.kind.chart
 
     @property
     def min_count(self) -> int | None:
@@ -120,7 +125,7 @@ class Study:
 
         key = key if "." in key else f"notebooks.{key}"
         if isinstance(words.get(key), dict):
-            key = f"{key}.{'chart' if self.chart_data else 'synthetic'}"
+            key = f"{key}.{self.kind.data}"
         return Markdown(words.fill(key, **{**self.fields(), **values}))
 
     def warnings_note(self):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from helpers.core import published
-from helpers.core.errors import StudyInputError
+from helpers.errors import StudyInputError
 from helpers.synthetic import scenarios
 
 
@@ -63,6 +63,11 @@ class SyntheticSpec:
     reference_noise_log_sd: float = 0.0  # scatter of the 1-year dose around the settled dose (log scale)
     age_change_pct_per_10y: float = 0.0  # confounding: yearly change higher by this per 10 years of age
     onset_change_pct_per_10y: float = 0.0  # ... and per 10 years since onset (both around the cohort mean)
+
+    @property
+    def calibrated(self) -> bool:
+        """Solved to reproduce the published numbers (else drawn at random from the model)."""
+        return self.mode == "calibrated"
 
     @property
     def n_analysed(self) -> int:
