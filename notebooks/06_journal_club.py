@@ -87,18 +87,9 @@ scenarios = scenario_effects.effects(scenario_cohorts, alpha)
 presentation.save(scenarios, "06_scenarios", S.out)
 
 
-def show_scenario(name):
-    """The scenario's estimates beside the default cohort's, and what it does to the paper's conclusion."""
-    rows = scenarios.loc[scenarios["scenario"] == name]
-    display(
-        presentation.show(scenario_effects.display(rows), scenario_effects.TABLE_NAMES[name], params=S.params),
-        Markdown(scenario_effects.verdict(scenarios, name)),
-    )
-
-
 display(Markdown(scenario_effects.intro(scenario_n)))
-show_scenario("outcome_exclusion")
-show_scenario("survivorship")
+display(*scenario_effects.shown(scenarios, "outcome_exclusion", S.params))
+display(*scenario_effects.shown(scenarios, "survivorship", S.params))
 
 # %% [markdown] tags=[]
 # ### 2.2 Does the outcome answer the question?

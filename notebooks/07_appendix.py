@@ -132,16 +132,7 @@ scenarios = scenario_effects.effects(scenario_effects.draw_cohorts(scenario_n, s
 presentation.save(scenarios, "07_scenarios", S.out)
 
 
-def show_scenario(name):
-    """The scenario's estimates beside the default cohort's, and what it does to the paper's conclusion."""
-    rows = scenarios.loc[scenarios["scenario"] == name]
-    display(
-        presentation.show(scenario_effects.display(rows), scenario_effects.TABLE_NAMES[name], params=S.params),
-        Markdown(scenario_effects.verdict(scenarios, name)),
-    )
-
-
-show_scenario("dropout")
+display(*scenario_effects.shown(scenarios, "dropout", S.params))
 
 # %% [markdown] tags=[]
 # **Switched on: titration after year 1, and a noisy 1-year dose** (notebook 6, section 2.2). Beside the
@@ -149,14 +140,14 @@ show_scenario("dropout")
 # 1-year dose), first with titration alike in both groups, then with MS titrated more slowly.
 
 # %% tags=[]
-show_scenario("titration")
+display(*scenario_effects.shown(scenarios, "titration", S.params))
 
 # %% [markdown] tags=[]
 # **Switched on: confounding** (notebook 6, section 2.3). A scenario in which we make age and time since onset
 # steepen the yearly rise, with MS patients older and longer since onset (as the synthetic cohort assumes).
 
 # %% tags=[]
-show_scenario("confounding")
+display(*scenario_effects.shown(scenarios, "confounding", S.params))
 
 # %% [markdown] tags=[]
 # ## 3. A model that uses every year

@@ -4,7 +4,7 @@ import dataclasses
 import re
 
 from helpers import paths, synthetic
-from helpers.clinic import contract
+from helpers.clinic import contract, normalise
 from helpers.study import params
 
 ROOT = paths.ROOT
@@ -29,6 +29,18 @@ def test_data_dictionary_names_every_column_and_every_assumption_with_its_defaul
         else:
             assert float(stated) == value, f"{name}: the data dictionary says {stated}, the code {value}"
     assert f"at most {contract.MAX_DOSE:g}" in text
+
+
+def test_data_dictionary_lists_exactly_the_accepted_spellings_of_each_coded_column():
+    """The spellings are listed once, in helpers.clinic.normalise.SPELLINGS; the data dictionary's row of each
+    coded column names every one of them (in any case) and no other."""
+    text = (paths.SYNTHETIC_DATA / "README.md").read_text(encoding="utf-8")
+    for column, spellings in normalise.SPELLINGS.items():
+        row = re.search(rf"^\| `{column}` \|[^|]*\|[^|]*\|([^|]+)\|", text, flags=re.M)
+        assert row, f"data dictionary has no row for {column}"
+        listed = {v.lower() for v in re.findall(r"`([^`]+)`", row.group(1)) if " " not in v}
+        listed -= {"true", "false"} - set(spellings)  # "(`TRUE`, `True` ...)" shows the case
+        assert listed == set(spellings), column
 
 
 def test_readme_opens_with_the_two_commands_and_documents_every_parameter():

@@ -188,7 +188,10 @@ def _code_and_strings(path):
 CODE = sorted([*paths.HELPERS.rglob("*.py"), *paths.NOTEBOOKS.glob("[0-9][0-9]_*.py")])
 # each decision and the one module that spells it; every other module asks that one
 HOMES = {
-    "the tests' names (the paper's test: stats.PAPER_TEST)": (r"Student t\b", "helpers/core/stats.py"),
+    "the tests' names (the paper's test: stats.PAPER_TEST)": (
+        r"^(Student t|Welch t|Mann-Whitney U|Hedges' g)$",
+        "helpers/core/stats.py",
+    ),
     "the flow's stages, labelled only when shown": (r"^dose at ", "helpers/core/tables.py"),
 }
 

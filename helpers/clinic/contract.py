@@ -9,33 +9,23 @@ dictionary in ``data/synthetic/README.md`` documents the same rules for people.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from helpers.clinic import normalise
+from helpers.clinic.problems import DEFAULT_PLACES, Problems
 from helpers.core import published
-from helpers.core.diagnoses import DIAGNOSES, MS, SCI
-from helpers.errors import StudyInputError
+from helpers.core.diagnoses import DIAGNOSES, MS
 
 MAX_DOSE = 3000.0  # µg/24 h: above any reported ITB maintenance dose; a larger value is a typo or a unit error
 LOW_DOSE = 5.0  # µg/24 h: allowed, but below any usual ITB dose (a dose in mg/24 h?): a warning
 DOSE_JUMP = 10.0  # a dose this many times the previous one (or a tenth of it): allowed, but worth a look
 MAX_FOLLOWUP = 60.0
 MAX_YEARS_SINCE_ONSET = 80.0  # years; the generator keeps inside it too
-LINES_SHOWN = 3  # line numbers named per problem; the count says how many there are in all
 
-# Spellings whose meaning is clear are accepted in any case and brought to one form; anything else is refused.
-TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
-SPELLINGS = {
-    "excluded": {**dict.fromkeys(TRUE, "true"), **dict.fromkeys(FALSE, "false")},
-    "diagnosis": {"ms": MS, "sci": SCI},
-    "sex": {"f": "F", "female": "F", "m": "M", "male": "M"},
-    "sci_level": {"cervical": "cervical", "thoracic": "thoracic"},
-    "ais_grade": {g.lower(): g for g in "ABCD"},
-}
 PATIENT_COLUMNS = (
     "patient_id",
     "diagnosis",
@@ -64,17 +54,6 @@ NUMBER_COLUMNS = ("followup_years", "age_at_implant", "years_since_onset", "year
 
 
 @dataclass(frozen=True)
-class Place:
-    """Where a table came from, as messages name it: the data row with index i is ``unit`` i + 2."""
-
-    name: str  # "patients.csv"
-    unit: str = "line"  # "line" of a text file; "row" of a spreadsheet
-
-
-DEFAULT_PLACES = {"patients": Place("patients.csv"), "doses": Place("doses.csv")}
-
-
-@dataclass(frozen=True)
 class Rules:
     """The study's parameters that the contract depends on (what the analysis will need of the data)."""
 
@@ -86,53 +65,8 @@ KNOWN_COLUMNS = {*PATIENT_COLUMNS, *DOSE_COLUMNS, *FORMS["patients"][1], *FORMS[
 
 
 def column_name(name) -> str:
-    """A header as the contract spells it when it names one of its columns in another case or with spaces
-    around it (``" Patient_ID "``); any other header as written, without the spaces."""
-    name = str(name).strip()
-    return name.lower() if name.lower() in KNOWN_COLUMNS else name
-
-
-class Problems:
-    """Broken rules, one entry per (table, column, rule), each with the rows that break it."""
-
-    def __init__(self, places: dict[str, Place]):
-        self.places = places
-        self._rows: dict[tuple, list[tuple[int, str | None]]] = {}
-        self._whole: list[str] = []
-
-    def add(self, table: str, column, rule: str, index, values=None) -> None:
-        """Rows (by index) of ``table`` whose ``column`` breaks ``rule``; ``values`` shown beside them."""
-        index = list(index)
-        values = [None] * len(index) if values is None else list(values)
-        if index:
-            self._rows.setdefault((table, column, rule), []).extend(zip(index, values))
-
-    def whole(self, line: str) -> None:
-        """A problem of a whole file or column, already worded."""
-        self._whole.append(line)
-
-    def lines(self) -> list[str]:
-        out = list(self._whole)
-        for (table, column, rule), rows in self._rows.items():
-            place = self.places[table]
-            rows = sorted(rows, key=lambda r: r[0])
-            n = len(rows)
-            nums = [str(int(i) + 2) for i, _ in rows[:LINES_SHOWN]] + (["..."] if n > LINES_SHOWN else [])
-            where = f"{place.unit}{'s' if n > 1 else ''} {', '.join(nums)}"
-            seen = list(dict.fromkeys(v for _, v in rows if v is not None))
-            got = "; got " + ", ".join(seen[:LINES_SHOWN]) + (", ..." if len(seen) > LINES_SHOWN else "")
-            cols = (
-                "columns " + "/".join(f"'{c}'" for c in column) if isinstance(column, tuple) else f"column '{column}'"
-            )
-            out.append(f"{place.name}, {cols}: {n} row{'s' if n > 1 else ''} {rule} ({where}{got if seen else ''})")
-        return out
-
-    def __bool__(self) -> bool:
-        return bool(self._whole or self._rows)
-
-    def raise_any(self) -> None:
-        if self:
-            raise StudyInputError(self.lines())
+    """A header as the contract spells it (:func:`helpers.clinic.normalise.column_name`)."""
+    return normalise.column_name(name, KNOWN_COLUMNS)
 
 
 def _number(s: pd.Series) -> pd.Series:
@@ -147,18 +81,14 @@ def _between(low, high, rule):
     return pa.Check(lambda s: _number(s).isna() | _number(s).between(low, high), error=rule)
 
 
-def as_dates(s: pd.Series) -> pd.Series:
-    """ISO 8601 calendar dates (YYYY-MM-DD, nothing else: 03/04/2010 could be March or April) as datetimes."""
-    iso = s.map(lambda v: isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) is not None)
-    return pd.to_datetime(s.where(iso, None), format="%Y-%m-%d", errors="coerce")
-
-
 def _is_date():
-    return pa.Check(lambda s: as_dates(s).notna(), error=DATE_RULE)
+    return pa.Check(lambda s: normalise.as_dates(s).notna(), error=DATE_RULE)
 
 
-def _isin(values, rule):
-    return pa.Check.isin(list(values), error=rule)
+def _coded(column):
+    """A coded column holds one of its accepted values (normalised to one form first): the one list of
+    spellings, :data:`helpers.clinic.normalise.SPELLINGS`."""
+    return pa.Check.isin(list(normalise.forms(column)), error=f"not {normalise.accepted(column)}")
 
 
 def _id():
@@ -167,21 +97,21 @@ def _id():
 
 _PATIENTS = {
     "patient_id": pa.Column(str, unique=True, nullable=False, report_duplicates="exclude_first"),
-    "diagnosis": pa.Column(str, _isin(DIAGNOSES, "not MS or SCI"), nullable=False),
-    "excluded": pa.Column(str, _isin(("true", "false"), "not one of true/false, yes/no, y/n, 1/0"), nullable=False),
+    "diagnosis": pa.Column(str, _coded("diagnosis"), nullable=False),
+    "excluded": pa.Column(str, _coded("excluded"), nullable=False),
     "exclusion_reason": pa.Column(str, nullable=True),  # free text: each clinic has its own reasons
     "followup_years": pa.Column(
         None, [_is_number(), _between(0, MAX_FOLLOWUP, f"outside 0-{MAX_FOLLOWUP:g} years")], nullable=False
     ),
-    "sex": pa.Column(str, _isin(("F", "M"), "not F, M, female or male"), nullable=True),
+    "sex": pa.Column(str, _coded("sex"), nullable=True),
     "age_at_implant": pa.Column(None, [_is_number(), _between(0, 100, "outside 0-100 years")], nullable=True),
     "years_since_onset": pa.Column(
         None,
         [_is_number(), _between(0, MAX_YEARS_SINCE_ONSET, f"outside 0-{MAX_YEARS_SINCE_ONSET:g} years")],
         nullable=True,
     ),
-    "sci_level": pa.Column(str, _isin(("cervical", "thoracic"), "not cervical or thoracic"), nullable=True),
-    "ais_grade": pa.Column(str, _isin(tuple("ABCD"), "not A, B, C or D"), nullable=True),
+    "sci_level": pa.Column(str, _coded("sci_level"), nullable=True),
+    "ais_grade": pa.Column(str, _coded("ais_grade"), nullable=True),
 }
 _DATES = {c: pa.Column(str, _is_date(), nullable=False) for c in ("implant_date", "review_end_date", "date")}
 PATIENTS = pa.DataFrameSchema(_PATIENTS, name="patients")
@@ -238,7 +168,7 @@ def validate(
     ``places`` names where each table came from (default: patients.csv and doses.csv, numbered by line).
     """
     problems, rules = Problems(places or DEFAULT_PLACES), rules or Rules()
-    p, d = _spelled(_as_text(patients)), _as_text(doses)
+    p, d = normalise.spelled(normalise.as_text(patients, KNOWN_COLUMNS)), normalise.as_text(doses, KNOWN_COLUMNS)
     by_date = {"patients": _form(p, "patients", problems), "doses": _form(d, "doses", problems)}
     if by_date["doses"] and by_date["patients"] is False:
         problems.whole(
@@ -294,7 +224,7 @@ def _years_from_dates(p: pd.DataFrame, d: pd.DataFrame, by_date: dict, problems:
     """Years since implant from dates (days / 365.25), with the rules only dates can break."""
     p, d = p.copy(), d.copy()
     if by_date["patients"]:
-        implant, end = as_dates(p["implant_date"]), as_dates(p["review_end_date"])
+        implant, end = normalise.as_dates(p["implant_date"]), normalise.as_dates(p["review_end_date"])
         years = (end - implant).dt.days / DAYS_PER_YEAR
         shown = [repr(v) for v in p["review_end_date"]]
         for bad, rule in (
@@ -306,9 +236,9 @@ def _years_from_dates(p: pd.DataFrame, d: pd.DataFrame, by_date: dict, problems:
     if by_date["doses"]:
         # doses are checked against each patient's dates, unless those were found wrong above
         dates = p.loc[~(p["followup_years"] < 0)].set_index("patient_id")
-        implant = d["patient_id"].map(as_dates(dates["implant_date"]))
-        end = d["patient_id"].map(as_dates(dates["review_end_date"]))
-        when = as_dates(d["date"])
+        implant = d["patient_id"].map(normalise.as_dates(dates["implant_date"]))
+        end = d["patient_id"].map(normalise.as_dates(dates["review_end_date"]))
+        when = normalise.as_dates(d["date"])
         shown = [repr(v) for v in d["date"]]
         for bad, rule in (
             (when < implant, "dated before the patient's implant_date"),
@@ -317,30 +247,6 @@ def _years_from_dates(p: pd.DataFrame, d: pd.DataFrame, by_date: dict, problems:
             problems.add("doses", "date", rule, d.index[bad], [v for v, b in zip(shown, bad) if b])
         d["years_since_implant"] = (when - implant).dt.days / DAYS_PER_YEAR
     return p, d
-
-
-def _as_text(df: pd.DataFrame) -> pd.DataFrame:
-    """The contract is stated on text: typed frames (from the generator) are brought to the same form."""
-    out = df.copy()
-    out.columns = [column_name(c) for c in out.columns]
-    for c in out.columns:
-        s = out[c]
-        if s.dtype == bool:
-            s = s.map({True: "true", False: "false"})
-        elif pd.api.types.is_numeric_dtype(s):
-            s = s.map(lambda v: None if pd.isna(v) else repr(v.item() if hasattr(v, "item") else v))
-        s = s.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
-        out[c] = s.where(s.notna() & (s != ""), None)
-    return out
-
-
-def _spelled(df: pd.DataFrame) -> pd.DataFrame:
-    """Each accepted spelling in its one form (``TRUE`` -> true, female -> F, ms -> MS); others stay as written."""
-    out = df.copy()
-    for c, forms in SPELLINGS.items():
-        if c in out:
-            out[c] = [forms.get(v.lower(), v) if isinstance(v, str) else v for v in out[c]]
-    return out
 
 
 def unused_columns(patients: pd.DataFrame, doses: pd.DataFrame) -> dict[str, list[str]]:
@@ -480,23 +386,11 @@ def plausibility(doses: pd.DataFrame, places=None) -> list[str]:
     return warn.lines()
 
 
-def one_spelling(reasons: pd.Series) -> pd.Series:
-    """Free-text reasons with spaces collapsed, and one spelling for a reason written in several cases
-    (its most frequent spelling; the first written among equals), so each reason is counted once."""
-    text = reasons.map(lambda v: " ".join(v.split()) if isinstance(v, str) else v)
-    written = text.dropna().astype(str)
-    if written.empty:
-        return text
-    key = written.str.casefold()
-    spelling = written.groupby(key, sort=False).agg(lambda s: s.value_counts(sort=True).index[0])
-    return text.map(lambda v: spelling[v.casefold()] if isinstance(v, str) else v)
-
-
 def _typed(p: pd.DataFrame, d: pd.DataFrame, rules: Rules):
     """The contract's columns only (others are dropped here), each with its type, and ``short_followup``."""
     p = p[list(PATIENT_COLUMNS)].copy()
     p["excluded"] = p["excluded"] == "true"
-    p["exclusion_reason"] = one_spelling(p["exclusion_reason"])
+    p["exclusion_reason"] = normalise.one_spelling(p["exclusion_reason"])
     for c in ("patient_id", "diagnosis", "exclusion_reason", "sex", "sci_level", "ais_grade"):
         p[c] = p[c].astype("str")
     for c in ("followup_years", "age_at_implant", "years_since_onset"):

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from helpers.clinic import contract
+from helpers.clinic import contract, problems
 from helpers.errors import StudyInputError
 
 TABLES = ("patients", "doses")
@@ -58,7 +58,7 @@ def read(source, rules: contract.Rules | None = None) -> Export:
     return Export(patients, doses, notes, contract.plausibility(tables["doses"], places))
 
 
-def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], dict[str, contract.Place], list[str]]:
+def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], dict[str, problems.Place], list[str]]:
     """The two tables as text, where each came from, and notes on how they were read; a missing or unreadable
     file is refused."""
     if not source.exists():
@@ -67,15 +67,15 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], dict[str, contra
         if source.suffix.lower() == ".xlsx":
             return (*_read_workbook(source), [])
         raise StudyInputError(f"data {source}: is not a folder or an .xlsx workbook")
-    tables, places, notes, problems = {}, {}, [], []
+    tables, places, notes, broken = {}, {}, [], []
     for name in TABLES:
         try:
             tables[name], places[name], note = _read_one(source, name)
             notes += [note] if note else []
         except StudyInputError as err:
-            problems += err.lines
-    if problems:
-        raise StudyInputError(problems)
+            broken += err.lines
+    if broken:
+        raise StudyInputError(broken)
     return tables, places, notes
 
 
@@ -87,13 +87,13 @@ def _find(folder: Path, filename: str) -> Path:
     return same[0] if same else folder / filename
 
 
-def _read_one(folder: Path, name: str) -> tuple[pd.DataFrame, contract.Place, str | None]:
+def _read_one(folder: Path, name: str) -> tuple[pd.DataFrame, problems.Place, str | None]:
     csv, xlsx = _find(folder, f"{name}.csv"), _find(folder, f"{name}.xlsx")
     if csv.exists() and xlsx.exists():
         raise StudyInputError(f"data folder {folder}: has both {csv.name} and {xlsx.name}; keep one")
     if xlsx.exists():
         with _workbook(xlsx) as book:
-            return _sheet_table(book.worksheets[0], xlsx.name), contract.Place(xlsx.name, "row"), None
+            return _sheet_table(book.worksheets[0], xlsx.name), problems.Place(xlsx.name, "row"), None
     if not csv.exists():
         raise StudyInputError(f"{csv.name}: missing from the data folder {folder} (or give {xlsx.name})")
     return _read_csv(csv)
@@ -122,7 +122,7 @@ def _decode(raw: bytes, name: str) -> tuple[str, str | None]:
     raise AssertionError("Latin-1 decodes any bytes")
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, contract.Place, str | None]:
+def _read_csv(path: Path) -> tuple[pd.DataFrame, problems.Place, str | None]:
     name = path.name
     try:
         raw = path.read_bytes()
@@ -153,7 +153,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, contract.Place, str | None]:
         raise StudyInputError(f"{name}: not a readable CSV file ({str(err).strip()})") from None
     header, body = rows.iloc[0].tolist(), rows.iloc[1:].reset_index(drop=True)
     df = _tidy(_named(body, [None if pd.isna(h) else h for h in header]), name)
-    place = contract.Place(name)
+    place = problems.Place(name)
     if sep != ",":
         df = _decimal_points(df, place)
     return df, place, note
@@ -169,18 +169,18 @@ def _named(body: pd.DataFrame, header: list) -> pd.DataFrame:
     return body
 
 
-def _decimal_points(df: pd.DataFrame, place: contract.Place) -> pd.DataFrame:
+def _decimal_points(df: pd.DataFrame, place: problems.Place) -> pd.DataFrame:
     """Decimal commas (``12,5``) in number columns as points. A file that writes decimal commas and also
     has numbers with a point (``1.500``: 1500 or 1.5?) is refused for those cells: the point is ambiguous."""
     columns = [c for c in df.columns if c in contract.NUMBER_COLUMNS]
     if not any(isinstance(v, str) and _DECIMAL_COMMA.fullmatch(v) for c in columns for v in df[c]):
         return df
     out = df.copy()
-    problems = contract.Problems({"table": place})
+    found = problems.Problems({"table": place})
     for c in columns:
         s = out[c]
         ambiguous = s.map(lambda v: isinstance(v, str) and "." in v)
-        problems.add(
+        found.add(
             "table",
             c,
             "with a '.' in a file written with decimal commas (is 1.500 one and a half, or fifteen hundred?)",
@@ -188,7 +188,7 @@ def _decimal_points(df: pd.DataFrame, place: contract.Place) -> pd.DataFrame:
             [repr(v) for v in s[ambiguous]],
         )
         out[c] = s.map(lambda v: v.replace(",", ".") if isinstance(v, str) and _DECIMAL_COMMA.fullmatch(v) else v)
-    problems.raise_any()
+    found.raise_any()
     return out
 
 
@@ -214,12 +214,12 @@ def _workbook(path: Path):
         book.close()
 
 
-def _read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, contract.Place]]:
+def _read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, problems.Place]]:
     with _workbook(path) as book:
         return _workbook_tables(book, path.name)
 
 
-def _workbook_tables(book, name: str) -> tuple[dict[str, pd.DataFrame], dict[str, contract.Place]]:
+def _workbook_tables(book, name: str) -> tuple[dict[str, pd.DataFrame], dict[str, problems.Place]]:
     sheets = {ws.title.strip().lower(): ws for ws in book.worksheets}
     missing = [t for t in TABLES if t not in sheets]
     if missing:
@@ -229,15 +229,15 @@ def _workbook_tables(book, name: str) -> tuple[dict[str, pd.DataFrame], dict[str
                 for t in missing
             ]
         )
-    tables, places, problems = {}, {}, []
+    tables, places, broken = {}, {}, []
     for t in TABLES:
         label = f"{name}, sheet '{sheets[t].title}'"
         try:
-            tables[t], places[t] = _sheet_table(sheets[t], label), contract.Place(label, "row")
+            tables[t], places[t] = _sheet_table(sheets[t], label), problems.Place(label, "row")
         except StudyInputError as err:
-            problems += err.lines
-    if problems:
-        raise StudyInputError(problems)
+            broken += err.lines
+    if broken:
+        raise StudyInputError(broken)
     return tables, places
 
 

@@ -257,9 +257,9 @@ def group_tests(pct_long: pd.DataFrame, time_points, alpha: float) -> pd.DataFra
     out = pd.concat(parts, ignore_index=True)
     meaning = {
         stats.STUDENT: "MS - SCI, % points",
-        "Welch t": "MS - SCI, % points",
-        "Mann-Whitney U": "P(MS > SCI)",
-        "Hedges' g": "SDs",
+        stats.WELCH: "MS - SCI, % points",
+        stats.MANN_WHITNEY: "P(MS > SCI)",
+        stats.HEDGES: "SDs",
     }
     out["estimate_is"] = out["test"].map(meaning)
     return out[

@@ -334,10 +334,10 @@ def absolute_doses(pct: pd.DataFrame, reference_year: int, time_points, alpha: f
 
 MULTIVERSE_ANALYSES = (
     ("mean of ratios", stats.STUDENT),
-    ("mean of ratios", "Welch t"),
+    ("mean of ratios", stats.WELCH),
     ("ratio of means", "delta method (log scale)"),
     ("geometric mean", f"{stats.STUDENT} on log ratios"),
-    ("shift in ranks (Hodges-Lehmann)", "Mann-Whitney U"),
+    ("shift in ranks (Hodges-Lehmann)", stats.MANN_WHITNEY),
     ("median", "bootstrap CI, no test"),
 )
 EFFECT_IS = {"difference": "MS - SCI, points", "ratio": "MS / SCI", "shift": "shift MS - SCI, points"}

@@ -18,13 +18,10 @@ Usage (the front page, from a run's CSV files)::
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from helpers.core import published, run_kind, stats
 from helpers.core.diagnoses import SCI
-from helpers.journal_club import results_in_words
 from helpers.synthetic import spec as synthetic_spec
 from helpers.text import words
 
@@ -94,13 +91,13 @@ def headline_marks(summary: pd.DataFrame, tests: pd.DataFrame, params: dict) -> 
                     "p": ("published", None),
                     "ci": ("fixed", None) if year == min(times) else ("assumed", "sci_n_10y"),
                 }[quantity]
-            elif test == "Hedges' g":
+            elif test == stats.HEDGES:
                 kind, because = ("fixed", None) if year == min(times) else ("assumed", "sci_n_10y")
-            elif test == "Welch t":
+            elif test == stats.WELCH:
                 kind, because = ("published", None) if quantity == "estimate" else ("assumed", "sd_ratio")
             else:  # Mann-Whitney U
                 kind, because = "assumed", "shape"
-            if (quantity == "p" and test == "Hedges' g") or (
+            if (quantity == "p" and test == stats.HEDGES) or (
                 quantity == "ci" and pd.isna(pd.to_numeric(r.ci_low, errors="coerce"))
             ):
                 continue
@@ -123,71 +120,3 @@ def legend(marked: pd.DataFrame, params: dict) -> str:
         **{k: words.fill(f"marks.marks.{k}") for k in ("published", "fixed", "assumed")},
         **{f"{k}_list": v for k, v in lists.items()},
     )
-
-
-def front_page(tables_dir, values: dict) -> tuple[list, list, list, str]:
-    """The site's front page's headline numbers (from a run's tables folder), each with its mark in notebook 4's words (published, fixed by the paper,
-    resting on an assumption), the assumptions once each, and, when every number has the same mark (chart data,
-    a simulated cohort), that one sentence instead: (groups, differences, notes, legend)."""
-    summary, tests = (Path(tables_dir) / f"{n}.csv" for n in ("04_percent_of_reference_by_group", "04_group_tests"))
-    if not (summary.exists() and tests.exists()):
-        return [], [], [], ""
-    summary, tests = pd.read_csv(summary, dtype=str), pd.read_csv(tests, dtype=str)
-    marked = headline_marks(summary, tests, values)
-    said = {(r.table, str(r.year), r.group, r.quantity): r.words for r in marked.itertuples()}
-    one_line = legend(marked, values).replace("*", "") if marked["words"].nunique() == 1 else ""
-    notes: dict[str, str] = {}  # an assumption's words -> its letter, in the order the page names them
-
-    def mark(table, year, group, quantity) -> str:
-        kind, _, because = said.get((table, year, group, quantity), "").partition(": ")
-        if one_line or not kind:
-            return ""
-        if because:
-            notes.setdefault(because, "abcdefghij"[len(notes)])
-        return f"{kind} ({notes[because]})" if because else kind
-
-    groups = []
-    for r in summary.to_dict("records"):
-        key = ("04_percent_of_reference_by_group", r["year"], r["diagnosis"])
-        groups.append(
-            {**r, **{q: _num(r[q]) for q in ("mean", "ci_low", "ci_high")}}
-            | {f"{q}_mark": mark(*key, q) for q in ("n", "mean", "ci")}
-        )
-    differences = []
-    for year in dict.fromkeys(tests["year"]):
-        student, welch = (
-            tests.loc[(tests["year"] == year) & (tests["test"] == t)] for t in (stats.STUDENT, stats.WELCH)
-        )
-        if student.empty:
-            continue
-        student, welch = student.iloc[0], welch.iloc[0] if len(welch) else None
-        differences.append(
-            {
-                "year": year,
-                "estimate": _num(student["estimate"]),
-                "estimate_mark": mark("04_group_tests", year, stats.PAPER_TEST, "estimate"),
-                "ci_low": _num(student["ci_low"]),
-                "ci_high": _num(student["ci_high"]),
-                "ci_mark": mark("04_group_tests", year, stats.PAPER_TEST, "ci"),
-                "p": _p_text(student["p"]),
-                "p_mark": mark("04_group_tests", year, stats.PAPER_TEST, "p"),
-                "welch_p": _p_text(welch["p"]) if welch is not None else "",
-                "welch_p_mark": mark("04_group_tests", year, "Welch t", "p") if welch is not None else "",
-            }
-        )
-    return groups, differences, [f"({letter}) {because}" for because, letter in notes.items()], one_line
-
-
-def _num(v) -> str:
-    """A number from a CSV cell, whole; a masked count ("<5") as it is."""
-    try:
-        return f"{float(v):.0f}"
-    except (TypeError, ValueError):
-        return str(v)
-
-
-def _p_text(v) -> str:
-    try:
-        return results_in_words.p_text(float(v))
-    except (TypeError, ValueError):
-        return f"p = {v}"

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import synthetic
-from helpers.core import cohort, published, stats
+from helpers.core import cohort, presentation, published, stats
 from helpers.core.diagnoses import MS, SCI
 from helpers.journal_club import fixed_by_paper
 from helpers.text import words
@@ -343,3 +343,12 @@ def verdict(table: pd.DataFrame, name: str) -> str:
     if "by_group" in SCENARIOS[name]:
         text += " " + words.fill(f"scenarios.{name}.verdict_by_group", **fields)
     return text
+
+
+def shown(table: pd.DataFrame, name: str, params: dict) -> tuple:
+    """What a notebook displays for one scenario: its estimates beside the default cohort's (a numbered table)
+    and what it does to the paper's conclusion (Markdown): ``display(*scenario_effects.shown(...))``."""
+    from IPython.display import Markdown
+
+    rows = table.loc[table["scenario"] == name]
+    return presentation.show(display(rows), TABLE_NAMES[name], params=params), Markdown(verdict(table, name))

@@ -6,7 +6,6 @@ figures relatively, so a folder of outputs opens from the file system anywhere. 
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 import re
@@ -14,9 +13,8 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.core import captions, published, run_kind, stats
-from helpers.journal_club import number_kinds
-from helpers.publishing import colophon
+from helpers.core import run_kind
+from helpers.publishing import colophon, front_page
 from helpers.runner.plan import run_source
 from helpers.study import data_source, params
 
@@ -87,13 +85,6 @@ def write(folder: Path, plan, pages=None) -> None:
     (out / "run.json").write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def _read_csv(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
 @functools.cache
 def _pages_env():
     import jinja2
@@ -110,62 +101,15 @@ def render(template: str, **context) -> str:
 
 
 def index_page(folder: Path, pages, plan, record: dict) -> str:
-    """The front page's values, computed here and laid out by ``templates/pages/index.html.j2``."""
-    values = {**params.DEFAULTS, **plan.values}
-    tables_dir, figures_dir = folder / "tables", folder / "figures"
-    repro = _read_csv(tables_dir / "reproduction.csv")
-    groups, differences, notes, legend = number_kinds.front_page(tables_dir, values)
-    kind = run_kind.of(values)
-    chart, calibrated = kind.chart, kind.calibrated
-    how = (
-        "calibrated to the paper's published numbers" if calibrated else "simulated from the same model, not calibrated"
-    )
-    source = data_source.source_of(values["data_dir"]) if chart else f"a synthetic cohort {how} (seed {values['seed']})"
-    # on chart data the synthetic cohort's parameters do not apply, and the folder's path stays on your machine
-    skip = {"output_dir", *(("data_dir", "synthetic_mode", "seed", "synthetic") if chart else ())}
-    param_rows = [
-        {
-            "parameter": k,
-            "value": v if isinstance(v, str) else json.dumps(v),
-            "note": "changed" * (v != params.DEFAULTS[k]),
-        }
-        for k, v in values.items()
-        if k not in skip
-    ] + ([{"parameter": "data_dir", "value": "(your data folder)", "note": "changed"}] if chart else [])
-
-    def figure(stem: str):
-        if not (figures_dir / f"{stem}.png").exists():
-            return None
-        label, caption, alt = captions.figure(stem, values)
-        return {"file": f"{stem}.png", "alt": alt, "caption": caption, "label": label}
-
+    """The front page (:mod:`helpers.publishing.front_page`), laid out by ``templates/pages/index.html.j2``."""
     return render(
         "index.html.j2",
-        doi=published.DOI,
+        **front_page.build(folder, {**params.DEFAULTS, **plan.values}),
         run_name=plan.name,
-        source=source,
-        chart=chart,
-        calibrated=calibrated,
-        min_count=values["min_cell_count"],
         warnings=plan.warnings,
-        flow=figure("02_flow_diagram"),
-        trajectories=figure("04_trajectories_percent_of_reference"),
-        reproduction_caption=captions.table("reproduction", values),
-        reference_year=values["reference_year"],
-        ci_level=stats.ci_level(values["alpha"]),
-        headline=groups,
-        differences=differences,
-        notes=notes,
-        legend=legend,
-        matched=sum(r["matches"] == "True" for r in repro),
-        reproduction=[{**r, "matches": "✓ yes" if r["matches"] == "True" else "✗ no"} for r in repro],
         pages=pages,
-        figures=[f.stem for f in sorted(figures_dir.glob("*.png"))],
-        tables=[t.name for t in sorted(tables_dir.glob("*.csv"))],
         fingerprint=record["code_fingerprint"],
         git_commit=record.get("git_commit"),
-        parameters=param_rows,
-        versions=[{"package": p, "version": v} for p, v in colophon.versions().itertuples(index=False)],
     )
 
 
