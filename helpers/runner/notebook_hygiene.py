@@ -42,7 +42,8 @@ def code_size(path: Path) -> int:
 
 
 def strip_volatile(nb):
-    """Remove timestamps, durations and machine details; keep outputs, execution counts, kernelspec."""
+    """Remove timestamps, durations and machine details; keep outputs, execution counts, kernelspec. (By hand:
+    nbconvert's ClearMetadataPreprocessor clears code cells only, and papermill writes on every cell.)"""
     for key in VOLATILE_NB_KEYS:
         nb.metadata.pop(key, None)
     if "language_info" in nb.metadata:
@@ -50,17 +51,21 @@ def strip_volatile(nb):
     for cell in nb.cells:
         for key in VOLATILE_CELL_KEYS:
             cell.metadata.pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill draws it at random: the same run, the same bytes
     return nb
 
 
-def write(nb, path: Path) -> None:
-    """Write only when the content differs, so an unchanged rerun leaves the file (and git) alone."""
+def write(nb, path: Path, unless_same: Path | None = None) -> None:
+    """Write only when the content differs from ``path`` (or from the file of that name in ``unless_same``), so
+    an unchanged rerun leaves the file (and git) alone."""
     import nbformat
 
     text = nbformat.writes(nb)
     text += "" if text.endswith("\n") else "\n"
     path = Path(path)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
+    before = Path(unless_same) / path.name if unless_same else path
+    if not before.exists() or before.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
 
 

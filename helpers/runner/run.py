@@ -62,7 +62,7 @@ def execute(p: plan.Plan) -> int:
             failure = side_by_side.run_all(p.notebooks, work, p.values, env, done)
         if failure:
             nb, result = failure
-            kept = replace.keep_failed(p, work, nb, result["what"])
+            kept = replace.keep_failed(p, work, nb, result)
             print(f"error: notebook {nb.name} failed in {result['what']}{kept}; previous outputs are unchanged",
                   file=sys.stderr)  # fmt: skip
             return EXIT_BAD_INPUT if result.get("bad_input") else EXIT_FAILED
@@ -74,6 +74,9 @@ def execute(p: plan.Plan) -> int:
     except KeyboardInterrupt as err:
         print(f"\ninterrupted{getattr(err, 'where', '')}; previous outputs are unchanged", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except replace.InUse as err:
+        print(f"error: {err}; previous outputs are unchanged", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except OSError as err:
         print(f"error: could not write the outputs ({err.strerror}: {err.filename}); previous outputs are unchanged",
               file=sys.stderr)  # fmt: skip

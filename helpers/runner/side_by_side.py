@@ -54,7 +54,12 @@ class NotebookProcess:
             return json.loads(self.outcome.read_text(encoding="utf-8"))
         lines = self.log.read_text(errors="replace").strip().splitlines()
         last = f"exit code {self.proc.returncode}" + (f"; its last words: {lines[-1][:300]}" if lines else "")
-        return {"ok": False, "what": f"the notebook process ended unexpectedly ({last})", "bad_input": False}
+        return {
+            "ok": False,
+            "what": f"the notebook process ended unexpectedly ({last})",
+            "bad_input": False,
+            "crashed": True,
+        }
 
 
 def run_all(nbs: list[Path], work: Path, values: dict, env: dict, done=lambda name: None):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
-import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit, urlunsplit
 
 import nbformat
 
@@ -19,14 +19,48 @@ from helpers.runner.plan import run_source
 from helpers.study import data_source, params
 
 TEMPLATES = Path(__file__).parent / "templates"
-NOTEBOOK_LINK = re.compile(r'href="([0-9]{2}_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
+
+
+def page_link(url: str, suffix: str) -> str:
+    """A link to a notebook (``05_reproduction.ipynb#ref-x``) as a link to its page here (``.html`` or
+    ``.full.html``); any other link as it is."""
+    parts = urlsplit(url)
+    path = PurePosixPath(parts.path)
+    if parts.scheme or parts.netloc or path.suffix != ".ipynb" or len(path.parts) != 1:
+        return url
+    return urlunsplit(parts._replace(path=path.stem + suffix))
 
 
 @functools.cache
 def _exporter(reader: bool):
+    """nbconvert's HTML exporter with the study's template, whose Markdown renders links to a notebook as links
+    to its page (``markdown2html`` is nbconvert's own, with the renderer's ``link`` extended)."""
+    import jinja2
     from nbconvert import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-    ex = HTMLExporter(template_name="study", extra_template_basedirs=[str(TEMPLATES)], embed_images=True)
+    suffix = ".html" if reader else ".full.html"
+
+    class PageLinks(IPythonRenderer):
+        def link(self, text, url, title=None):
+            return super().link(text, page_link(url, suffix), title)
+
+    class Pages(HTMLExporter):
+        @jinja2.pass_context  # as nbconvert's: the filter reads the cell from the template's context
+        def markdown2html(self, context, source):
+            cell = context.get("cell", {})
+            renderer = PageLinks(
+                escape=False,
+                attachments=cell.get("attachments", {}),
+                embed_images=self.embed_images,
+                path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+                anchor_link_text=self.anchor_link_text,
+                exclude_anchor_links=self.exclude_anchor_links,
+                **self.lexer_options,
+            )
+            return MarkdownWithMath(renderer=renderer).render(source)
+
+    ex = Pages(template_name="study", extra_template_basedirs=[str(TEMPLATES)], embed_images=True)
     ex.exclude_input = ex.exclude_input_prompt = ex.exclude_output_prompt = reader
     return ex
 
@@ -57,8 +91,6 @@ def notebook_pages(folder: Path, name: str, pages: list[tuple[str, str]]) -> Non
         body, _ = _exporter(reader).from_notebook_node(
             nb, resources={"metadata": {"name": pages[i][1]}, "study_nav": nav}
         )
-        # links between notebooks ("Next: 02_exclusions.ipynb") point to the matching page here
-        body = NOTEBOOK_LINK.sub(lambda m, sfx=suffix: f'href="{m.group(1)}{sfx}{m.group(2) or ""}"', body)
         (folder / "html" / f"{stem}{suffix}").write_text(body, encoding="utf-8")
 
 
