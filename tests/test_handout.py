@@ -11,10 +11,8 @@ from helpers.runner import handout
 
 
 def _browser() -> str | None:
-    try:
-        return handout.find_browser()
-    except handout.HandoutError:
-        return None
+    """A browser on PATH (Chrome or Edge found where it installed itself count too when printing)."""
+    return next((b["executable_path"] for b in handout.browsers() if "executable_path" in b), None)
 
 
 printing = pytest.mark.skipif(
@@ -87,33 +85,31 @@ def test_handout_says_what_is_missing(tmp_path, capsys, monkeypatch):
     assert err.count("\n") == 0 and "make study" in err
     # without a browser: one clear line and exit code 2, nothing written
     monkeypatch.setenv("PATH", "")
-    monkeypatch.setattr(handout, "INSTALLED", {})
+    monkeypatch.setattr(handout, "CHANNELS", ())
     assert handout.main(["--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "Chromium, Google Chrome or Microsoft Edge" in err and "CHROME=" in err
     assert not (tmp_path / "out").exists()
 
 
-def test_the_browser_is_found_on_path_or_where_it_installs_itself(tmp_path):
-    def installed(*parts):
-        path = tmp_path.joinpath(*parts)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("")
-        path.chmod(0o755)
-        return str(path)
-
-    edge = installed("x86", "Microsoft", "Edge", "Application", "msedge.exe")
-    windows = {"PATH": "", "PROGRAMFILES": str(tmp_path / "none"), "PROGRAMFILES(X86)": str(tmp_path / "x86")}
-    assert handout.find_browser(env=windows, system="win32") == edge
-    chrome = installed("local", "Google", "Chrome", "Application", "chrome.exe")
-    assert handout.find_browser(env={**windows, "LOCALAPPDATA": str(tmp_path / "local")}, system="win32") == edge
-    assert handout.find_browser(env={"PATH": "", "LOCALAPPDATA": str(tmp_path / "local")}, system="win32") == chrome
-    mac = installed("home", "Applications", "Chromium.app", "Contents", "MacOS", "Chromium")
-    assert handout.find_browser(env={"PATH": "", "HOME": str(tmp_path / "home")}, system="darwin") == mac
-    on_path = installed("bin", "google-chrome")
-    assert handout.find_browser(env={"PATH": str(tmp_path / "bin")}, system="linux") == on_path
-    assert handout.find_browser(given=chrome) == chrome
+def test_the_browser_is_the_one_given_else_the_first_on_path_then_chrome_and_edge_where_they_installed(tmp_path):
+    on_path = tmp_path / "bin" / "google-chrome"
+    on_path.parent.mkdir()
+    on_path.write_text("")
+    on_path.chmod(0o755)
+    channels = [{"channel": "chrome"}, {"channel": "msedge"}]  # Playwright looks where each installs itself
+    assert handout.browsers(env={"PATH": str(tmp_path / "bin")}) == [{"executable_path": str(on_path)}, *channels]
+    assert handout.browsers(env={"PATH": ""}) == channels
+    assert handout.browsers(given=on_path) == [{"executable_path": str(on_path)}]
     with pytest.raises(handout.HandoutError, match="no such file"):
-        handout.find_browser(given=str(tmp_path / "nowhere"))
-    with pytest.raises(handout.HandoutError, match="none was found"):
-        handout.find_browser(env={"PATH": ""}, system="linux")
+        handout.browsers(given=str(tmp_path / "nowhere"))
+
+
+@printing
+def test_the_first_browser_that_starts_prints(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        handout.launch(pw, [{"executable_path": str(tmp_path / "not-a-browser")}, *handout.browsers()]).close()
+        with pytest.raises(handout.HandoutError, match="none was found"):
+            handout.launch(pw, [{"executable_path": str(tmp_path / "not-a-browser")}])

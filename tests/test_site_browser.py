@@ -29,9 +29,8 @@ FIGURE_PAGES = {
     "07_appendix": 2,
 }
 
-try:
-    BROWSER = handout.find_browser()
-except handout.HandoutError:
+BROWSERS = handout.browsers()
+if not any("executable_path" in b for b in BROWSERS):
     if os.environ.get("CI"):
         raise RuntimeError("Chromium is missing in CI: .ci/run installs Debian's chromium package") from None
     pytest.skip(
@@ -44,7 +43,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=BROWSER, args=FLAGS)
+        b = handout.launch(pw, BROWSERS, FLAGS)
         yield b
         b.close()
 

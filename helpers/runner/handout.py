@@ -21,8 +21,9 @@ from helpers import paths
 from helpers.runner import shown
 
 TEMPLATES = Path(__file__).parent / "templates" / "handout"
-_WHERE = json.loads((TEMPLATES / "browsers.json").read_text(encoding="utf-8"))
-BROWSERS, INSTALLED = _WHERE["on_path"], {k: v for k, v in _WHERE.items() if k in ("darwin", "win32")}
+ON_PATH = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "msedge",
+           "microsoft-edge", "microsoft-edge-stable")  # fmt: skip
+CHANNELS = ("chrome", "msedge")  # Playwright finds Chrome and Edge where they install themselves, on every system
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 TITLE = "ITB dose over 10 years, MS vs SCI"
 PARTS = {  # each PDF: the notebooks it holds, and what it is
@@ -36,24 +37,22 @@ class HandoutError(Exception):
     """A problem the user fixes (no browser, pages not built): one line, exit code 2."""
 
 
-def find_browser(given=None, env=None, system=None) -> str:
-    """The browser to print with: ``given``, else the first on PATH, else the first where it installs itself."""
-    env, system = os.environ if env is None else env, system or sys.platform
+def browsers(given=None, env=None) -> list[dict]:
+    """How to start a browser to print with (Playwright's ``launch`` arguments), in order: ``given``; else the
+    first Chromium, Chrome or Edge on PATH, then Chrome and Edge wherever they installed themselves."""
+    env = os.environ if env is None else env
     if given:
         if not Path(given).is_file():
             raise HandoutError(f"browser {given}: no such file")
-        return str(given)
-    for name in BROWSERS:
-        if found := shutil.which(name, path=env.get("PATH")):
-            return found
-    for root, *parts in INSTALLED.get(system, []):
-        base = root if root == "/" else env.get(root)
-        if base and Path(base, *parts).is_file():
-            return str(Path(base, *parts))
-    raise HandoutError(
-        "make handout prints with Chromium, Google Chrome or Microsoft Edge, and none was found; install one "
-        "(Debian/Ubuntu: apt-get install chromium) or give its path: make handout CHROME=/path/to/browser"
-    )
+        return [{"executable_path": str(given)}]
+    found = [f for name in ON_PATH if (f := shutil.which(name, path=env.get("PATH")))]
+    return [*({"executable_path": f} for f in found[:1]), *({"channel": c} for c in CHANNELS)]
+
+
+NOT_FOUND = (
+    "make handout prints with Chromium, Google Chrome or Microsoft Edge, and none was found; install one "
+    "(Debian/Ubuntu: apt-get install chromium) or give its path: make handout CHROME=/path/to/browser"
+)
 
 
 def _pages(html: Path, numbers) -> list[Path]:
@@ -125,12 +124,24 @@ def answers_at_the_end(doc) -> int:
     return len(details)
 
 
-def print_pdf(docs: dict[Path, tuple], browser_path: str) -> None:
-    """Print each document (``{pdf path: (soup, footer title)}``) with the headless browser."""
+def launch(pw, candidates: list[dict], args=FLAGS):
+    """The first of the ``candidates`` (:func:`browsers`) that starts, headless, with ``args``."""
+    from playwright.sync_api import Error
+
+    for how in candidates:
+        try:
+            return pw.chromium.launch(**how, args=args)
+        except Error:
+            continue
+    raise HandoutError(NOT_FOUND)
+
+
+def print_pdf(docs: dict[Path, tuple], candidates: list[dict]) -> None:
+    """Print each document (``{pdf path: (soup, footer title)}``) with the first browser that starts."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="handout-") as tmp, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=browser_path, args=FLAGS)
+        browser = launch(pw, candidates)
         try:
             for pdf, (doc, title) in docs.items():
                 html = Path(tmp) / f"{pdf.stem}.html"
@@ -156,7 +167,9 @@ def print_pdf(docs: dict[Path, tuple], browser_path: str) -> None:
 
 def make(html: Path, out: Path, browser: str | None = None) -> list[Path]:
     """The PDFs from the rendered pages in ``html``; returns their paths."""
-    html, out, browser = Path(html), Path(out), find_browser(browser)
+    html, out, candidates = Path(html), Path(out), browsers(browser)
+    if not candidates:
+        raise HandoutError(NOT_FOUND)
     record = html / "run.json"
     data = json.loads(record.read_text(encoding="utf-8")).get("data") if record.exists() else None
     docs = {}
@@ -170,7 +183,7 @@ def make(html: Path, out: Path, browser: str | None = None) -> list[Path]:
                 f"{shown(html)}/: the journal club has no exercises with answers: rebuild with make study"
             )
         docs[out / pdf] = (doc, f"{TITLE}: {what} ({data or 'synthetic data'})")
-    print_pdf(docs, browser)
+    print_pdf(docs, candidates)
     return list(docs)
 
 
