@@ -50,7 +50,7 @@ handout: $(STAMP) ## PDFs to hand out, printed by Chromium, Chrome or Edge from 
 	$(PY) -m helpers.runner.handout $(if $(RUN),--run "$(RUN)") $(if $(CHROME),--browser "$(CHROME)")
 
 test: $(STAMP) ## the test gate: nbval on every notebook, unit, end-to-end and browser tests, in parallel
-	$(PY) -m pytest -n auto --dist loadgroup --nbval notebooks tests
+	$(PY) -X warn_default_encoding -m pytest -n auto --dist loadgroup --nbval notebooks tests
 
 lint: $(STAMP) ## ruff check and ruff format --check (settings in pyproject.toml)
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,7 @@ at the same moment. The runner's own kernels use IPC sockets and need no such ca
 
 import os
 import shutil
+import sys
 import tempfile
 
 import pytest
@@ -29,6 +30,14 @@ def pytest_collection_modifyitems(items):
 
 def pytest_configure(config):
     os.environ.setdefault("TQDM_DISABLE", "1")
+    # make test runs Python with -X warn_default_encoding (pyproject.toml fails a test on the project's own
+    # EncodingWarning): pytest-xdist's workers get it through the environment, the kernels and commands the
+    # tests start do not (they are other programs, and what they print is read as UTF-8)
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
+        os.environ.pop("PYTHONWARNDEFAULTENCODING", None)
+        os.environ["PYTHONIOENCODING"] = "utf-8"
+    elif sys.flags.warn_default_encoding:
+        os.environ["PYTHONWARNDEFAULTENCODING"] = "1"
     config.stash[OUTPUTS] = os.environ["ITB_STUDY_OUTPUT_DIR"] = tempfile.mkdtemp(prefix="itb-test-outputs-")
 
 

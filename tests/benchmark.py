@@ -99,7 +99,11 @@ def scaling() -> list[tuple[int, float, float]]:
     rows = []
     for n in (10_000, 100_000):
         out = subprocess.run(
-            [sys.executable, __file__, "--one-size", str(n)], capture_output=True, text=True, check=True
+            [sys.executable, __file__, "--one-size", str(n)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=True,
         ).stdout.split()
         t, peak, n_rows = float(out[0]), int(out[1]), int(out[2])
         rows.append((n, t, peak))
@@ -122,7 +126,7 @@ def monte_carlo() -> tuple[float, float]:
 
 def _command(cmd: list[str], **kw) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=paths.ROOT, capture_output=True, text=True, **kw)
+    proc = subprocess.run(cmd, cwd=paths.ROOT, capture_output=True, text=True, encoding="utf-8", **kw)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
     return time.perf_counter() - start

@@ -37,6 +37,7 @@ def run_study(*args, timeout=900, env=None):
         cwd=paths.ROOT,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=timeout,
         env=env,
     )
@@ -55,7 +56,7 @@ multiprocessing.set_start_method("spawn", force=True)
 def without_fork(folder: Path) -> dict:
     """An environment in which every Python started lacks os.fork and spawns (see WITHOUT_FORK)."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "sitecustomize.py").write_text(WITHOUT_FORK)
+    (folder / "sitecustomize.py").write_text(WITHOUT_FORK, encoding="utf-8")
     return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")]))}
 
 
@@ -94,7 +95,7 @@ def shared(tmp_path_factory, name: str, build) -> Path:
     with FileLock(root / f"{name}.lock"):
         if not done.exists():
             build(folder)
-            done.write_text("ok")
+            done.write_text("ok", encoding="utf-8")
     return folder
 
 

@@ -422,11 +422,13 @@ def test_the_examples_are_tracked_by_git_and_labelled_synthetic():
 
     files = [p.relative_to(paths.ROOT).as_posix() for p in sorted(EXAMPLES.rglob("*")) if p.is_file()]
     assert len(files) == 18  # README + 8 folders of 2 files + the workbook
-    ignored = subprocess.run(["git", "check-ignore", *files], cwd=paths.ROOT, capture_output=True, text=True)
-    assert ignored.stdout == ""
-    assert (
-        "**Everything in this folder is synthetic: no real patient is in it.**" in (EXAMPLES / "README.md").read_text()
+    ignored = subprocess.run(
+        ["git", "check-ignore", *files], cwd=paths.ROOT, capture_output=True, text=True, encoding="utf-8"
     )
+    assert ignored.stdout == ""
+    assert "**Everything in this folder is synthetic: no real patient is in it.**" in (
+        EXAMPLES / "README.md"
+    ).read_text(encoding="utf-8")
     for example in (*(p for p in EXAMPLES.iterdir() if p.is_dir()), EXAMPLES / "workbook.xlsx"):
         tables, *_ = export_files.read_tables(example)
         assert set(tables["patients"]["patient_id"]) == {f"SYNTH-{i:02d}" for i in range(1, 15)}, example.name
@@ -840,7 +842,7 @@ def test_column_names_match_in_any_case_and_stray_empty_columns_are_dropped_quie
     p.columns = [" Patient_ID ", "Diagnosis", *(c.upper() for c in p.columns[2:])]
     p["Unused"], p[""], p["  "] = "x", "", ""
     _write(p, folder, "patients.csv", sep=";")
-    with (folder / "patients.csv").open("a") as f:  # and a row of empty cells at the end
+    with (folder / "patients.csv").open("a", encoding="utf-8") as f:  # and a row of empty cells at the end
         f.write(";" * (len(p.columns) - 1) + "\n")
     _, _, notes, _ = export_files.read(folder)
     assert notes == ["columns the study does not use are ignored (never copied into any output): patients.csv 'Unused'"]

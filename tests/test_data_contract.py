@@ -216,7 +216,7 @@ def test_missing_data_folder(tmp_path, capsys):
 
 def test_data_folder_that_is_a_file(tmp_path, capsys):
     f = tmp_path / "patients.csv"
-    f.write_text("patient_id\n")
+    f.write_text("patient_id\n", encoding="utf-8")
     assert run.main(["--data", str(f), "--out", str(tmp_path / "o")]) == 2
     assert "patients.csv: is not a folder" in capsys.readouterr().err
 
@@ -231,7 +231,7 @@ def test_unreadable_data_file(data_dir, tmp_path, capsys):
 def test_refusal_from_the_command_line_has_exit_code_2_no_traceback_and_leaves_outputs(data_dir, project_copy):
     outputs = project_copy / "outputs"
     (outputs / "runs" / "chart").mkdir(parents=True)
-    (outputs / "runs" / "chart" / "previous.txt").write_text("a previous run")
+    (outputs / "runs" / "chart" / "previous.txt").write_text("a previous run", encoding="utf-8")
     before = tree_digest(outputs)
     _apply("unknown diagnosis", data_dir, None)
     proc = subprocess.run(  # the default target, outputs/runs/chart, in a copy of the project
@@ -240,6 +240,7 @@ def test_refusal_from_the_command_line_has_exit_code_2_no_traceback_and_leaves_o
         env={**os.environ, "PYTHONPATH": str(project_copy)},
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=300,
     )
     assert proc.returncode == 2

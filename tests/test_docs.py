@@ -11,7 +11,7 @@ ROOT = paths.ROOT
 
 
 def test_data_dictionary_names_every_column_and_every_assumption_with_its_default():
-    text = (paths.SYNTHETIC_DATA / "README.md").read_text()
+    text = (paths.SYNTHETIC_DATA / "README.md").read_text(encoding="utf-8")
     for column in (*contract.PATIENT_COLUMNS, *contract.DOSE_COLUMNS):
         assert f"`{column}`" in text, column
     defaults = synthetic.SyntheticSpec()
@@ -44,7 +44,7 @@ def test_data_dictionary_lists_exactly_the_accepted_spellings_of_each_coded_colu
 
 
 def test_readme_opens_with_the_two_commands_and_documents_every_parameter():
-    text = (ROOT / "README.md").read_text()
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
     first_block = text[text.index("```") : text.index("```", text.index("```") + 3)]
     assert "make study" in first_block and "make test" in first_block
     for p in params.PARAMS:
@@ -54,14 +54,14 @@ def test_readme_opens_with_the_two_commands_and_documents_every_parameter():
 
 
 def test_makefile_targets_each_have_a_help_line():
-    make = (ROOT / "Makefile").read_text()
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
     targets = re.findall(r"^([a-z-]+):", make, flags=re.M)
     for t in targets:
         assert re.search(rf"^{t}:.*## ", make, flags=re.M), f"make {t} has no '## help' text"
 
 
 def test_ci_runs_make_test():
-    ci = (ROOT / ".ci" / "run").read_text()
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert ci.strip().splitlines()[-1] == "make test"
 
 

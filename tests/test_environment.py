@@ -30,7 +30,7 @@ def _pins(lines, here=False):
 
 
 def requirements(here=False):
-    return _pins((ROOT / "requirements.txt").read_text().splitlines(), here)
+    return _pins((ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines(), here)
 
 
 def test_every_requirement_is_pinned_exactly():
@@ -38,14 +38,14 @@ def test_every_requirement_is_pinned_exactly():
 
 
 def test_environment_yml_lists_the_same_pins_as_requirements():
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
     assert _pins(pip_section) == requirements()
     assert "python=3.11" in env["dependencies"]
 
 
 def test_direct_dependencies_are_in_the_lock():
-    direct = _pins((ROOT / "requirements.in").read_text().splitlines())
+    direct = _pins((ROOT / "requirements.in").read_text(encoding="utf-8").splitlines())
     lock = requirements()
     assert {k: lock.get(k) for k in direct} == direct
 

@@ -104,7 +104,7 @@ def test_saved_figures_exist_and_are_byte_stable(tmp_path, pct):
         figures.save(fig, "x", tmp_path / str(i))
         png, svg = tmp_path / str(i) / "figures" / "x.png", tmp_path / str(i) / "figures" / "x.svg"
         plt.close(fig)
-        assert png.stat().st_size > 10_000 and svg.read_text().startswith("<?xml")
+        assert png.stat().st_size > 10_000 and svg.read_text(encoding="utf-8").startswith("<?xml")
         digests.append((hashlib.sha256(png.read_bytes()).hexdigest(), hashlib.sha256(svg.read_bytes()).hexdigest()))
         image = matplotlib.image.imread(png)
         assert (

@@ -22,11 +22,17 @@ printing = pytest.mark.skipif(
 
 
 def _text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    ).stdout
 
 
 def _pages(pdf: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, encoding="utf-8", check=True).stdout
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
@@ -95,7 +101,7 @@ def test_handout_says_what_is_missing(tmp_path, capsys, monkeypatch):
 def test_the_browser_is_the_one_given_else_the_first_on_path_then_chrome_and_edge_where_they_installed(tmp_path):
     on_path = tmp_path / "bin" / "google-chrome"
     on_path.parent.mkdir()
-    on_path.write_text("")
+    on_path.write_text("", encoding="utf-8")
     on_path.chmod(0o755)
     channels = [{"channel": "chrome"}, {"channel": "msedge"}]  # Playwright looks where each installs itself
     assert handout.browsers(env={"PATH": str(tmp_path / "bin")}) == [{"executable_path": str(on_path)}, *channels]
@@ -106,6 +112,7 @@ def test_the_browser_is_the_one_given_else_the_first_on_path_then_chrome_and_edg
 
 
 @printing
+@pytest.mark.xdist_group("handout")  # with the other printing tests: a worker that ran nbval has an asyncio loop
 def test_the_first_browser_that_starts_prints(tmp_path):
     from playwright.sync_api import sync_playwright
 

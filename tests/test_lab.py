@@ -41,7 +41,7 @@ def _api(port, token, path, method="GET", body=None, timeout=10):
 def server(tmp_path):
     port, token = _free_port(), os.urandom(16).hex()
     folder = tmp_path / "lab"
-    log = (tmp_path / "lab.log").open("w")
+    log = (tmp_path / "lab.log").open("w", encoding="utf-8")
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_PLATFORM_DIRS": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "helpers.runner.lab", "--dir", str(folder), "--no-browser", f"--port={port}",
@@ -55,7 +55,7 @@ def server(tmp_path):
                 _api(port, token, "status", timeout=2)
                 break
             except OSError:
-                assert proc.poll() is None, (tmp_path / "lab.log").read_text()
+                assert proc.poll() is None, (tmp_path / "lab.log").read_text(encoding="utf-8")
                 assert time.monotonic() < deadline, "JupyterLab did not start within 120 s"
                 time.sleep(0.5)
         yield port, token, folder
@@ -84,19 +84,19 @@ def test_lab_serves_a_working_copy_with_jupytext_pairing(server):
     first = next(c for c in model["content"]["cells"] if c["cell_type"] == "markdown")
     first["source"] = "# An edit in the working copy\n\n" + "".join(first["source"])
     _api(port, token, "contents/notebooks/01_cohort.ipynb", "PUT", {"type": "notebook", "content": model["content"]})
-    assert "An edit in the working copy" in (folder / "notebooks" / "01_cohort.py").read_text()
+    assert "An edit in the working copy" in (folder / "notebooks" / "01_cohort.py").read_text(encoding="utf-8")
     assert tree_digest(paths.NOTEBOOKS) == committed  # the committed study is untouched
 
 
 def test_lab_outputs_and_root_flag(tmp_path, monkeypatch):
     work = lab.prepare(tmp_path / "lab")
     assert sorted(p.name for p in work.glob("*.ipynb")) == [p.name for p in paths.study_notebooks()]
-    (work / "01_cohort.ipynb").write_text("changed")
+    (work / "01_cohort.ipynb").write_text("changed", encoding="utf-8")
     lab.prepare(tmp_path / "lab")  # an existing copy is kept ...
-    assert (work / "01_cohort.ipynb").read_text() == "changed"
+    assert (work / "01_cohort.ipynb").read_text(encoding="utf-8") == "changed"
     lab.prepare(tmp_path / "lab", fresh=True)  # ... unless asked for a fresh one; the old one is set aside
     assert (work / "01_cohort.ipynb").read_bytes() == (paths.NOTEBOOKS / "01_cohort.ipynb").read_bytes()
-    assert (tmp_path / "lab" / "notebooks.old" / "01_cohort.ipynb").read_text() == "changed"
+    assert (tmp_path / "lab" / "notebooks.old" / "01_cohort.ipynb").read_text(encoding="utf-8") == "changed"
     env = lab.environment(tmp_path / "lab")
     assert Path(env[paths.OUTPUT_ENV]) == (tmp_path / "lab" / "outputs").resolve()
     monkeypatch.setattr(os, "geteuid", lambda: 1000, raising=False)  # Windows has no user ids

@@ -150,10 +150,10 @@ def test_every_pin_installs_on_python_3_11_2():
 
 def test_an_old_python_is_refused_with_one_line(tmp_path):
     old = tmp_path / "python3.9"
-    old.write_text("#!/bin/sh\n[ \"$1\" = --version ] && echo 'Python 3.9.18' && exit 0\nexit 1\n")
+    old.write_text("#!/bin/sh\n[ \"$1\" = --version ] && echo 'Python 3.9.18' && exit 0\nexit 1\n", encoding="utf-8")
     old.chmod(0o755)
     proc = subprocess.run(["make", "-s", "venv", f"PYTHON={old}", f"VENV={tmp_path / 'venv'}"], cwd=paths.ROOT,
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+                          capture_output=True, text=True, encoding="utf-8", timeout=60)  # fmt: skip
     assert proc.returncode != 0
     lines = [line for line in proc.stdout.splitlines() + proc.stderr.splitlines() if line.startswith("error:")]
     assert lines == [f"error: the study needs Python 3.11 or newer; {old} is Python 3.9.18. "

@@ -34,7 +34,7 @@ def test_example_parameter_files_are_valid():
     assert len(files) >= 4
     for f in files:
         assert params.load_file(f) is not None
-        assert f.read_text().lstrip().startswith("#"), f"{f.name}: say what the example is for"
+        assert f.read_text(encoding="utf-8").lstrip().startswith("#"), f"{f.name}: say what the example is for"
 
 
 BAD = {
@@ -62,7 +62,7 @@ BAD = {
 def test_bad_parameters_file_is_refused_with_one_line(case, tmp_path, capsys):
     text, message = BAD[case]
     f = tmp_path / "mine.yaml"
-    f.write_text(text)
+    f.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     assert run.main(["--params", str(f), "--out", str(out)]) == run.EXIT_BAD_INPUT
     err = capsys.readouterr().err.strip().splitlines()

@@ -47,7 +47,8 @@ def test_bib_reader_and_vancouver_style(tmp_path):
     bib.write_text(
         "% text outside an entry is a comment in BibTeX\n"
         "@article{a2020, author = {Smith, Jane Q. and van Dijk, Piet and others}, title = {On {N}ested braces},\n"
-        '  journal = "J Things", year = 2020, volume = {1}, number = {2}, pages = {3--9}, doi = {10.1000/x(1)2}}\n'
+        '  journal = "J Things", year = 2020, volume = {1}, number = {2}, pages = {3--9}, doi = {10.1000/x(1)2}}\n',
+        encoding="utf-8",
     )
     entries = references.read(bib)
     assert list(entries) == ["a2020"] and entries["a2020"]["title"] == "On Nested braces"
@@ -64,6 +65,6 @@ def test_citation_cff_is_valid_and_points_to_the_paper():
     assert cff["cff-version"] == "1.2.0" and cff["type"] == "software"
     for key in ("message", "title", "authors", "version"):
         assert cff[key], key
-    pyproject = (paths.ROOT / "pyproject.toml").read_text()
+    pyproject = (paths.ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert f'version = "{cff["version"]}"' in pyproject
     assert published.DOI in [r.get("doi") for r in cff["references"]]

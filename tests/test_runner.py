@@ -76,15 +76,15 @@ def fake_root(tmp_path, monkeypatch):
 
 def test_the_fingerprint_covers_the_notebooks_that_run_but_not_the_machinery(fake_root, tmp_path):
     before = colophon.fingerprint()
-    with (fake_root / "helpers" / "runner" / "site.py").open("a") as f:
+    with (fake_root / "helpers" / "runner" / "site.py").open("a", encoding="utf-8") as f:
         f.write("\n# a comment in the site code\n")
-    with (fake_root / "helpers" / "runner" / "templates" / "study" / "conf.json").open("a") as f:
+    with (fake_root / "helpers" / "runner" / "templates" / "study" / "conf.json").open("a", encoding="utf-8") as f:
         f.write("\n")
     assert colophon.fingerprint() == before
     _edit_parameters_cell(tmp_path / "06_journal_club.ipynb", "seed = 2019", "seed = 11")  # the .ipynb, not .py
     assert colophon.fingerprint() != before
     after_notebook = colophon.fingerprint()
-    with (fake_root / "helpers" / "stats.py").open("a") as f:
+    with (fake_root / "helpers" / "stats.py").open("a", encoding="utf-8") as f:
         f.write("\n# a comment in the study code\n")
     assert colophon.fingerprint() != after_notebook
 
@@ -125,7 +125,11 @@ def test_two_runs_started_at_the_same_moment_both_succeed(tmp_path):
         o.parent.mkdir(parents=True)
     procs = [
         subprocess.Popen(
-            [PY, "-c", RUN_PLAN, json.dumps(nbs), str(o)], cwd=paths.ROOT, stderr=subprocess.PIPE, text=True
+            [PY, "-c", RUN_PLAN, json.dumps(nbs), str(o)],
+            cwd=paths.ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
         )
         for o in outs
     ]
@@ -146,7 +150,7 @@ def test_notebooks_run_side_by_side_and_keep_their_order(tmp_path, monkeypatch):
         stamps = [tmp_path / f"stamps-{workers}-{i}" for i in (1, 2)]
         nbs = [_stamping_notebook(tmp_path / f"{i:02d}_tiny.ipynb", s, 1) for i, s in zip((1, 2), stamps)]
         assert run.execute(plan.Plan(nbs, tmp_path / f"out{workers}", html=False)) == run.EXIT_OK
-        spans[workers] = [[float(t) for t in s.read_text().split()] for s in stamps]
+        spans[workers] = [[float(t) for t in s.read_text(encoding="utf-8").split()] for s in stamps]
     (a_start, a_end), (b_start, b_end) = spans[2]
     assert a_start < b_end and b_start < a_end  # overlapping
     (a_start, a_end), (b_start, b_end) = spans[1]

@@ -71,7 +71,7 @@ def test_every_scenario_cohort_honours_the_data_contract(cohorts):
 
 
 def test_data_dictionary_documents_every_scenario_with_its_default():
-    text = (paths.SYNTHETIC_DATA / "README.md").read_text()
+    text = (paths.SYNTHETIC_DATA / "README.md").read_text(encoding="utf-8")
     for name in synthetic.SCENARIOS:
         found = re.search(rf"^\| `{name}` \| ([^|]+) \|", text, flags=re.M)
         assert found, f"data dictionary has no row for {name}"

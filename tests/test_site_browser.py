@@ -104,15 +104,15 @@ def test_runs_index_links_every_run(browser, tmp_path):
 
     runs = tmp_path / "outputs" / "runs"
     (tmp_path / "outputs" / "html").mkdir(parents=True)
-    (tmp_path / "outputs" / "html" / "index.html").write_text("<!DOCTYPE html><title>study</title>")
+    (tmp_path / "outputs" / "html" / "index.html").write_text("<!DOCTYPE html><title>study</title>", encoding="utf-8")
     for name in ("a", "b"):
         (runs / name / "html").mkdir(parents=True)
-        (runs / name / "html" / "index.html").write_text("<!DOCTYPE html><title>x</title>")
+        (runs / name / "html" / "index.html").write_text("<!DOCTYPE html><title>x</title>", encoding="utf-8")
         (runs / name / "html" / "run.json").write_text(
-            f'{{"name": "{name}", "parameters": {{"alpha": 0.01, "data_dir": "/secret/clinic"}}}}'
+            f'{{"name": "{name}", "parameters": {{"alpha": 0.01, "data_dir": "/secret/clinic"}}}}', encoding="utf-8"
         )
     site.runs_index(runs)
-    text = (runs / "index.html").read_text()
+    text = (runs / "index.html").read_text(encoding="utf-8")
     assert "/secret/clinic" not in text and "(chart data)" in text
     problems, _, _, missing, _, _ = _check_page(browser, runs / "index.html")
     assert not missing and not problems

@@ -15,12 +15,16 @@ def _build(tmp_path: Path, p: str) -> Path:
     tables = tmp_path / "tables"
     tables.mkdir()
     (tmp_path / "figures").mkdir()
-    (tables / "reproduction.csv").write_text("quantity,published,reproduced,matches\nPatients analysed,41,41,True\n")
+    (tables / "reproduction.csv").write_text(
+        "quantity,published,reproduced,matches\nPatients analysed,41,41,True\n", encoding="utf-8"
+    )
     (tables / "04_percent_of_reference_by_group.csv").write_text(
-        "year,diagnosis,n,mean,sd,ci_low,ci_high,median,min,max\n7,MS,22,157.0,59.8,130.5,183.5,144,77,290\n"
+        "year,diagnosis,n,mean,sd,ci_low,ci_high,median,min,max\n7,MS,22,157.0,59.8,130.5,183.5,144,77,290\n",
+        encoding="utf-8",
     )
     (tables / "04_group_tests.csv").write_text(
-        f"year,test,n_ms,n_sci,statistic,dof,p,estimate,ci_low,ci_high,estimate_is\n7,Student t,220,190,9.1,408,{p},44,13,74,x\n"
+        f"year,test,n_ms,n_sci,statistic,dof,p,estimate,ci_low,ci_high,estimate_is\n7,Student t,220,190,9.1,408,{p},44,13,74,x\n",
+        encoding="utf-8",
     )
     return tmp_path
 
@@ -39,7 +43,7 @@ def test_the_headline_numbers_say_what_kind_each_is(tmp_path):
     """Published, fixed by the paper (the Student CI at 7 years) or resting on an assumption (each group's CI,
     the Welch p): notebook 4's words, each assumption said once; on chart data one sentence says it instead."""
     tables = _build(tmp_path, "0.006") / "tables"
-    with (tables / "04_group_tests.csv").open("a") as f:
+    with (tables / "04_group_tests.csv").open("a", encoding="utf-8") as f:
         f.write("7,Welch t,22,19,3.0,31.8,0.0047,44,14,73,x\n")
     page = site.index_page(tmp_path, [], plan.Plan([], tmp_path), {"code_fingerprint": "f"})
     assert '13 to 74 <span class="mark">[fixed by the paper]</span>' in page

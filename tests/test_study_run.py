@@ -35,7 +35,7 @@ def test_default_run_gives_byte_identical_notebooks_figures_and_tables(default_r
         mine = {k: v for k, v in tree_digest(folder).items() if k.endswith((".ipynb", ".png", ".svg", ".csv"))}
         here = f"{sys.version_info.major}.{sys.version_info.minor}"
         if part == "notebooks" and here != COMMITTED_FROM:
-            text = (folder / "05_reproduction.ipynb").read_text()
+            text = (folder / "05_reproduction.ipynb").read_text(encoding="utf-8")
             assert PYTHON_CELL.search(text), "notebook 5's colophon has no Python cell where PYTHON_CELL looks"
             text = PYTHON_CELL.sub(rf"\g<1>{here}\g<2>", text)
             mine["05_reproduction.ipynb"] = hashlib.sha256(text.encode()).hexdigest()
@@ -66,14 +66,17 @@ def test_the_site_has_reader_and_full_pages_and_an_index(default_run):
     stems = [p.stem for p in sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
     assert len(stems) == 7
     for s in stems:
-        reader, full = (html / f"{s}.html").read_text(), (html / f"{s}.full.html").read_text()
+        reader, full = (
+            (html / f"{s}.html").read_text(encoding="utf-8"),
+            (html / f"{s}.full.html").read_text(encoding="utf-8"),
+        )
         assert "highlight hl-python" not in reader and "highlight hl-python" in full  # code only in full
         assert "<script src=" not in reader and "cdnjs" not in reader  # nothing from the internet
-    index = (html / "index.html").read_text()
+    index = (html / "index.html").read_text(encoding="utf-8")
     assert "20 of 20 published numbers reproduced" in index
     for s in stems:
         assert f'href="{s}.html"' in index and f'href="{s}.full.html"' in index
-    rec = json.loads((html / "run.json").read_text())
+    rec = json.loads((html / "run.json").read_text(encoding="utf-8"))
     assert rec["name"] == "default" and "git_commit" not in rec
 
 
@@ -82,7 +85,7 @@ def test_the_session_fits_one_sitting(default_run):
     included, at most 10 tables; its first heading states the question, its last section is the bottom line."""
     from bs4 import BeautifulSoup
 
-    page = BeautifulSoup((default_run / "html" / "06_journal_club.html").read_text(), "html.parser")
+    page = BeautifulSoup((default_run / "html" / "06_journal_club.html").read_text(encoding="utf-8"), "html.parser")
     for hidden in page(["script", "style", "nav"]):
         hidden.decompose()
     assert len(page.body.get_text(" ").split()) <= 2500
@@ -100,10 +103,11 @@ def _run_examples(root: Path) -> None:
         cwd=paths.ROOT,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=900,
     )
     assert proc.returncode in (0, 1), proc.stderr
-    (root / "failed.json").write_text(proc.stdout)
+    (root / "failed.json").write_text(proc.stdout, encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +115,7 @@ def example_runs(tmp_path_factory):
     """Every example in params/, run once by tests/kernels.py: no HTML, one kernel per notebook serving
     all of them (the libraries are imported once per notebook, not once per notebook and example)."""
     root = shared(tmp_path_factory, "examples", _run_examples)
-    failed = json.loads((root / "failed.json").read_text())
+    failed = json.loads((root / "failed.json").read_text(encoding="utf-8"))
     return {f.stem: (failed[f.stem], root / f.stem) for f in EXAMPLES}
 
 
@@ -120,7 +124,9 @@ def example_runs(tmp_path_factory):
 def test_each_params_example_runs(example, example_runs):
     failure, out = example_runs[example]
     assert failure is None, failure
-    assert (out / "params.yaml").read_text() == (paths.PARAMS / f"{example}.yaml").read_text()
+    assert (out / "params.yaml").read_text(encoding="utf-8") == (paths.PARAMS / f"{example}.yaml").read_text(
+        encoding="utf-8"
+    )
     assert len(list((out / "notebooks").glob("*.ipynb"))) == len(paths.study_notebooks())
     for nb_path in sorted((out / "notebooks").glob("*.ipynb")):
         cells = nbformat.read(nb_path, as_version=4).cells
@@ -162,7 +168,7 @@ def _failing_notebook(folder: Path, source: str) -> Path:
 def test_a_failing_notebook_stops_the_run_names_the_cell_and_keeps_the_outputs(tmp_path, capsys, source, code, message):
     out = tmp_path / "out"
     out.mkdir()
-    (out / "previous.txt").write_text("good outputs")
+    (out / "previous.txt").write_text("good outputs", encoding="utf-8")
     before = tree_digest(out)
     broken = plan.Plan([_failing_notebook(tmp_path, source)], out, name="t", failed=tmp_path / "failed", html=False)
     assert run.execute(broken) == code
@@ -179,13 +185,14 @@ def test_ctrl_c_leaves_previous_outputs_and_names_the_notebook(tmp_path):
 
     out = tmp_path / "out"
     out.mkdir()
-    (out / "previous.txt").write_text("good outputs")
+    (out / "previous.txt").write_text("good outputs", encoding="utf-8")
     before = tree_digest(out)
     proc = subprocess.Popen(
         [PY, "-m", "helpers.runner.run", "--out", str(out)],
         cwd=paths.ROOT,
         stderr=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
         start_new_session=True,
     )
     deadline = time.time() + 60
@@ -208,7 +215,7 @@ def test_ctrl_c_leaves_previous_outputs_and_names_the_notebook(tmp_path):
 
 def test_an_output_folder_that_cannot_be_written_is_refused_first(tmp_path):
     blocker = tmp_path / "file"
-    blocker.write_text("a file where a folder should be")
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
     proc = run_study("--out", blocker / "out")
     assert proc.returncode == 2
     assert "cannot be created" in proc.stderr and "previous outputs are unchanged" in proc.stderr
@@ -238,10 +245,11 @@ def test_a_notebook_runs_alone_with_plain_papermill_and_another_seed(notebook, t
         cwd=paths.ROOT,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "calibrated to the paper (seed 7)" in out_nb.read_text()
+    assert "calibrated to the paper (seed 7)" in out_nb.read_text(encoding="utf-8")
     if notebook.startswith("04"):
         assert (tmp_path / "outputs" / "figures" / "04_trajectories_percent_of_reference.png").exists()
 
@@ -255,7 +263,9 @@ def test_run_and_chart_data_paths_are_git_ignored():
         "outputs/html/index.html",
         "outputs/.work-x/a",
     ]
-    proc = subprocess.run(["git", "check-ignore", *ignored], cwd=paths.ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        ["git", "check-ignore", *ignored], cwd=paths.ROOT, capture_output=True, text=True, encoding="utf-8"
+    )
     assert proc.stdout.split() == ignored
     tracked = subprocess.run(
         [
@@ -269,6 +279,7 @@ def test_run_and_chart_data_paths_are_git_ignored():
         cwd=paths.ROOT,
         capture_output=True,
         text=True,
+        encoding="utf-8",
     )
     assert tracked.stdout == ""
 
@@ -336,8 +347,8 @@ def test_chart_data_small_counts_are_masked(chart_run):
     assert set(summary.loc[summary["diagnosis"] == "SCI", "n"]) == {"<5"}
     tests = pd.read_csv(out / "tables" / "04_group_tests.csv", dtype=str)
     assert "<5" in set(tests["n_sci"]) and set(tests["n_sci"]) <= {"<5", "0"}  # zero is not a small count
-    assert "n = &lt;5" in (out / "html" / "index.html").read_text()
-    t1_text = (out / "tables" / "01_table1_by_diagnosis.csv").read_text()
+    assert "n = &lt;5" in (out / "html" / "index.html").read_text(encoding="utf-8")
+    t1_text = (out / "tables" / "01_table1_by_diagnosis.csv").read_text(encoding="utf-8")
     assert "masked" in t1_text
     grid = pd.read_csv(out / "tables" / "07_power.csv", dtype=str)
     assert "<5" in set(grid.loc[grid["n_total"] == "13", "n_sci"])  # the cohort's own row: 9 MS, 4 SCI
@@ -345,7 +356,7 @@ def test_chart_data_small_counts_are_masked(chart_run):
     assert set(multiverse["n_sci"]) <= {"<5", "0"}
     doses = pd.read_csv(out / "tables" / "07_absolute_doses.csv", dtype=str)
     assert set(doses.loc[doses["diagnosis"] == "SCI", "n"]) <= {"<5", "0"}
-    session = (out / "html" / "06_journal_club.html").read_text()  # the session's own counts (3.2, 3.3)
+    session = (out / "html" / "06_journal_club.html").read_text(encoding="utf-8")  # the session's own counts (3.2, 3.3)
     assert "&lt;5" in session
 
 
@@ -366,9 +377,9 @@ def test_chart_data_shows_percentiles_not_single_patients_extremes(chart_run):
 @pytest.mark.xdist_group("chart")
 def test_chart_data_hides_individual_patients_by_default(chart_run):
     out, _ = chart_run
-    nb4 = (out / "notebooks" / "04_dose_change.ipynb").read_text()
+    nb4 = (out / "notebooks" / "04_dose_change.ipynb").read_text(encoding="utf-8")
     assert "individual patients are not shown" in nb4
-    index = (out / "html" / "index.html").read_text()
+    index = (out / "html" / "index.html").read_text(encoding="utf-8")
     assert "chart data from clinic/" in index and "(your data folder)" in index and "synthetic" not in index
-    rec = json.loads((out / "html" / "run.json").read_text())  # a named run records its commit
+    rec = json.loads((out / "html" / "run.json").read_text(encoding="utf-8"))  # a named run records its commit
     assert "git_commit" in rec and rec["name"] == "clinic"

@@ -228,6 +228,6 @@ def test_the_data_dictionary_describes_the_dose_paths_truthfully(synthetic_frame
     r = np.corrcoef(before, after)[0, 1]
     assert 0.35 < r < 0.65
     assert set(appraisal.slopes_before_and_after(pct, [7, 10])["correlation"].round(2)) <= {0.33, 0.56}
-    text = (paths.SYNTHETIC_DATA / "README.md").read_text()
+    text = (paths.SYNTHETIC_DATA / "README.md").read_text(encoding="utf-8")
     assert "two\nlog-linear pieces" in text or "two log-linear pieces" in text.replace("\n", " ")
     assert "factor per year" not in text and "about 0.3 in MS and 0.6 in SCI" in text

@@ -80,7 +80,7 @@ def test_colophon_records_the_commit_for_runs_and_explains_its_absence_for_the_d
     assert len(default["code fingerprint"]) == 12
     run = colophon.table({**params.DEFAULTS, "seed": 3}, "synthetic").set_index("item")["value"]
     head = subprocess.run(
-        ["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True
+        ["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True, encoding="utf-8"
     ).stdout.strip()
     assert run["git commit"].startswith(head)
     versions = colophon.versions().set_index("package")["version"]

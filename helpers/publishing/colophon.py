@@ -66,6 +66,7 @@ def git_commit() -> str | None:
             ["git", "-C", str(paths.ROOT), "describe", "--always", "--dirty", "--abbrev=12"],
             capture_output=True,
             text=True,
+            encoding="utf-8",
             timeout=10,
         )
     except (OSError, subprocess.TimeoutExpired):

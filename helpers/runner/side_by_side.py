@@ -45,14 +45,14 @@ class NotebookProcess:
             self.outcome,
             json.dumps(parameters),
         ]
-        with self.log.open("w") as log:
+        with self.log.open("w", encoding="utf-8") as log:
             self.proc = subprocess.Popen(list(map(str, command)), cwd=paths.ROOT, env=env, stdin=subprocess.DEVNULL,
                                          stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
 
     def result(self) -> dict:
         if self.outcome.exists():
             return json.loads(self.outcome.read_text(encoding="utf-8"))
-        lines = self.log.read_text(errors="replace").strip().splitlines()
+        lines = self.log.read_text(errors="replace", encoding="utf-8").strip().splitlines()
         last = f"exit code {self.proc.returncode}" + (f"; its last words: {lines[-1][:300]}" if lines else "")
         return {
             "ok": False,
