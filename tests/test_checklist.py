@@ -4,6 +4,7 @@ import re
 
 from helpers.core import published
 from helpers.publishing import checklist
+from helpers.text import words
 
 RECORD_ITEMS = ["1.1", "1.2", "1.3", "6.1", "6.2", "6.3", "7.1", "12.1", "12.2", "12.3", "13.1", "19.1", "22.1"]
 
@@ -48,8 +49,8 @@ def test_rows_the_issue_corrected():
     t = checklist.table().set_index("item")
     assert t.at["14b", "this_study_shows"] == "Notebook 1, Table 1: a Missing column for each variable."
     assert '"probably reflects the progressive disease course"' in t.at["20", "paper_reports"]
-    assert (
-        "causal" in t.at["20", "paper_reports"] and t.at["20", "paper_reports"] != checklist._fields()["not_in_record"]
+    assert "causal" in t.at["20", "paper_reports"] and t.at["20", "paper_reports"] != words.fill(
+        "checklist.not_in_record"
     )
     row9 = t.at["9", "paper_reports"] + t.at["9", "this_study_shows"]
     assert "other than need" not in row9 and "raises need" in row9

@@ -248,3 +248,19 @@ def test_the_kind_of_run_is_decided_only_in_run_kind():
         for line in _decides_the_kind(ast.parse(p.read_text(encoding="utf-8")))
     }
     assert not found
+
+
+def test_no_test_calls_a_private_function_of_the_study():
+    """Tests hold the study to what it offers: no ``module._name`` of a helpers module (or a name imported from
+    one that starts with ``_``)."""
+    found = []
+    for path in sorted([*paths.ROOT.joinpath("tests").glob("*.py"), paths.ROOT / "conftest.py"]):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                   and (n.module or "").startswith("helpers") for a in n.names}  # fmt: skip
+        found += [f"{path.name}:{n.lineno}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                  and (n.module or "").startswith("helpers") and any(a.name.startswith("_") for a in n.names)]  # fmt: skip
+        found += [f"{path.name}:{n.lineno} {n.value.id}.{n.attr}" for n in ast.walk(tree)
+                  if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id in modules
+                  and n.attr.startswith("_") and not n.attr.startswith("__")]  # fmt: skip
+    assert not found

@@ -9,7 +9,7 @@ import pytest
 
 from helpers import paths, synthetic
 from helpers.clinic import contract
-from helpers.core import published
+from helpers.core import cohort, published
 from helpers.errors import StudyInputError
 from helpers.journal_club import scenario_effects
 from helpers.synthetic import generator, scenarios
@@ -53,8 +53,8 @@ def test_every_scenario_is_off_by_default_and_refused_in_calibrated_mode():
 def test_switched_off_scenarios_draw_nothing_and_change_nothing():
     spec = synthetic.make_spec("simulation", 5, {"n_ms": 30, "n_sci": 30})
     rng = np.random.default_rng(1)
-    patients = generator._draw_patients(spec, rng)
-    d_ref, anchors, slope = generator._draw_anchors(spec, patients, rng)
+    patients = generator.draw_patients(spec, rng)
+    d_ref, anchors, slope = generator.draw_anchors(spec, patients, rng)
     state = rng.bit_generator.state
     drawn = scenarios.apply(spec, patients, d_ref, anchors, slope, rng)
     assert rng.bit_generator.state == state
@@ -81,7 +81,7 @@ def test_data_dictionary_documents_every_scenario_with_its_default():
 def test_outcome_dependent_exclusion_removes_the_largest_sci_rises(cohorts, table):
     patients, doses, _ = cohorts[("outcome_exclusion", "on")]
     threshold = scenario_effects.SCENARIOS["outcome_exclusion"]["on"]["sci_surge_exclusion_pct"]
-    pct = scenario_effects._pct(patients, doses, everyone=True)
+    pct = cohort.percent_of_reference(patients.assign(excluded=False), doses, 1, [7, 10])  # everyone screened
     sci7 = pct.loc[(pct["year"] == 7) & (pct["diagnosis"] == "SCI")].merge(patients[["patient_id", "excluded"]])
     # the rule acts on the charted rise (doses rounded to 0.1 µg/24 h)
     assert (sci7.loc[sci7["excluded"], "pct"] > threshold - 0.5).all()
@@ -164,7 +164,7 @@ def test_confounding_inflates_the_unadjusted_ratio_and_adjustment_recovers_it(ta
 
 def test_ratio_estimates_against_numpy(cohorts):
     patients, doses, truth = cohorts[("titration", "on")]
-    pct = scenario_effects._pct(patients, doses)
+    pct = cohort.percent_of_reference(patients, doses, 1, [7, 10])
     at = pct.loc[pct["year"] == 7]
     logs = np.log(at["pct"] / 100)
     ms = (at["diagnosis"] == "MS").to_numpy()

@@ -37,8 +37,8 @@ def draw(spec: SyntheticSpec | None = None) -> tuple[pd.DataFrame, pd.DataFrame,
     check_spec(spec)
     rng = np.random.default_rng(spec.seed)
     for _attempt in range(200):
-        patients = _draw_patients(spec, rng)
-        d_ref, anchors, slope = _draw_anchors(spec, patients, rng)
+        patients = draw_patients(spec, rng)
+        d_ref, anchors, slope = draw_anchors(spec, patients, rng)
         if spec.mode == "simulation" or _plausible(d_ref, _censor(anchors, patients)):
             # scenarios act in simulation mode only; switched off they change nothing and draw nothing
             drawn = scenarios.apply(spec, patients, d_ref, anchors, slope, rng)
@@ -56,7 +56,8 @@ def _censor(anchors, patients):
     return np.column_stack([anchors[:, 0], np.where(fu >= 10, anchors[:, 1], np.nan)])
 
 
-def _draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
+def draw_patients(spec: SyntheticSpec, rng) -> pd.DataFrame:
+    """The screened patients: diagnosis, exclusion, follow-up, sex, ages, SCI level and grade."""
     n_ex, n = spec.n_excluded, spec.n_analysed + spec.n_excluded
     diagnosis = np.array(
         [MS] * spec.n_ms + [SCI] * spec.n_sci + [MS] * spec.n_excluded_ms + [SCI] * (n_ex - spec.n_excluded_ms),
@@ -144,7 +145,7 @@ def _draw_onset(median, age, rng):
     return onset
 
 
-def _draw_anchors(spec: SyntheticSpec, patients: pd.DataFrame, rng):
+def draw_anchors(spec: SyntheticSpec, patients: pd.DataFrame, rng):
     """1-year dose, log(dose / 1-year dose) at 7 and 10 years (also past follow-up), and the yearly slope."""
     n = len(patients)
     is_ms = (patients["diagnosis"] == MS).to_numpy()
