@@ -78,6 +78,14 @@ def synthetic_frames():
 
 
 @pytest.fixture
+def canonical(tmp_path, synthetic_frames):
+    """The synthetic cohort written as a clinic's canonical export (patients.csv, doses.csv)."""
+    folder = tmp_path / "canonical"
+    synthetic.write_csvs(*synthetic_frames, folder)
+    return folder
+
+
+@pytest.fixture
 def data_dir(tmp_path, synthetic_frames):
     """A valid chart-data folder (the calibrated synthetic cohort as CSV) to break in one way per test."""
     folder = tmp_path / "chart"

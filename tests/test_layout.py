@@ -254,7 +254,7 @@ def test_no_test_calls_a_private_function_of_the_study():
     """Tests hold the study to what it offers: no ``module._name`` of a helpers module (or a name imported from
     one that starts with ``_``)."""
     found = []
-    for path in sorted([*paths.ROOT.joinpath("tests").glob("*.py"), paths.ROOT / "conftest.py"]):
+    for path in sorted([*paths.ROOT.joinpath("tests").rglob("*.py"), paths.ROOT / "conftest.py"]):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         modules = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
                    and (n.module or "").startswith("helpers") for a in n.names}  # fmt: skip
@@ -264,3 +264,15 @@ def test_no_test_calls_a_private_function_of_the_study():
                   if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id in modules
                   and n.attr.startswith("_") and not n.attr.startswith("__")]  # fmt: skip
     assert not found
+
+
+def test_the_tests_are_grouped_as_the_code_is():
+    """tests/<job>/ holds the tests of helpers/<job>/; what spans the project (layout, docs, environment) stays in
+    tests/ itself."""
+    folders = {p.name for p in (paths.ROOT / "tests").iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert folders and folders <= {top.split(".")[1] for top in STACK}
+    assert sorted(p.name for p in (paths.ROOT / "tests").glob("test_*.py")) == [
+        "test_docs.py",
+        "test_environment.py",
+        "test_layout.py",
+    ]

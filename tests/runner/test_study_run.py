@@ -16,7 +16,7 @@ import pytest
 from helpers import paths, synthetic
 from helpers.runner import plan, run
 
-from .conftest import PY, TCP_KERNELS, run_study, shared, tree_digest, write_notebook
+from ..conftest import PY, TCP_KERNELS, run_study, shared, tree_digest, write_notebook
 
 # notebook 5's colophon names the Python it ran on: the committed outputs come from 3.11, and on 3.12 only this
 # cell differs (README); the test expects this interpreter's version there

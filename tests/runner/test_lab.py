@@ -16,7 +16,7 @@ import pytest
 from helpers import paths
 from helpers.runner import lab
 
-from .conftest import tree_digest
+from ..conftest import tree_digest
 
 
 def _free_port() -> int:

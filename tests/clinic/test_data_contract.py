@@ -12,7 +12,7 @@ from helpers.clinic import export_files
 from helpers.errors import StudyInputError
 from helpers.runner import run
 
-from .conftest import PY, tree_digest
+from ..conftest import PY, tree_digest
 
 
 def _edit(folder: Path, name: str, change):

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from helpers.clinic import export_files
 from helpers.errors import StudyInputError
 
-from . import kernels as warm_kernels
+from .. import kernels as warm_kernels
 
 SMALL = {
     "scenario_n": 50,

@@ -14,7 +14,7 @@ from helpers import paths
 from helpers.publishing import colophon
 from helpers.runner import execute, notebook_hygiene, plan, run, side_by_side
 
-from .conftest import PY, tree_digest, write_notebook
+from ..conftest import PY, tree_digest, write_notebook
 
 
 def _copy_notebook(tmp_path, name="06_journal_club.ipynb"):
