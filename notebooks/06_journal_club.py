@@ -167,7 +167,7 @@ Markdown(session.heterogeneity_in_words(het, consistent, time_points[0], S.shown
 # %% tags=[]
 Markdown(session.apply_in_words())
 
-# %% [markdown] tags=[]
+# %% [markdown] tags=["answers-fold"]
 # ## 5. Exercises
 #
 # In pairs; each answer opens with a click.

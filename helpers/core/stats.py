@@ -252,6 +252,8 @@ def hodges_lehmann(a, b, alpha: float = 0.05) -> tuple[float, float, float]:
 def median_difference_ci(a, b, alpha: float = 0.05, reps: int = 2000, seed: int = 0) -> tuple[float, float, float]:
     """The difference of the two medians and its percentile bootstrap (1 - alpha) CI: each group resampled with
     replacement ``reps`` times (seeded, so the same data give the same interval)."""
+    # by hand: scipy.stats.bootstrap draws its resamples otherwise, and this interval is in the committed appendix
+    # (the tests check that the two agree within Monte Carlo error)
     a, b = np.asarray(a, float), np.asarray(b, float)
     if len(a) < 2 or len(b) < 2:
         return np.nan, np.nan, np.nan
@@ -280,6 +282,7 @@ def median_ci(values, alpha: float = 0.05) -> tuple[float, float, float]:
     binomial(n, 1/2) tail stays within alpha/2; its exact coverage (returned) is at least 1 - alpha.
     NaN when n is too small for any such interval.
     """
+    # by hand: scipy's quantile_test gives the same interval (the tests check) but not its exact coverage
     x = np.sort(np.asarray(values, float))
     n = len(x)
     k = int(sps.binom.ppf(alpha / 2, n, 0.5))  # P(B <= k - 1) <= alpha / 2 < P(B <= k)

@@ -26,6 +26,7 @@ ON_PATH = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stabl
 CHANNELS = ("chrome", "msedge")  # Playwright finds Chrome and Edge where they install themselves, on every system
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 TITLE = "ITB dose over 10 years, MS vs SCI"
+ON_PAPER = "In pairs; the answers are at the end."  # the first paragraph of the cell tagged answers-fold
 PARTS = {  # each PDF: the notebooks it holds, and what it is
     "study.pdf": (("01", "02", "03", "04", "05"), "the study"),
     "journal_club.pdf": (("06",), "journal club"),
@@ -119,8 +120,8 @@ def answers_at_the_end(doc) -> int:
         note.string = f"{kind}: at the end of the handout."
         d.replace_with(note)
     doc.main.extend(sections.values())
-    for text in doc.find_all(string=re.compile("opens with a click")):  # the page's words, on paper
-        text.replace_with(re.sub(r"(each|its|the) answer opens with a click", "the answers are at the end", text))
+    for cell in doc.select(".celltag_answers-fold"):  # the cell that says how its answers open, on paper
+        cell.p.string = ON_PAPER
     return len(details)
 
 

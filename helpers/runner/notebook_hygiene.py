@@ -18,7 +18,8 @@ def declared_parameters(path: Path) -> dict:
     """Names and default values in the cell tagged ``parameters`` (read without running anything).
 
     A value that is not a plain literal (``seed = 5 + 6``) is returned as its source text, so it never
-    equals a default."""
+    equals a default. (By hand: papermill.inspect_notebook gives defaults as source text too, and importing it
+    with nbformat would hold up a run's start by about a second, before any notebook could begin.)"""
     for cell in _cells(path):
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             source = "".join(cell["source"])

@@ -64,7 +64,9 @@ class NotebookProcess:
 
 def run_all(nbs: list[Path], work: Path, values: dict, env: dict, done=lambda name: None):
     """Execute ``nbs`` into ``work/notebooks``, the longest first; None when all succeeded, else (notebook,
-    outcome) of the first failing one in reading order, the others stopped. ``done(name)``: one succeeded."""
+    outcome) of the first failing one in reading order, the others stopped. ``done(name)``: one succeeded.
+    (A loop over processes, not concurrent.futures: a failure or Ctrl-C must end notebooks already running,
+    which a pool's futures cannot.)"""
     (work / "notebooks").mkdir(parents=True, exist_ok=True)
     (work / ".logs").mkdir(exist_ok=True)
     waiting = sorted(nbs, key=notebook_hygiene.code_size, reverse=True)  # so that the longest never ends last

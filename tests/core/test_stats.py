@@ -157,6 +157,15 @@ def test_median_difference_bootstrap_is_seeded_and_brackets_the_difference(two_g
     assert (lo, hi) != stats.median_difference_ci(a, b, 0.05, reps=2000, seed=4)[1:]
 
 
+def test_median_difference_ci_agrees_with_scipys_bootstrap(two_groups):
+    _df, a, b = two_groups
+    _, lo, hi = stats.median_difference_ci(a, b, 0.05, reps=20_000, seed=1)
+    ref = sps.bootstrap((a, b), lambda x, y, axis: np.median(x, axis) - np.median(y, axis), n_resamples=20_000,
+                        method="percentile", random_state=np.random.default_rng(2)).confidence_interval  # fmt: skip
+    tolerance = (hi - lo) / 20  # well above the Monte Carlo error of a percentile of 20,000 draws
+    assert lo == pytest.approx(ref.low, abs=tolerance) and hi == pytest.approx(ref.high, abs=tolerance)
+
+
 def test_mean_and_sd_intervals_against_scipy(two_groups):
     _df, a, _b = two_groups
     m, lo, hi = stats.mean_ci(a, 0.1)
