@@ -42,14 +42,14 @@ power_differences = [15, 20, 30]  # differences the power analysis plans for (no
 
 # %% tags=[]
 from helpers import study
-from helpers.core import cohort, presentation, reproduction
+from helpers.core import presentation, reproduction
 from helpers.publishing import checklist, colophon, references
 
 S = study.start(globals())
 print(S.describe())
 
 # %% tags=[]
-results = cohort.headline_numbers(S.patients, S.doses, reference_year, time_points)
+results = reproduction.headline_numbers(S.patients, S.doses, reference_year, time_points)
 repro = reproduction.compare(results, count=S.shown_count if S.min_count else None)
 presentation.save(repro, "reproduction", S.out)
 print(f"{int(repro['matches'].sum())} of {len(repro)} published numbers reproduced at the paper's precision.")

@@ -44,7 +44,7 @@ import numpy as np
 from IPython.display import Markdown, display
 
 from helpers import study
-from helpers.core import cohort, figures, presentation, published, run_kind, stats
+from helpers.core import cohort, figures, presentation, published, reproduction, run_kind, stats
 from helpers.journal_club import appraisal, consistency, fixed_by_paper, power, results_in_words, scenario_effects
 from helpers.publishing import references
 
@@ -236,7 +236,7 @@ ranges = consistency.ranges(consistent)
 Markdown(results_in_words.multiverse_in_words(mv, alpha, S.chart_data, ranges))
 
 # %% tags=[]
-res = cohort.headline_numbers(S.patients, S.doses, reference_year, time_points)
+res = reproduction.headline_numbers(S.patients, S.doses, reference_year, time_points)
 p_at = {k: res[f"p_{k}y"] for k in time_points}
 holm = appraisal.multiple_testing({k: p_at[k] for k in time_points}).set_index("comparison")["p Holm"].to_dict()
 first, last = time_points[0], time_points[-1]

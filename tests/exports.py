@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from helpers.clinic import export_files
-from helpers.core import cohort
+from helpers.core import reproduction
 from helpers.errors import StudyInputError
 
 OPTIONAL = ("sex", "age_at_implant", "years_since_onset", "sci_level", "ais_grade")  # columns a clinic may leave out
@@ -36,7 +36,7 @@ def assert_same_study(folder_a, folder_b) -> None:
     pb, db, *_ = export_files.read(folder_b)
     pd.testing.assert_frame_equal(pa_, pb)
     pd.testing.assert_frame_equal(da, db)
-    ha, hb = cohort.headline_numbers(pa_, da), cohort.headline_numbers(pb, db)
+    ha, hb = reproduction.headline_numbers(pa_, da), reproduction.headline_numbers(pb, db)
     assert ha.keys() == hb.keys()
     for k in ha:
         assert ha[k] == hb[k] or (np.isnan(ha[k]) and np.isnan(hb[k])), k

@@ -12,8 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.core import published, stats
-from helpers.core.diagnoses import DIAGNOSES, MS, SCI
+from helpers.core import published
 
 
 def short_followup(patients: pd.DataFrame) -> pd.Series:
@@ -109,33 +108,3 @@ def adjustments_per_year(patients: pd.DataFrame, doses: pd.DataFrame) -> pd.Data
     n = d.groupby(["patient_id", "year"]).size().rename("n")
     out = years.merge(n, left_on=["patient_id", "year"], right_index=True, how="left")
     return out.assign(n=out["n"].fillna(0).astype(int)).reset_index(drop=True)
-
-
-def headline_numbers(
-    patients: pd.DataFrame, doses: pd.DataFrame, reference_year: int = 1, time_points=published.TIME_POINTS
-) -> dict[str, float]:
-    """The study's headline numbers, keyed like :data:`helpers.core.published.PUBLISHED`."""
-    pts = analysed_patients(patients)
-    sci = pts.loc[pts["diagnosis"] == SCI]
-    res = {
-        "n_screened": int((~short_followup(patients)).sum()),  # the paper screened those treated >= 7 years
-        "n_excluded": len(excluded_patients(patients)),
-        "n_analysed": len(pts),
-        "n_sci": len(sci),
-        "n_sci_cervical": int((sci["sci_level"] == "cervical").sum()),
-        "n_sci_thoracic": int((sci["sci_level"] == "thoracic").sum()),
-        "n_sci_ais_a": int((sci["ais_grade"] == "A").sum()),
-        "n_sci_ais_bd": int(sci["ais_grade"].isin(["B", "C", "D"]).sum()),
-        "n_ms": int((pts["diagnosis"] == MS).sum()),
-    }
-    pct = percent_of_reference(patients, doses, reference_year, time_points)
-    ref = pct.loc[pct["year"] == reference_year, "dose_ref"]
-    res |= {"dose_ref_median": ref.median(), "dose_ref_min": ref.min(), "dose_ref_max": ref.max()}
-    for k in time_points:
-        at_k = pct.loc[pct["year"] == k]
-        for dx in DIAGNOSES:
-            vals = at_k.loc[at_k["diagnosis"] == dx, "pct"]
-            res[f"{dx.lower()}_n_{k}y"] = len(vals)
-            res[f"{dx.lower()}_pct_{k}y"] = vals.mean() if len(vals) else np.nan
-        res[f"p_{k}y"] = stats.student_t_p(at_k, "pct")
-    return res

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
-from helpers.core.diagnoses import MS, SCI
+from helpers.core import cohort, counts, published, stats
+from helpers.core.diagnoses import DIAGNOSES, MS, SCI
 from helpers.core.published import PUBLISHED
 
 # The study's counts (helpers/core/counts.py) that the paper's patient counts are: one key, one decision to show
@@ -21,8 +23,33 @@ KEYS = {
     "n_sci_ais_a": ("t1", "ais_grade", "A", SCI),
     "n_sci_ais_bd": ("sci", "all", "AIS B-D"),
 }
+ORDER = ("n_screened", "n_excluded", "n_analysed", "n_sci", "n_sci_cervical", "n_sci_thoracic", "n_sci_ais_a",
+         "n_sci_ais_bd", "n_ms")  # fmt: skip
 EXTREMES = ("dose_ref_min", "dose_ref_max")  # single patients' values
 NOT_SHOWN = "not shown"
+
+
+def headline_numbers(
+    patients: pd.DataFrame,
+    doses: pd.DataFrame,
+    reference_year: int = published.REFERENCE_YEAR,
+    time_points=published.TIME_POINTS,
+) -> dict[str, float]:
+    """The study's headline numbers, keyed like :data:`helpers.core.published.PUBLISHED`: the patient counts
+    from the one count model (:mod:`helpers.core.counts`, :data:`KEYS`), the doses and means from the cohort."""
+    c = counts.cells(patients, doses, reference_year, time_points)
+    res: dict[str, float] = {q: c.count(KEYS[q]) for q in ORDER}
+    pct = cohort.percent_of_reference(patients, doses, reference_year, time_points)
+    ref = pct.loc[pct["year"] == reference_year, "dose_ref"]
+    res |= {"dose_ref_median": ref.median(), "dose_ref_min": ref.min(), "dose_ref_max": ref.max()}
+    for k in time_points:
+        at_k = pct.loc[pct["year"] == k]
+        for dx in DIAGNOSES:
+            vals = at_k.loc[at_k["diagnosis"] == dx, "pct"]
+            res[f"{dx.lower()}_n_{k}y"] = c.count(("followed", k, dx))
+            res[f"{dx.lower()}_pct_{k}y"] = vals.mean() if len(vals) else np.nan
+        res[f"p_{k}y"] = stats.student_t_p(at_k, "pct")
+    return res
 
 
 def _key(quantity: str):

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from helpers.core import cohort, published, stats
+from helpers.core import cohort, published, reproduction, stats
 from helpers.core.diagnoses import DIAGNOSES, MS, SCI
 
 
@@ -48,7 +48,7 @@ def reference_year_sensitivity(patients, doses, reference_years, time_points) ->
     rows = []
     for ref in reference_years:
         tps = [k for k in time_points if k > ref]
-        res = cohort.headline_numbers(patients, doses, ref, tps)
+        res = reproduction.headline_numbers(patients, doses, ref, tps)
         for k in tps:
             rows.append(
                 {

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.clinic import contract
-from helpers.core import cohort, published, reproduction
+from helpers.core import published, reproduction
 from helpers.core.diagnoses import MS, SCI
 from helpers.synthetic import scenarios
 from helpers.synthetic.calibration import calibrate_two_groups, map_to_median_range
@@ -289,5 +289,5 @@ def _draw_adjustments(spec: SyntheticSpec, patients, d_ref, log_anchor, rng, ref
 
 
 def _reproduces_paper(patients, doses) -> bool:
-    table = reproduction.compare(cohort.headline_numbers(patients, doses))
+    table = reproduction.compare(reproduction.headline_numbers(patients, doses))
     return bool(table["matches"].all())

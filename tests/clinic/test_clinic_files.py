@@ -11,7 +11,7 @@ import pytest
 
 from helpers import paths
 from helpers.clinic import export_files
-from helpers.core import cohort
+from helpers.core import reproduction
 from helpers.runner import plan as run_plan
 
 from .. import exports
@@ -196,7 +196,7 @@ def test_the_dates_example_gives_the_canonical_results():
     pd_, dd, *_ = export_files.read(EXAMPLES / "dates")
     pd.testing.assert_frame_equal(pc, pd_, check_exact=False, atol=1e-6, rtol=0)
     pd.testing.assert_frame_equal(dc, dd, check_exact=False, atol=1e-6, rtol=0)
-    hc, hd = cohort.headline_numbers(pc, dc), cohort.headline_numbers(pd_, dd)
+    hc, hd = reproduction.headline_numbers(pc, dc), reproduction.headline_numbers(pd_, dd)
     assert hc.keys() == hd.keys() and all(np.isclose(hc[k], hd[k], rtol=1e-9) for k in hc)
 
 

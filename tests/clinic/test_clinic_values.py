@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from helpers.clinic import export_files
-from helpers.core import cohort
+from helpers.core import cohort, reproduction
 from helpers.runner import plan as run_plan
 
 from .. import exports
@@ -91,7 +91,7 @@ def test_optional_columns_may_be_absent_and_table_one_says_not_recorded(canonica
     assert notes == [] and patients[list(exports.OPTIONAL)].isna().all().all()
     full, full_doses, *_ = export_files.read(canonical)
     pd.testing.assert_frame_equal(doses, full_doses)
-    got, want = cohort.headline_numbers(patients, doses), cohort.headline_numbers(full, full_doses)
+    got, want = reproduction.headline_numbers(patients, doses), reproduction.headline_numbers(full, full_doses)
     sci_detail = {"n_sci_cervical", "n_sci_thoracic", "n_sci_ais_a", "n_sci_ais_bd"}
     assert {k: v for k, v in got.items() if k not in sci_detail} == {
         k: v for k, v in want.items() if k not in sci_detail
@@ -265,7 +265,7 @@ def test_patients_followed_less_than_the_minimum_are_not_analysed_and_have_their
     flow = tables.flow_counts(patients, doses, 1, [7, 10]).set_index("stage")["n"]
     assert flow["in the data"] == 49 and flow["follow-up under 7 years"] == 2 and flow["screened"] == 47
     assert flow["screened"] == flow["excluded"] + flow["analysed"].sum() / 2  # all, then MS + SCI
-    head = cohort.headline_numbers(patients, doses)
+    head = reproduction.headline_numbers(patients, doses)
     assert head["n_screened"] == 47 and head["n_analysed"] == 39 and head["n_excluded"] == 8
     c = counts.cells(patients, doses, 1, [7, 10])
     assert (("in data",), [("short",), ("screened",)]) in c.relations and c.count(("short",)) == 2

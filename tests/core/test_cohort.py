@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.core import cohort
+from helpers.core import cohort, reproduction
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_adjustments_per_year_counts_full_years_only(tiny):
 
 
 def test_analyse_on_tiny_data(tiny):
-    res = cohort.headline_numbers(*tiny)
+    res = reproduction.headline_numbers(*tiny)
     assert res["n_screened"] == 4 and res["n_analysed"] == 3 and res["n_excluded"] == 1
     assert res["dose_ref_median"] == 160 and res["ms_n_10y"] == 1 and res["sci_n_10y"] == 0
     assert np.isnan(res["p_10y"])  # too few to test
