@@ -26,10 +26,6 @@ def build(folder: Path, values: dict) -> dict:
     groups, differences, notes, legend = headline(tables_dir, values)
     kind = run_kind.of(values)
     chart, calibrated = kind.chart, kind.calibrated
-    how = (
-        "calibrated to the paper's published numbers" if calibrated else "simulated from the same model, not calibrated"
-    )
-    source = data_source.source_of(values["data_dir"]) if chart else f"a synthetic cohort {how} (seed {values['seed']})"
     # on chart data the synthetic cohort's parameters do not apply, and the folder's path stays on your machine
     skip = {"output_dir", *(("data_dir", "synthetic_mode", "seed", "synthetic") if chart else ())}
     param_rows = [
@@ -50,7 +46,8 @@ def build(folder: Path, values: dict) -> dict:
 
     return dict(
         doi=published.DOI,
-        source=source,
+        chart_source=data_source.source_of(values["data_dir"]) if chart else "",
+        seed=values["seed"],
         chart=chart,
         calibrated=calibrated,
         min_count=values["min_cell_count"],
