@@ -1,2 +1,2 @@
-"""What a run reports about itself (notebook 5): ``checklist`` (STROBE/RECORD), ``references``
-(references.bib), ``colophon`` (versions, code fingerprint, parameters)."""
+"""What a run reports about itself: ``checklist`` (STROBE/RECORD), ``references`` (references.bib),
+``colophon`` (versions, code fingerprint, parameters), ``front_page`` (the site's front page, built once)."""

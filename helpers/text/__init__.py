@@ -1,2 +1,2 @@
-"""The words a reader sees: ``*.yaml`` here, filled with computed numbers by :mod:`.words`; each figure and
-table registered with its caption, in reading order, in ``captions.yaml`` (:mod:`.captions`)."""
+"""The words a reader sees: ``*.yaml`` here, filled with computed numbers by :mod:`.words` (figure and table
+captions in ``captions.yaml``, numbered by :mod:`helpers.core.captions`)."""
