@@ -29,6 +29,9 @@ def test_data_dictionary_names_every_column_and_every_assumption_with_its_defaul
         else:
             assert float(stated) == value, f"{name}: the data dictionary says {stated}, the code {value}"
     assert f"at most {contract.MAX_DOSE:g}" in text
+    # the limits a clinic's data is held to, as the dictionary states them (helpers/clinic/contract.py)
+    assert f"a dose under {contract.LOW_DOSE:g} µg/24 h" in text and f"more than {contract.DOSE_JUMP:g} times" in text
+    assert "`YYYY-MM-DD`" in text and contract.DATE_RULE.endswith("YYYY-MM-DD")
 
 
 def test_data_dictionary_lists_exactly_the_accepted_spellings_of_each_coded_column():

@@ -8,6 +8,7 @@ import pandas as pd
 
 from helpers.core import cohort, counts, disclosure, published
 from helpers.core.diagnoses import DIAGNOSES, MS, SCI
+from helpers.text import words
 
 NOT_APPLICABLE = "not applicable (MS)"
 TABLE1_LABELS = {
@@ -133,18 +134,14 @@ def sci_breakdown(patients: pd.DataFrame, shown: dict | None = None) -> pd.DataF
 
 
 def stage(key, min_followup: float = published.MIN_FOLLOWUP_YEARS) -> str:
-    """A stage of the flow in words, for a key of the count model (:func:`helpers.core.counts.flow_keys`):
-    labels are applied here, when shown, and never read back."""
+    """A stage of the flow in words (``helpers/text/flow.yaml``), for a key of the count model
+    (:func:`helpers.core.counts.flow_keys`): labels are applied here, when shown, and never read back."""
     kind = key[0]
-    if kind == "in data":
-        return "in the data"
-    if kind == "short":
-        return f"follow-up under {min_followup:g} years"
     if kind == "reason":
-        return f"excluded: {key[1]}"
+        return words.fill("flow.reason", reason=key[1])
     if kind == "followed":
-        return f"dose at {key[1]} years"
-    return kind  # screened, excluded, analysed
+        return words.fill("flow.followed", year=key[1])
+    return words.fill(f"flow.{kind.replace(' ', '_')}", years=min_followup)
 
 
 def flow_counts(

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.clinic import contract
 from helpers.core import cohort, reproduction
 
 
@@ -58,7 +59,8 @@ def test_adjustments_per_year_counts_full_years_only(tiny):
 
 
 def test_analyse_on_tiny_data(tiny):
-    res = reproduction.headline_numbers(*tiny)
+    patients, doses = tiny  # as the notebooks see them: checked against the contract (which asks a reason)
+    res = reproduction.headline_numbers(*contract.validate(patients.assign(exclusion_reason=[None] * 3 + ["x"]), doses))
     assert res["n_screened"] == 4 and res["n_analysed"] == 3 and res["n_excluded"] == 1
     assert res["dose_ref_median"] == 160 and res["ms_n_10y"] == 1 and res["sci_n_10y"] == 0
     assert np.isnan(res["p_10y"])  # too few to test

@@ -89,6 +89,11 @@ def filled(synthetic_frames):
     pct = cohort.percent_of_reference(patients, doses, 1, [7, 10])
     yearly = cohort.percent_of_reference(patients, doses, 1, all_years=True)
 
+    # notebook 2's flow stages
+    for key in (("in data",), ("short",), ("screened",), ("excluded",), ("reason", "x"), ("analysed", "all"),
+                ("followed", 7, "MS")):  # fmt: skip
+        tables.stage(key)
+
     # captions, checklist
     for name in captions.TABLES:
         captions.table(name, params.DEFAULTS)
