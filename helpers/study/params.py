@@ -7,6 +7,7 @@ papermill checks its own values with :func:`resolve`.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -158,7 +159,9 @@ def check(values: dict, where: str = "parameter") -> list[str]:
     lines = []
     for name, value in values.items():
         if name not in BY_NAME:
-            lines.append(f"{where} '{name}': unknown parameter (known: {', '.join(BY_NAME)})")
+            likely = difflib.get_close_matches(str(name), BY_NAME, n=1)
+            hint = f"did you mean '{likely[0]}'? " if likely else ""
+            lines.append(f"{where} '{name}': unknown parameter ({hint}known: {', '.join(BY_NAME)})")
         else:
             lines += BY_NAME[name].check(value, where)
     if not lines:

@@ -8,6 +8,7 @@ parameters (``synthetic_mode``, ``seed``, ``synthetic``) and checks it. The data
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -100,9 +101,10 @@ def make_spec(mode: str = "calibrated", seed: int = 2019, overrides: dict | None
     problems = []
     for key in overrides:
         if key not in FIELDS or key in ("mode", "seed"):
-            problems.append(
-                f"parameter 'synthetic': unknown key {key!r} (known: {', '.join(sorted(set(FIELDS) - {'mode', 'seed'}))})"
-            )
+            known = sorted(set(FIELDS) - {"mode", "seed"})
+            likely = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"did you mean '{likely[0]}'? " if likely else ""
+            problems.append(f"parameter 'synthetic': unknown key {key!r} ({hint}known: {', '.join(known)})")
     if problems:
         raise StudyInputError(problems)
     n_ex = overrides.get("n_excluded")

@@ -182,6 +182,13 @@ def test_the_examples_are_tracked_by_git_and_labelled_synthetic():
         assert set(tables["patients"]["patient_id"]) == {f"SYNTH-{i:02d}" for i in range(1, 15)}, example.name
 
 
+def test_every_example_is_in_the_examples_readme_with_the_command_that_runs_it():
+    text = (EXAMPLES / "README.md").read_text(encoding="utf-8")
+    for example in sorted(p for p in EXAMPLES.iterdir() if p.name != "README.md"):
+        name = f"{example.name}/" if example.is_dir() else example.name
+        assert f"| `{name}` |" in text and f"make study DATA=data/examples/{example.name}`" in text, name
+
+
 @pytest.mark.parametrize(
     "example", ["spelled_freely", "semicolon_decimal_comma", "windows_1252", "latin_1", "workbook.xlsx", "excel_files"]
 )

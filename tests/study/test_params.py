@@ -38,7 +38,8 @@ def test_example_parameter_files_are_valid():
 
 
 BAD = {
-    "unknown name": ("alhpa: 0.01\n", "parameter 'alhpa': unknown parameter"),
+    "unknown name": ("alhpa: 0.01\n", "parameter 'alhpa': unknown parameter (did you mean 'alpha'? known: "),
+    "unknown name, nothing close": ("colour: red\n", "parameter 'colour': unknown parameter (known: "),
     "wrong type": ("alpha: high\n", "parameter 'alpha': expected a number from 0.001 to 0.2, got 'high'"),
     "out of range": ("alpha: 2\n", "parameter 'alpha': expected a number from 0.001 to 0.2, got 2"),
     "bool for int": ("seed: true\n", "parameter 'seed': expected a whole number"),
@@ -49,7 +50,10 @@ BAD = {
         "every time point must come after reference_year (3)",
     ),
     "mode": ("synthetic_mode: random\n", "parameter 'synthetic_mode': expected one of 'calibrated', 'simulation'"),
-    "synthetic key": ("synthetic:\n  n_pateints: 3\n", "parameter 'synthetic': unknown key 'n_pateints'"),
+    "synthetic key": (
+        "synthetic:\n  sci_n_10yr: 3\n",
+        "parameter 'synthetic': unknown key 'sci_n_10yr' (did you mean 'sci_n_10y'?",
+    ),
     "calibrated structure": ("synthetic:\n  n_ms: 40\n", "synthetic.n_ms': the calibrated cohort has the published 22"),
     "output_dir": ("output_dir: /tmp/x\n", "parameter 'output_dir': the runner decides where a run goes"),
     "not YAML": ("alpha: [0.01\n", "not valid YAML (line 2)"),
