@@ -17,6 +17,7 @@ row is its place in the file, so the rules can name its line (the header is line
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import io
 import re
@@ -150,13 +151,36 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, problems.Place, str | None]:
             skip_blank_lines=False,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise StudyInputError(f"{name}: not a readable CSV file ({str(err).strip()})") from None
+        raise StudyInputError(
+            _split_values(text, sep, name) or f"{name}: not a readable CSV file ({str(err).strip()})"
+        ) from None
     header, body = rows.iloc[0].tolist(), rows.iloc[1:].reset_index(drop=True)
     df = _tidy(_named(body, [None if pd.isna(h) else h for h in header]), name)
     place = problems.Place(name)
     if sep != ",":
         df = _decimal_points(df, place)
     return df, place, note
+
+
+def _split_values(text: str, sep: str, name: str) -> str | None:
+    """Why rows of a comma-separated file have more fields than its header, when a number written with a
+    decimal comma (``61,5``) is the likely cause: one line naming the column, the rows and the value."""
+    if sep != ",":
+        return None
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    long = [(i + 1, r) for i, r in enumerate(rows) if len(r) > len(header)]
+    row = long[0][1] if long else []
+    split = next((j for j in range(len(row) - 1) if re.fullmatch(r"-?\d+", row[j].strip())
+                  and re.fullmatch(r"\d+", row[j + 1].strip())), None)  # fmt: skip
+    if split is None or split >= len(header):
+        return None
+    lines = ", ".join(str(n) for n, _ in long[:3]) + (", ..." if len(long) > 3 else "")
+    return (
+        f"{name}, column '{header[split].strip()}': {len(long)} row{'s' if len(long) > 1 else ''} with more values than "
+        f"the header (line{'s' if len(long) > 1 else ''} {lines}; got '{row[split]},{row[split + 1]}'): probably a "
+        "decimal comma; save the file with ';' between fields, or quote the value"
+    )
 
 
 def _named(body: pd.DataFrame, header: list) -> pd.DataFrame:

@@ -39,6 +39,9 @@ def main(argv=None) -> int:
         f"{values['reference_year']}, time points {', '.join(map(str, values['time_points']))} years, patients "
         f"followed at least {values['min_followup_years']} years):\n{counts.to_string(index_names=False)}"
     )
+    if (counts == "").any().any():
+        print("(blank: as in the flow diagram, screening and exclusion are counted for all patients only, the time "
+              f"points by diagnosis only; {' and '.join(DIAGNOSES)} add up to the analysed)")  # fmt: skip
     return 0
 
 

@@ -341,3 +341,18 @@ def test_column_names_match_in_any_case_and_stray_empty_columns_are_dropped_quie
     assert exports.refusal(folder) == [
         "patients.csv: has the column 'diagnosis' twice (names match in any case); keep one"
     ]
+
+
+def test_a_decimal_comma_in_a_comma_separated_file_is_named_with_its_column_and_lines(canonical, tmp_path):
+    folder = exports.copy_export(canonical, tmp_path / "comma")
+    lines = (folder / "patients.csv").read_text(encoding="utf-8").splitlines()
+    age = lines[0].split(",").index("age_at_implant")
+    for n in (3, 5):  # file lines 4 and 6: an age written 61,5
+        cells = lines[n].split(",")
+        cells[age] = "61,5"
+        lines[n] = ",".join(cells)
+    (folder / "patients.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert exports.refusal(folder) == [
+        "patients.csv, column 'age_at_implant': 2 rows with more values than the header (lines 4, 6; got '61,5'): "
+        "probably a decimal comma; save the file with ';' between fields, or quote the value"
+    ]
