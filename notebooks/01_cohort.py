@@ -34,6 +34,9 @@ synthetic = {}  # assumptions of the synthetic cohort to change, e.g. {"sci_n_10
 output_dir = None  # None: outputs/ for the default parameters (see helpers/study/study.py)
 reference_year = 1  # the "initial" dose is the dose at this year after implant (chart data: for masking)
 min_followup_years = 7  # patients followed for fewer years are not analysed (the paper's inclusion rule)
+accept_low_reference_dose = (
+    False  # chart data: analyse a reference-year dose under 5 µg/24 h (written in mg/24 h?) instead of refusing it
+)
 time_points = [7, 10]  # years at which the dose is compared (chart data: masking agrees with notebook 2)
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 

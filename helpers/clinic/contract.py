@@ -59,6 +59,7 @@ class Rules:
 
     reference_year: int = published.REFERENCE_YEAR
     min_followup_years: float = published.MIN_FOLLOWUP_YEARS
+    accept_low_reference_dose: bool = False  # a reference dose under LOW_DOSE (mg/24 h?) is analysed, not refused
 
 
 KNOWN_COLUMNS = {*PATIENT_COLUMNS, *DOSE_COLUMNS, *FORMS["patients"][1], *FORMS["doses"][1]}
@@ -346,6 +347,20 @@ def _what_the_analysis_needs(p: pd.DataFrame, d: pd.DataFrame, problems: Problem
         "reference_year in a parameters file)",
         d.index[late],
         [f"{pid} at {y:.2f} years" for pid, y in zip(d.loc[late, "patient_id"], years[late])],
+    )
+    # the dose in force at the reference year is every later dose's denominator: one written in mg/24 h would make
+    # each % of that patient a thousandfold too large, so it stops the run unless the parameter accepts it
+    in_force = d.loc[d["patient_id"].isin(set(p.loc[analysed, "patient_id"])) & (years <= rules.reference_year)]
+    ref = in_force.loc[~in_force["patient_id"].duplicated(keep="last")]
+    low = ref.index[_number(ref["dose_ug_per_day"]) < LOW_DOSE]
+    problems.add(
+        "doses",
+        "dose_ug_per_day",
+        f"giving an analysed patient's reference dose (in force at year {rules.reference_year:g}) under {LOW_DOSE:g} "
+        "µg/24 h, as if written in mg/24 h: each of that patient's % would be a thousandfold too large; correct the "
+        "unit, or set accept_low_reference_dose: true in a parameters file",
+        [] if rules.accept_low_reference_dose else low,
+        [f"{pid}: {v}" for pid, v in zip(d.loc[low, "patient_id"], d.loc[low, "dose_ug_per_day"])],
     )
     for dx in DIAGNOSES:
         if not (analysed & (p["diagnosis"] == dx)).any():

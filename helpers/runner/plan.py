@@ -100,7 +100,7 @@ def check_data(values: dict):
     from helpers.study import params
 
     merged = {**params.DEFAULTS, **values}
-    rules = contract.Rules(merged["reference_year"], merged["min_followup_years"])
+    rules = contract.Rules(merged["reference_year"], merged["min_followup_years"], merged["accept_low_reference_dose"])
     return export_files.read(Path(merged["data_dir"]), rules)
 
 

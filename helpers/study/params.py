@@ -110,6 +110,12 @@ PARAMS: tuple[Param, ...] = (
     Param("min_cell_count", 5, "int", "chart data: counts below this are shown as '<N'", 1, 50),
     Param("show_individuals", False, "bool", "chart data: allow plots of individual patients' doses"),
     Param("show_extremes", False, "bool", "chart data: allow a group's minimum and maximum (single patients' values)"),
+    Param(
+        "accept_low_reference_dose",
+        False,
+        "bool",
+        "chart data: analyse a reference-year dose under 5 µg/24 h (written in mg/24 h?) instead of refusing it",
+    ),
     Param("power_reps", 2000, "int", "Monte Carlo replicates per cell of the power grid (notebook 7)", 100, 200_000),
     Param(
         "scenario_n",

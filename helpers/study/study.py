@@ -150,7 +150,7 @@ def start(namespace: dict) -> Study:
     """``S = study.start(globals())`` at the top of a notebook, right after the parameters cell."""
     p = params.resolve(namespace)
     figures.setup()
-    rules = contract.Rules(p["reference_year"], p["min_followup_years"])
+    rules = contract.Rules(p["reference_year"], p["min_followup_years"], p["accept_low_reference_dose"])
     patients, doses, source, warnings = data_source.load(
         p["data_dir"], p["synthetic_mode"], p["seed"], p["synthetic"], rules
     )

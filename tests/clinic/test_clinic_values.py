@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.clinic import export_files
+from helpers.clinic import contract, export_files
 from helpers.core import cohort, reproduction
 from helpers.runner import plan as run_plan
 
@@ -234,7 +234,8 @@ def test_values_allowed_but_unlikely_are_warned_about_and_the_analysis_goes_on(c
     second = d.index[d["patient_id"] == d["patient_id"].unique()[1]]
     d.loc[second[3], "dose_ug_per_day"] = "3"  # one dose under 5, a tenth and more of the one before
     exports.write(d, canonical, "doses.csv")
-    export = export_files.read(canonical)
+    assert "reference dose" in exports.refusal(canonical)[0]  # the first patient's, in mg: refused unless accepted
+    export = export_files.read(canonical, contract.Rules(accept_low_reference_dose=True))
     n = int(mine.sum())
     assert export.warnings == [
         f"doses.csv, column 'dose_ug_per_day': {n} rows of patients whose doses are all under 5 µg/24 h, as if "
@@ -269,3 +270,18 @@ def test_patients_followed_less_than_the_minimum_are_not_analysed_and_have_their
     assert head["n_screened"] == 47 and head["n_analysed"] == 39 and head["n_excluded"] == 8
     c = counts.cells(patients, doses, 1, [7, 10])
     assert (("in data",), [("short",), ("screened",)]) in c.relations and c.count(("short",)) == 2
+
+
+def test_a_reference_dose_written_in_mg_stops_the_run_unless_the_parameter_accepts_it(canonical, tmp_path):
+    folder = exports.copy_export(canonical, tmp_path / "mg")
+    patients, doses = exports.csv(folder, "patients.csv"), exports.csv(folder, "doses.csv")
+    analysed = patients.loc[patients["excluded"] == "false", "patient_id"].iloc[0]
+    by_year_1 = doses.index[(doses["patient_id"] == analysed) & (doses["years_since_implant"].astype(float) <= 1)]
+    doses.loc[by_year_1, "dose_ug_per_day"] = "0.2"  # every dose of the first year, so the one in force at year 1
+    exports.write(doses, folder, "doses.csv")
+    [line] = exports.refusal(folder)
+    assert line.startswith("doses.csv, column 'dose_ug_per_day': 1 row giving an analysed patient's reference dose")
+    assert "set accept_low_reference_dose: true in a parameters file" in line and f"line {by_year_1[-1] + 2};" in line
+    export = export_files.read(folder, contract.Rules(accept_low_reference_dose=True))
+    assert (export.doses.loc[export.doses["patient_id"] == analysed, "dose_ug_per_day"] == 0.2).any()
+    assert export.warnings  # still said: the doses under 5 µg/24 h
