@@ -17,14 +17,12 @@ KEYS = {
     "n_excluded": ("excluded",),
     "n_analysed": ("analysed", "all"),
     "n_sci": ("analysed", SCI),
-    "n_ms": ("analysed", MS),
     "n_sci_cervical": ("t1", "sci_level", "cervical", SCI),
     "n_sci_thoracic": ("t1", "sci_level", "thoracic", SCI),
     "n_sci_ais_a": ("t1", "ais_grade", "A", SCI),
     "n_sci_ais_bd": ("sci", "all", "AIS B-D"),
+    "n_ms": ("analysed", MS),
 }
-ORDER = ("n_screened", "n_excluded", "n_analysed", "n_sci", "n_sci_cervical", "n_sci_thoracic", "n_sci_ais_a",
-         "n_sci_ais_bd", "n_ms")  # fmt: skip
 EXTREMES = ("dose_ref_min", "dose_ref_max")  # single patients' values
 NOT_SHOWN = "not shown"
 
@@ -38,7 +36,7 @@ def headline_numbers(
     """The study's headline numbers, keyed like :data:`helpers.core.published.PUBLISHED`: the patient counts
     from the one count model (:mod:`helpers.core.counts`, :data:`KEYS`), the doses and means from the cohort."""
     c = counts.cells(patients, doses, reference_year, time_points)
-    res: dict[str, float] = {q: c.count(KEYS[q]) for q in ORDER}
+    res: dict[str, float] = {q: c.count(key) for q, key in KEYS.items()}
     pct = cohort.percent_of_reference(patients, doses, reference_year, time_points)
     ref = pct.loc[pct["year"] == reference_year, "dose_ref"]
     res |= {"dose_ref_median": ref.median(), "dose_ref_min": ref.min(), "dose_ref_max": ref.max()}

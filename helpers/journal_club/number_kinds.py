@@ -47,7 +47,7 @@ def headline_marks(summary: pd.DataFrame, tests: pd.DataFrame, params: dict) -> 
         params.get("synthetic_mode", "calibrated"), params.get("seed", 2019), params.get("synthetic") or {}
     )
     fields = {"sd_ratio": spec.sd_ratio_ms_to_sci, "sci_n_10y": spec.sci_n_10y, "seed": spec.seed}
-    run = run_kind.of(params).value
+    run = run_kind.of(params)
     times = set(published.TIME_POINTS)
     rows = []
 
@@ -60,11 +60,11 @@ def headline_marks(summary: pd.DataFrame, tests: pd.DataFrame, params: dict) -> 
         )
 
     def mark(kind, because=None):
-        if run == "paper":
+        if run is run_kind.RunKind.PAPER:
             return kind, because
-        if run == "calibration":
+        if run is run_kind.RunKind.CALIBRATION:
             return "assumed", "calibration"
-        return run, None
+        return run.value, None  # a simulated cohort's or chart data's numbers: marked as such ("simulated", "chart")
 
     for r in summary.itertuples():
         year, dx = int(r.year), r.diagnosis
