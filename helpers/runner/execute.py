@@ -6,9 +6,11 @@ Writes the executed notebook to OUT without volatile metadata, and to RESULT ``{
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -16,16 +18,23 @@ from pathlib import Path
 KERNEL = "python3"
 
 
-def kernel_manager_class(ipc_dir: str):
-    """jupyter_client's kernel manager on IPC sockets in ``ipc_dir`` where Unix sockets exist: a TCP port is
-    picked by binding and releasing it, so kernels started together could get the same one."""
+def kernel_manager_class(ipc_dir: str, made: list | None = None):
+    """jupyter_client's kernel manager, each one made appended to ``made`` (if given); on IPC sockets in ``ipc_dir`` where
+    Unix sockets exist: a TCP port is picked by binding and releasing it, so kernels started together could get
+    the same one."""
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
-    if os.name != "posix":
-        return AsyncKernelManager
+    class KernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            if made is not None:
+                made.append(self)
 
-    class IPCKernelManager(AsyncKernelManager):
+    if os.name != "posix":
+        return KernelManager
+
+    class IPCKernelManager(KernelManager):
         @default("transport")
         def transport_default(self):
             return "ipc"
@@ -45,10 +54,18 @@ def execute(nb_path: Path, out_nb: Path, parameters: dict | None = None, cwd: Pa
     from helpers.runner import notebook_hygiene
 
     ipc_dir = tempfile.mkdtemp(prefix="itb-k-")  # short: a socket's path must stay under about 100 characters
+    managers = []
     try:
         pm.execute_notebook(str(nb_path), str(out_nb), parameters=parameters or None, cwd=str(cwd or Path(nb_path).parent),
                             kernel_name=KERNEL, progress_bar=False, log_output=False,
-                            kernel_manager_class=kernel_manager_class(ipc_dir))  # fmt: skip
+                            kernel_manager_class=kernel_manager_class(ipc_dir, managers))  # fmt: skip
+    except KeyboardInterrupt:
+        # nbclient starts the kernel before the block that would end it: one interrupted while it starts is ours
+        # to end, or it outlives the run (CI once found one hung binding to the sockets' folder removed below)
+        for km in managers:
+            if km.has_kernel:
+                asyncio.run(km.shutdown_kernel(now=True))
+        raise
     except pm.PapermillExecutionError as err:
         bad_input = err.ename == "StudyInputError"
         return {"ok": False, "what": f"cell {err.exec_count}: {err.ename}: {err.evalue}", "bad_input": bad_input}
@@ -60,8 +77,13 @@ def execute(nb_path: Path, out_nb: Path, parameters: dict | None = None, cwd: Pa
     return {"ok": True}
 
 
+def stopped(signum, frame):
+    raise KeyboardInterrupt  # the runner ends this process (another notebook failed): end its kernel as Ctrl-C does
+
+
 def main(argv=None) -> int:
     nb_path, out_nb, result, *parameters = argv if argv is not None else sys.argv[1:]
+    signal.signal(signal.SIGTERM, stopped)
     try:
         outcome = execute(Path(nb_path), Path(out_nb), json.loads(parameters[0]) if parameters else None)
     except KeyboardInterrupt:  # Ctrl-C reached this process too: the runner says what happened

@@ -4,8 +4,10 @@ machinery), notebooks run side by side, and kernels started at the same moment d
 import json
 import os
 import shutil
+import signal
 import subprocess
 import textwrap
+import time
 
 import nbformat
 import pytest
@@ -91,9 +93,32 @@ def test_the_fingerprint_covers_the_notebooks_that_run_but_not_the_machinery(fak
 
 @pytest.mark.skipif(os.name != "posix", reason="IPC sockets exist where Unix sockets do; elsewhere TCP")
 def test_kernels_talk_over_ipc_sockets_in_a_private_folder(tmp_path):
-    km = execute.kernel_manager_class(str(tmp_path))(kernel_name="python3")
+    made = []
+    km = execute.kernel_manager_class(str(tmp_path), made)(kernel_name="python3")
     assert km.transport == "ipc" and km.ip.startswith(str(tmp_path))
-    assert km.ip != execute.kernel_manager_class(str(tmp_path))(kernel_name="python3").ip
+    assert km.ip != execute.kernel_manager_class(str(tmp_path), made)(kernel_name="python3").ip
+    assert len(made) == 2  # each one remembered, so that an interrupted start can end its kernel
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM"])
+@pytest.mark.skipif(os.name != "posix", reason="signals a process as Ctrl-C (or the runner ending it) does")
+def test_a_notebook_process_stopped_while_its_kernel_starts_leaves_no_kernel(tmp_path, how):
+    """papermill starts a kernel outside the block that would end it: stopped at that moment, the notebook's
+    process must end the kernel itself (CI once found one left running, never to end)."""
+    import psutil
+
+    nb = write_notebook(tmp_path / "01_tiny.ipynb", "1 + 1")
+    proc = subprocess.Popen([PY, "-m", "helpers.runner.execute", nb, tmp_path / "out.ipynb", tmp_path / "r.json"],
+                            cwd=paths.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    parent, kernels, deadline = psutil.Process(proc.pid), [], time.time() + 60
+    while not kernels and time.time() < deadline:
+        kernels = [p for p in parent.children() if "ipykernel" in " ".join(p.as_dict(["cmdline"])["cmdline"] or [])]
+        time.sleep(0.01)
+    assert kernels, "no kernel started"
+    proc.send_signal(getattr(signal, how))  # the kernel is still importing: it has not answered yet
+    proc.wait(timeout=60)
+    _, alive = psutil.wait_procs(kernels, timeout=0)  # not left to notice its parent is gone: it may not
+    assert not alive, f"the kernel outlived its notebook's process ({how})"
 
 
 STAMP = "import time\nopen({path!r}, 'a').write(f'{{time.time()}}\\n')"

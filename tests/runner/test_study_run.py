@@ -210,7 +210,8 @@ def test_ctrl_c_leaves_previous_outputs_and_names_the_notebook(tmp_path):
     assert not list(tmp_path.glob(".work-*"))
     assert kernels  # kernels were running ...
     _, alive = psutil.wait_procs(started, timeout=15)
-    assert not alive, f"still running after the interrupt: {alive}"  # ... and nothing of the run is left
+    left = [(p.pid, p.ppid(), " ".join(p.cmdline())[-120:]) for p in alive]
+    assert not left, f"still running after the interrupt: {left}"  # ... and nothing of the run is left
 
 
 def test_an_output_folder_that_cannot_be_written_is_refused_first(tmp_path):
