@@ -19,12 +19,8 @@
 #
 # A critical appraisal of the paper as a cohort study, with the questions of the CASP cohort checklist
 # ([CASP 2018](#ref-casp2018)) and the JAMA Users' Guides ([Levine et al. 1994](#ref-levine1994)): are the
-# results valid, what are they, do they apply to my patients? Longer analyses: the appendix
-# ([7](07_appendix.ipynb)).
-#
-# **Teacher's plan (80 minutes):** 1. question and claim, 10 min · 2. validity, 25 min · 3. results, 20 min ·
-# 4. my patients, 5 min · exercise 2 and two discussion questions (A and B; C and D if time allows), 15 min ·
-# the bottom line, 5 min. Exercise 1 needs Python: a teacher's demonstration, or homework.
+# results valid, what are they, do they apply to my patients? Questions sit beside the sections they test.
+# Longer analyses: the appendix ([7](07_appendix.ipynb)).
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -63,28 +59,31 @@ pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_poin
 # Is the intrathecal baclofen (ITB) dose after 7 and 10 years higher than after 1 year, and more so in multiple
 # sclerosis (MS), a progressive disease, than in traumatic spinal cord injury (SCI)?
 
-# %% tags=[]
+# %% tags=["slide"]
 display(Markdown(session.claim()))
+
+# %% tags=["slide"]
 headline_means = fixed_by_paper.published_means()
 diffs = fixed_by_paper.headline_differences(alpha, S.spec.sci_n_10y)
 fig = figures.headline(headline_means, diffs, stats.ci_level(alpha))
 figures.save(fig, "06_headline", S.out, S.params)
 
-# %% tags=[]
+# %% tags=["slide"]
 Markdown(session.fixed_ci(alpha, S.spec.sci_n_10y))
 
-# %% [markdown] tags=[]
+# %% [markdown] tags=["slide"]
 # ## 2. Are the results valid?
 #
 # ### 2.1 Who was compared
 #
 # Only patients **treated at least 7 years** were reviewed; those with a **catheter or pump failure** (the dose
-# becomes meaningless) or an **aggravating factor** (raising need for a while, unrelated to the disease course)
-# were excluded. Patients who stopped early are invisible. The paper reads a large SCI rise as one that
-# "suggests possible pump failure": if failures were found by looking at large rises, the exclusions removed
-# the largest SCI rises.
+# then measures delivery, not need) or an **aggravating factor** (such as an infection or a pressure sore) were
+# excluded; patients who stopped early are invisible. By the conclusion, a large SCI rise prompts a search for
+# pump failure, a trigger or progressive spinal disease: if failures and triggers were found that way, the
+# exclusions removed the largest rises, and as triggers grow more common with disability, some of those rises
+# may have come from progression.
 
-# %% tags=[]
+# %% tags=["teacher"]
 scenario_cohorts = scenario_effects.draw_cohorts(scenario_n, seed, scenario_effects.SESSION)
 scenarios = scenario_effects.effects(scenario_cohorts, alpha)
 presentation.save(scenarios, "06_scenarios", S.out)
@@ -94,34 +93,58 @@ display(Markdown(scenario_effects.intro(scenario_n)))
 display(*scenario_effects.shown(scenarios, "outcome_exclusion", S.params))
 display(*scenario_effects.shown(scenarios, "survivorship", S.params))
 
-# %% [markdown] tags=[]
+# %% [markdown] tags=["slide"]
+# **A.** If pump failures show up as dose rises, would including them move the SCI mean up or down, and would
+# the result describe need?
+#
+# <details><summary>For the teacher</summary>
+# Up. But a failing pump's dose measures delivery, not need: keeping each patient's doses only until the
+# failure (censoring) would keep their valid years without counting the failure as need (no failure dates
+# are given: not shown here).
+# </details>
+
+# %% [markdown] tags=["slide"]
 # ### 2.2 Does the outcome answer the question?
 #
-# **Dose is not need.** The outcome is the dose set, not spasticity, function or side effects, and the dose
-# needed for the same effect may depend on delivery (boluses, concentration, catheter tip level), oral
-# antispastics, botulinum toxin and body size: none is recorded.
-#
-# **The reference dose.** Each dose is divided by the 1-year dose, taken as the end of titration. If titration
-# goes on, the 1-year dose is noisy, or one group is titrated more slowly, the percentages mislead; the appendix
-# (section 2) switches these on.
-#
+# **Dose is not need.** The outcome is the dose set, not spasticity or function. The dose was set "to reduce leg
+# spasticity and also avoid leg/trunk weakness": once a patient stops walking, that limit lifts and the dose can
+# rise with no more spasticity, a rival explanation to progression. Delivery (boluses, concentration, catheter
+# tip), other antispastic treatment and body size matter too; the abstract reports none.
+
+# %% [markdown] tags=["slide"]
+# **The 1-year dose as the denominator.** The abstract gives the 1-year median only for both groups together:
+# a group that starts lower shows a larger % for the same rise in µg/24 h. A 1-year dose low by chance tends to
+# be followed by higher ones (regression to the mean), and titration that goes on after year 1 inflates the %.
+
+# %% [markdown] tags=["slide"]
 # ### 2.3 Confounding, and the causal claim
 #
 # That the MS rise "probably reflects the progressive disease course" is causal, yet nothing recorded measures
-# progression, and SCI likely differs from MS in age, sex, mobility and time since onset, none reported.
-# Tolerance to baclofen would also predict a rise (question B). The appendix (section 2) shows what adjusting
-# for measured confounders can and cannot do.
+# progression, and the groups likely differ in age, sex, mobility and time since onset (the abstract reports
+# none). So may era and practice: implant years, pump and concentration changes, how often patients are seen
+# (more visits, more upward adjustments). Tolerance to baclofen would raise SCI doses too: the SCI group is a
+# partial control for it, and only a tolerance that differs by diagnosis would explain the gap.
+
+# %% [markdown] tags=["slide"]
+# **B.** Is a rising MS dose evidence of *tolerance*, of *progression*, or neither? What data would tell?
 #
+# <details><summary>For the teacher</summary>
+# A tolerance shared by both groups cannot explain the gap; progression, a diagnosis-specific tolerance or the
+# lifting weakness limit can. Progression predicts a rise that follows disability scores; tolerance, a falling
+# effect per microgram that a drug holiday restores. None is recorded.
+# </details>
+
+# %% [markdown] tags=[]
 # ### 2.4 Was follow-up complete and long enough?
 #
 # All were followed 7 years; fewer have a 10-year dose: either implanted fewer than 10 years before the review,
-# or stopped, died or moved. The paper does not say which. The appendix switches informative dropout on.
+# or stopped, died or moved. The abstract does not say which.
 #
 # ## 3. What are the results?
 #
 # ### 3.1 How precise, and what rests on an assumption
 
-# %% tags=[]
+# %% tags=["slide"]
 presentation.show(
     session.fixed_table(alpha, S.spec.sci_n_10y, S.spec.sd_ratio_ms_to_sci),
     "06_what_the_paper_fixes",
@@ -131,15 +154,22 @@ presentation.show(
 # %% tags=[]
 Markdown(session.within_group(fixed_by_paper.lower_limit_bounds(7, alpha), alpha))
 
+# %% [markdown] tags=["slide"]
+# **C.** SCI patients "needed only a modest increase". Were their doses stable?
+#
+# <details><summary>For the teacher</summary>
+# Not shown: the abstract reports no spread or within-group test, the SCI mean's CI may include 100%
+# (section 3.1), and large rises in some patients are not ruled out (section 3.3).
+# </details>
+
 # %% [markdown] tags=[]
 # ### 3.2 Which average?
 #
-# The **geometric mean** or **median** describes the typical patient; the paper's **mean of ratios**, the
-# multiple of their start dose a patient can expect if the ratio does not depend on it; the **ratio of means**,
-# a service's drug supply. The last two differ by the covariance of ratio and start dose over the mean start
-# dose (r in the table).
+# The **geometric mean** or **median** describes the typical patient; the paper's **mean of ratios**, a
+# patient's expected multiple if the ratio does not depend on the start dose (r in the table); the **ratio of
+# means**, a service's drug supply.
 
-# %% tags=[]
+# %% tags=["slide"]
 rm = S.masked(appraisal.ratio_measures(pct, time_points), "n")
 presentation.show(
     rm,
@@ -153,7 +183,7 @@ Markdown(session.ratios_in_words(appraisal.ratio_measures(pct, time_points), S.c
 # %% [markdown] tags=[]
 # ### 3.3 How much do patients differ?
 
-# %% tags=[]
+# %% tags=["slide"]
 het = appraisal.heterogeneity(pct, time_points)
 consistent = None if S.chart_data else consistency.ranges(consistency.draw_cohorts(consistency_draws, seed))
 presentation.show(session.heterogeneity_table(het, S.masked), "06_heterogeneity")
@@ -164,25 +194,13 @@ Markdown(session.heterogeneity_in_words(het, consistent, time_points[0], S.shown
 # %% [markdown] tags=[]
 # ## 4. Do the results apply to my patients?
 #
-# One clinic's patients, treated at least 7 years without pump failure, with no ages, sexes or MS disability
-# scores (such as the EDSS) reported to compare with yours; for SCI, the level and AIS grade are.
+# One clinic's patients, treated at least 7 years without pump failure; the abstract reports no ages, sexes or
+# MS disability scores (such as the EDSS) to compare with yours; for SCI, the level and AIS grade.
 
-# %% tags=[]
+# %% tags=["slide"]
 Markdown(session.apply_in_words())
 
-# %% [markdown] tags=["answers-fold"]
-# ## 5. Exercises
-#
-# In pairs; each answer opens with a click.
-#
-# **1.** Rerun this notebook with `synthetic_mode = "simulation"` and any `seed`. Do the means still differ? Is
-# p still below 0.05?
-
-# %% tags=[]
-reruns = replication.rerun(replications, synthetic, reference_year, time_points[0], alpha)
-Markdown(session.replications(replication.summary(reruns, alpha), time_points[0], alpha))
-
-# %% tags=[]
+# %% tags=["slide"]
 start_dose = 200  # µg/24 h at the reference year, the patient of exercise 2
 plan = appraisal.planning_figures(pct, "MS", time_points[-1], alpha)
 Markdown(
@@ -191,42 +209,33 @@ Markdown(
     )
 )
 
-# %% [markdown] tags=[]
-# ## Discussion questions
+# %% [markdown] tags=["answers-fold", "slide"]
+# ## 5. Would it replicate?
 #
-# **A.** If pump failures show up as dose rises, would including them move the SCI mean up or down, and would
-# the result describe need?
-#
-# <details><summary>For the teacher</summary>
-# Up. But a failing pump's dose measures delivery, not need, and doses raised before a failure was found may
-# already be inflated: keeping each patient's doses only until the failure (censoring) would keep their valid
-# years without counting the failure as need (no failure dates: not shown here).
-# </details>
-#
-# **B.** Is a rising MS dose evidence of *tolerance*, of *progression*, or neither? What data would tell?
-#
-# <details><summary>For the teacher</summary>
-# Both predict a rise. Progression predicts one that follows disability scores and is steeper where the disease
-# progresses faster; tolerance, a falling effect per microgram that a drug holiday restores. None is recorded.
-# </details>
-#
-# **C.** SCI patients "needed only a modest increase". Were their doses stable?
-#
-# <details><summary>For the teacher</summary>
-# Not shown: no spread or within-group test is reported, and depending on the unpublished SD the SCI mean's CI
-# may include 100% (section 3.1): no change is not ruled out.
-# </details>
-#
+# **1.** The figure reruns the study on new cohorts drawn from one model whose true difference is the published
+# one. Do the means still differ in every rerun? How much does the difference vary, and what would a single
+# study of this size tell you? (At home: rerun this notebook with `synthetic_mode = "simulation"` and any
+# `seed`.)
+
+# %% tags=["slide"]
+reruns = replication.rerun(replications, synthetic, reference_year, time_points[0], alpha)
+true_difference = session.published_difference(time_points[0])  # the simulation model's, where published
+figures.save(
+    figures.reruns(reruns, true_difference, time_points[0], stats.ci_level(alpha)), "06_reruns", S.out, S.params
+)
+Markdown(session.replications(replication.summary(reruns, alpha), time_points[0], alpha))
+
+# %% [markdown] tags=["slide"]
 # **D.** How would you design a prospective study of this question?
 #
 # <details><summary>For the teacher</summary>
-# Everyone from implant; dose, spasticity, function and progression at each visit; censoring at explant,
-# failure or death; a pre-specified model of all visits; a size planned as in the appendix, section 6.
+# Everyone from implant; dose, spasticity, walking and progression at each visit; censoring at explant,
+# failure or death; a pre-specified model of all visits; a planned size (appendix, section 6).
 # </details>
 #
 # ## 6. The bottom line
 
-# %% tags=[]
+# %% tags=["slide"]
 Markdown(session.bottom_line(alpha))
 
 # %% [markdown] tags=[]

@@ -104,7 +104,7 @@ Markdown(results_in_words.mean_above_geometric_mean(pct, time_points[0]))
 #
 # With the excluded patients kept, on chart data, the table below shows what the exclusions did. In the
 # synthetic cohort the excluded patients were drawn like everyone else, so keeping them moves the means by
-# chance only; the paper gives no data on them.
+# chance only; the abstract gives no data on them.
 
 # %% tags=[]
 sel = S.masked(

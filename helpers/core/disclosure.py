@@ -142,3 +142,11 @@ def spread(values: pd.Series, extremes: bool) -> dict:
     if extremes:
         return {"min": values.min(), "max": values.max()}
     return {"p10": values.quantile(0.10), "p90": values.quantile(0.90)}
+
+
+def n_text(value, spaced: bool = False) -> str:
+    """'n=22', or 'n<5' for a masked count ('n = 22' / 'n < 5' with ``spaced``): never 'n = <5'."""
+    value = str(value)
+    if value.startswith("<"):
+        return f"n {value[0]} {value[1:]}" if spaced else f"n{value}"
+    return f"n = {value}" if spaced else f"n={value}"

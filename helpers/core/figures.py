@@ -25,6 +25,7 @@ from matplotlib.patches import FancyBboxPatch
 from helpers import paths
 from helpers.core import captions, published, stats
 from helpers.core.diagnoses import DIAGNOSES, MS, PALETTE, SCI
+from helpers.core.disclosure import n_text
 
 GREY = "#555555"
 DPI = 150
@@ -92,14 +93,6 @@ def _show_in_notebook(fig, png: Path, name: str, params: dict | None) -> None:
 def _png_size(data: bytes) -> tuple[int, int]:
     """(width, height) in pixels, from a PNG's header."""
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-
-
-def n_text(value, spaced: bool = False) -> str:
-    """'n=22', or 'n<5' for a masked count ('n = 22' / 'n < 5' with ``spaced``)."""
-    value = str(value)
-    if value.startswith("<"):
-        return f"n {value[0]} {value[1:]}" if spaced else f"n{value}"
-    return f"n = {value}" if spaced else f"n={value}"
 
 
 def _label(dx: str, n, count=int) -> str:
@@ -544,4 +537,26 @@ def exaggeration(curve: pd.DataFrame, published_gap: float, alpha: float, n_ms: 
         a.set_xlabel("True MS - SCI difference (points)")
     ax.set_title(f"Studies of {n_ms} MS and {n_sci} SCI patients", loc="left")
     bx.set_title("Significant studies overstate", loc="left")
+    return fig
+
+
+def reruns(runs: pd.DataFrame, published_difference: float | None, year: int, ci: str):
+    """Exercise 1 on paper: each rerun's MS - SCI difference at ``year`` with its CI (``runs``: difference,
+    ci_low, ci_high, one row per rerun), sorted, beside zero and the published difference (None: not published
+    at ``year``)."""
+    runs = runs.sort_values("difference").reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(9.6, 3.4))
+    # every CI drawn alike: the share reaching zero would be observed power here, not a chance of replication
+    ax.vlines(runs.index, runs["ci_low"], runs["ci_high"], color=GREY, lw=1)
+    ax.plot(runs.index, runs["difference"], "o", ms=3.5, color=GREY)
+    ax.axhline(0, color="#222222", lw=1)
+    if published_difference is not None:
+        ax.axhline(published_difference, color=PALETTE[MS], lw=1.2, ls="--")
+        ax.annotate(f"published: {published_difference:.0f} points", (0, published_difference), xytext=(2, 4),
+                    textcoords="offset points", color=PALETTE[MS], fontsize=9)  # fmt: skip
+    ax.set_xlim(-1, len(runs))
+    ax.set_xticks([])
+    ax.set_xlabel(f"{len(runs)} reruns of the study on new cohorts from the same model, sorted by their difference")
+    ax.set_ylabel(f"MS - SCI at {year} y, points ({ci}% CI)")
+    sns.despine(fig)
     return fig

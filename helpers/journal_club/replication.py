@@ -19,8 +19,8 @@ from helpers.core.diagnoses import MS, SCI
 
 
 def rerun(n: int, overrides: dict, reference_year: int, year: int, alpha: float = 0.05) -> pd.DataFrame:
-    """One row per seed 0 .. n-1: each group's mean % at ``year``, their difference, its pooled SD and
-    Student's p."""
+    """One row per seed 0 .. n-1: each group's mean % at ``year``, their difference with Student's CI, its
+    pooled SD and Student's p."""
     rows = []
     for seed in range(n):
         patients, doses, _ = synthetic.draw(synthetic.make_spec("simulation", seed, overrides))
@@ -30,7 +30,7 @@ def rerun(n: int, overrides: dict, reference_year: int, year: int, alpha: float 
         t = stats.t_test(ms, sci, True, alpha)
         pooled_sd = np.sqrt(stats.pooled_variance(ms.var(), sci.var(), len(ms), len(sci)))
         rows.append({"seed": seed, "ms_mean": ms.mean(), "sci_mean": sci.mean(), "difference": t.difference,
-                     "pooled_sd": pooled_sd, "p": t.p})  # fmt: skip
+                     "ci_low": t.ci_low, "ci_high": t.ci_high, "pooled_sd": pooled_sd, "p": t.p})  # fmt: skip
     return pd.DataFrame(rows)
 
 

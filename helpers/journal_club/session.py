@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from helpers.core import captions, published, stats
+from helpers.core import published, stats
 from helpers.core.diagnoses import DIAGNOSES, SCI
 from helpers.journal_club import fixed_by_paper, results_in_words
 from helpers.journal_club.fixed_by_paper import SD_RATIOS
@@ -30,26 +30,15 @@ def fixed_ci(alpha: float, sci_n_10y: int) -> str:
     """The CI of the 7-year difference that the published numbers fix, and the 10-year one that needs the SCI
     count."""
     t7, t10 = fixed_by_paper.difference_ci(7, alpha), fixed_by_paper.difference_ci(10, alpha, sci_n_10y)
-    r7 = fixed_by_paper.rounding_range(7, alpha)
-    welch = [float(fixed_by_paper.welch_difference_ci(7, r, alpha).ci_low) for r in np.linspace(*SD_RATIOS, 26)]
-    n_sci = int(published.value("n_sci"))
     return words.fill(
         "journal_club.fixed_ci",
-        welch_lo_min=min(welch),
-        welch_lo_max=max(welch),
-        r_low=SD_RATIOS[0],
-        r_high=SD_RATIOS[1],
         ci=stats.ci_level(alpha),
         d7=t7.difference,
         lo7=t7.ci_low,
         hi7=t7.ci_high,
-        lo7_min=r7[0],
-        lo7_max=r7[1],
         lo10=t10.ci_low,
         hi10=t10.ci_high,
         sci_n_10y=sci_n_10y,
-        n_sci=n_sci,
-        n10_low=N10_LOW,
     )
 
 
@@ -170,14 +159,15 @@ def heterogeneity_in_words(het: pd.DataFrame, consistent: pd.DataFrame | None, y
 
 
 def apply_in_words() -> str:
-    """The published 7-year means as doses for a patient starting at the published median dose."""
-    median = published.value("dose_ref_median")
-    return words.fill(
-        "journal_club.apply",
-        **published.formatted(),
-        ms_dose=median * published.value("ms_pct_7y") / 100,
-        sci_dose=median * published.value("sci_pct_7y") / 100,
-    )
+    """Why the published means are not a patient's dose."""
+    return words.fill("journal_club.apply", **published.formatted())
+
+
+def published_difference(year: int) -> float | None:
+    """The published MS - SCI difference of means at ``year`` (percentage points), or None if not published."""
+    if year not in published.TIME_POINTS:
+        return None
+    return published.value(f"ms_pct_{year}y") - published.value(f"sci_pct_{year}y")
 
 
 def replications(summary: dict, year: int, alpha: float) -> str:
@@ -230,9 +220,7 @@ def dose_planning(
         words.fill("journal_club.dose_planning.caveat", year=year),
     ]
     if not chart_data:
-        parts[-1] += " " + words.fill(
-            "journal_club.dose_planning.synthetic", table=captions.label("Table", "07_consistent_cohorts")
-        )
+        parts[-1] += " " + words.fill("journal_club.dose_planning.synthetic")
     paragraphs = (re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", p) for p in parts)
     return (
         question

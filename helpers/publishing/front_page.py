@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.core import captions, published, run_kind, stats
+from helpers.core import captions, disclosure, published, run_kind, stats
 from helpers.journal_club import number_kinds, results_in_words
 from helpers.publishing import colophon
 from helpers.study import data_source, params
+from helpers.text import words
 
 
 def build(folder: Path, values: dict) -> dict:
@@ -38,11 +39,13 @@ def build(folder: Path, values: dict) -> dict:
         if k not in skip
     ] + ([{"parameter": "data_dir", "value": "(your data folder)", "note": "changed"}] if chart else [])
 
-    def figure(stem: str):
-        if not (figures_dir / f"{stem}.png").exists():
+    shown = [s for s in FIGURES if (figures_dir / f"{s}.png").exists()]
+
+    def figure(stem: str):  # numbered as this page shows them: the answer's figure first
+        if stem not in shown:
             return None
-        label, caption, alt = captions.figure(stem, values)
-        return {"file": f"{stem}.png", "alt": alt, "caption": caption, "label": label}
+        _, caption, alt = captions.figure(stem, values)
+        return {"file": f"{stem}.png", "alt": alt, "caption": caption, "label": f"Figure {shown.index(stem) + 1}"}
 
     return dict(
         doi=published.DOI,
@@ -53,7 +56,7 @@ def build(folder: Path, values: dict) -> dict:
         min_count=values["min_cell_count"],
         flow=figure("02_flow_diagram"),
         trajectories=figure("04_trajectories_percent_of_reference"),
-        reproduction_caption=captions.table("reproduction", values),
+        reproduction_caption="Table 1. " + captions.table("reproduction", values).partition(". ")[2],
         reference_year=values["reference_year"],
         ci_level=stats.ci_level(values["alpha"]),
         headline=groups,
@@ -67,6 +70,12 @@ def build(folder: Path, values: dict) -> dict:
         parameters=param_rows,
         versions=[{"package": p, "version": v} for p, v in colophon.versions().itertuples(index=False)],
     )
+
+
+# the page's figures in the order it shows them (the answer before the patient flow)
+FIGURES = ("04_trajectories_percent_of_reference", "02_flow_diagram")
+# a number's kind as one letter (the legend under the headline spells them out)
+CODES = {"published": "P", "fixed": "F", "assumed": "A", "simulated": "S", "chart": "C"}
 
 
 def _read_csv(path: Path) -> list[dict]:
@@ -89,19 +98,23 @@ def headline(tables_dir, values: dict) -> tuple[list, list, list, str]:
     one_line = number_kinds.legend(marked, values).replace("*", "") if marked["words"].nunique() == 1 else ""
     notes: dict[str, str] = {}  # an assumption's words -> its letter, in the order the page names them
 
-    def mark(table, year, group, quantity) -> str:
+    codes = {words.fill(f"marks.marks.{k}"): code for k, code in CODES.items()}
+
+    def mark(table, year, group, quantity) -> dict | None:
+        """{"code": "A", "note": "a", "title": "rests on an assumption (a)"}: a compact mark and its words."""
         kind, _, because = said.get((table, year, group, quantity), "").partition(": ")
         if one_line or not kind:
-            return ""
+            return None
         if because:
             notes.setdefault(because, "abcdefghij"[len(notes)])
-        return f"{kind} ({notes[because]})" if because else kind
+        note = notes[because] if because else ""
+        return {"code": codes[kind], "note": note, "title": f"{kind} ({note})" if note else kind}
 
     groups = []
     for r in summary.to_dict("records"):
         key = ("04_percent_of_reference_by_group", r["year"], r["diagnosis"])
         groups.append(
-            {**r, **{q: _num(r[q]) for q in ("mean", "ci_low", "ci_high")}}
+            {**r, "n": disclosure.n_text(r["n"], spaced=True), **{q: _num(r[q]) for q in ("mean", "ci_low", "ci_high")}}
             | {f"{q}_mark": mark(*key, q) for q in ("n", "mean", "ci")}
         )
     differences = []
@@ -123,7 +136,7 @@ def headline(tables_dir, values: dict) -> tuple[list, list, list, str]:
                 "p": _p_text(student["p"]),
                 "p_mark": mark("04_group_tests", year, stats.PAPER_TEST, "p"),
                 "welch_p": _p_text(welch["p"]) if welch is not None else "",
-                "welch_p_mark": mark("04_group_tests", year, stats.WELCH, "p") if welch is not None else "",
+                "welch_p_mark": mark("04_group_tests", year, stats.WELCH, "p") if welch is not None else None,
             }
         )
     return groups, differences, [f"({letter}) {because}" for because, letter in notes.items()], one_line

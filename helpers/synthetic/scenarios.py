@@ -7,7 +7,8 @@ sizes are set by the user and say nothing about the size of any bias in the real
 
 * **exclusion depends on the outcome** (``sci_surge_exclusion_pct``): an SCI patient whose dose at 7 years
   is above this % of the 1-year dose is checked for catheter or pump failure, the rise is taken as one,
-  and the patient is excluded (the paper reads a large SCI rise as one that "suggests possible pump failure").
+  and the patient is excluded (the paper's conclusion reads a large SCI rise as one that "suggests possible pump
+  failure, triggering factors for spasticity or progressive spinal disease": a rise that prompts a search).
 * **survivorship** (``early_stop_share``, ``early_stop_link``, ``early_stop_link_sci_minus_ms``): the clinic
   also implanted patients who stopped ITB before 7 years (death, explant, lack of effect), more often those
   with a steeper dose rise; they never reach the chart review (its rule: ITB for at least 7 years). The link

@@ -233,9 +233,9 @@ def test_a_template_naming_a_field_the_code_does_not_give_is_refused():
 def test_a_real_template_breaks_when_its_field_is_renamed(monkeypatch):
     """Break one template the way a methodologist might (a field renamed) and watch the code refuse it."""
     original = words.get("journal_club.apply")
-    broken = original.replace("{ms_dose:.0f}", "{ms_dose_ug:.0f}")
+    broken = original.replace("{dose_ref_median}", "{dose_ref_median_ug}")
     monkeypatch.setitem(words.load("journal_club"), "apply", broken)
-    with pytest.raises(words.TemplateError, match="ms_dose_ug"):
+    with pytest.raises(words.TemplateError, match="dose_ref_median_ug"):
         session.apply_in_words()
 
 
@@ -267,6 +267,7 @@ PAPER_WORDS = (
     "needed only a modest increase (mean {sci_pct_7y}% and {sci_pct_10y}%)",
     "probably reflects the progressive disease course",
     "suggests possible pump failure, triggering factors for spasticity or progressive spinal disease",
+    "to reduce leg spasticity and also avoid leg/trunk weakness",
 )
 
 
