@@ -46,7 +46,7 @@ check: $(STAMP) ## check chart data in seconds, running no notebook: make check 
 lab: $(STAMP) ## JupyterLab on a working copy of the notebooks in outputs/lab/ (FRESH=1: a new copy); notebooks/ stays as committed
 	$(PY) -m helpers.runner.lab $(if $(FRESH),--fresh)
 
-handout: $(STAMP) ## PDFs to hand out, printed by Chromium, Chrome or Edge from outputs/html/ (after make study): outputs/handout/
+handout: $(STAMP) ## the journal club's participants' sheet, teacher's guide, slides and appendix, and the study, as PDFs in outputs/handout/ (after make study)
 	$(PY) -m helpers.runner.handout $(if $(RUN),--run "$(RUN)") $(if $(CHROME),--browser "$(CHROME)")
 
 test: $(STAMP) ## the test gate: nbval on every notebook, unit, end-to-end and browser tests, in parallel

@@ -128,7 +128,7 @@ figures.save(fig, "04_percent_at_time_points", S.out, S.params)
 #
 # **What they can and cannot show here.** On a clinic's chart data, Welch and Mann-Whitney (and the log-ratio
 # test of the appendix) are real information: if they disagreed with Student's t, the conclusion would rest on
-# its assumptions. On the synthetic cohort they cannot check the paper. The paper gives no SDs and no
+# its assumptions. On the synthetic cohort they cannot check the paper. The abstract gives no SDs and no
 # individual values, so the cohort's spread and shape are assumptions (`sd_ratio_ms_to_sci` and the model's
 # shape), and the Welch, Mann-Whitney and log-ratio p-values follow from those assumptions, not from the paper:
 # another assumed SD ratio gives other p-values with the same published means and Student p. Hedges' g at 7

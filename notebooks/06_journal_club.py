@@ -20,6 +20,8 @@
 # A critical appraisal of the paper as a cohort study, with the questions of the CASP cohort checklist
 # ([CASP 2018](#ref-casp2018)) and the JAMA Users' Guides ([Levine et al. 1994](#ref-levine1994)): are the
 # results valid, what are they, do they apply to my patients? Questions sit beside the sections they test.
+
+# %% [markdown] tags=["teacher"]
 # Longer analyses: the appendix ([7](07_appendix.ipynb)).
 
 # %% tags=["parameters"]
@@ -36,7 +38,7 @@ accept_low_reference_dose = (
 time_points = [7, 10]  # years at which the dose is compared with the reference
 alpha = 0.05  # significance level; confidence intervals are 1 - alpha
 scenario_n = 1000  # simulated patients per group in each scenario cohort (the biases switched on)
-replications = 100  # cohorts the simulation model draws, one per seed, behind exercise 1's answer
+replications = 100  # cohorts the simulation model draws, one per seed, behind question E's answer
 consistency_draws = 2000  # cohorts drawn and calibrated to the paper: what its numbers fix and leave open
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
@@ -77,11 +79,11 @@ Markdown(session.fixed_ci(alpha, S.spec.sci_n_10y))
 # ### 2.1 Who was compared
 #
 # Only patients **treated at least 7 years** were reviewed; those with a **catheter or pump failure** (the dose
-# then measures delivery, not need) or an **aggravating factor** (such as an infection or a pressure sore) were
-# excluded; patients who stopped early are invisible. By the conclusion, a large SCI rise prompts a search for
-# pump failure, a trigger or progressive spinal disease: if failures and triggers were found that way, the
-# exclusions removed the largest rises, and as triggers grow more common with disability, some of those rises
-# may have come from progression.
+# then measures delivery, not need) or an **aggravating factor** (such as an infection) were excluded; those
+# who stopped early are invisible. By the conclusion, a large SCI rise prompts a search for pump failure, a
+# trigger or spinal disease: if failures and triggers were found that way, the exclusions removed the largest
+# rises, some perhaps from progression (triggers grow with disability). The abstract does not give the excluded
+# patients' diagnoses: the bias's direction is unknown.
 
 # %% tags=["teacher"]
 scenario_cohorts = scenario_effects.draw_cohorts(scenario_n, seed, scenario_effects.SESSION)
@@ -99,17 +101,17 @@ display(*scenario_effects.shown(scenarios, "survivorship", S.params))
 #
 # <details><summary>For the teacher</summary>
 # Up. But a failing pump's dose measures delivery, not need: keeping each patient's doses only until the
-# failure (censoring) would keep their valid years without counting the failure as need (no failure dates
-# are given: not shown here).
+# failure (censoring) would keep their valid years (the abstract gives no failure dates).
 # </details>
 
 # %% [markdown] tags=["slide"]
 # ### 2.2 Does the outcome answer the question?
 #
 # **Dose is not need.** The outcome is the dose set, not spasticity or function. The dose was set "to reduce leg
-# spasticity and also avoid leg/trunk weakness": once a patient stops walking, that limit lifts and the dose can
-# rise with no more spasticity, a rival explanation to progression. Delivery (boluses, concentration, catheter
-# tip), other antispastic treatment and body size matter too; the abstract reports none.
+# spasticity and also avoid leg/trunk weakness": once a patient stops walking (in MS, often through
+# progression), that limit lifts and the dose can rise with no more spasticity, so a rising dose need not mean
+# rising need. Delivery (boluses, concentration, catheter tip), other antispastic treatment and body size matter
+# too; the abstract reports none.
 
 # %% [markdown] tags=["slide"]
 # **The 1-year dose as the denominator.** The abstract gives the 1-year median only for both groups together:
@@ -126,19 +128,20 @@ display(*scenario_effects.shown(scenarios, "survivorship", S.params))
 # partial control for it, and only a tolerance that differs by diagnosis would explain the gap.
 
 # %% [markdown] tags=["slide"]
-# **B.** Is a rising MS dose evidence of *tolerance*, of *progression*, or neither? What data would tell?
+# **B.** Besides progression, what could make the MS dose rise more than the SCI dose? What data would tell
+# the explanations apart?
 #
 # <details><summary>For the teacher</summary>
-# A tolerance shared by both groups cannot explain the gap; progression, a diagnosis-specific tolerance or the
-# lifting weakness limit can. Progression predicts a rise that follows disability scores; tolerance, a falling
-# effect per microgram that a drug holiday restores. None is recorded.
+# A tolerance that differs by diagnosis; a weakness limit that lifts as MS patients stop walking; age, era and
+# practice. Progression predicts a rise that follows disability scores; tolerance, a falling effect per
+# microgram that a drug holiday restores. The abstract records none of these.
 # </details>
 
 # %% [markdown] tags=[]
 # ### 2.4 Was follow-up complete and long enough?
 #
-# All were followed 7 years; fewer have a 10-year dose: either implanted fewer than 10 years before the review,
-# or stopped, died or moved. The abstract does not say which.
+# All were followed 7 years; fewer have a 10-year dose: implanted fewer than 10 years before the review, or
+# stopped, died or moved. The abstract does not say which.
 #
 # ## 3. What are the results?
 #
@@ -195,13 +198,13 @@ Markdown(session.heterogeneity_in_words(het, consistent, time_points[0], S.shown
 # ## 4. Do the results apply to my patients?
 #
 # One clinic's patients, treated at least 7 years without pump failure; the abstract reports no ages, sexes or
-# MS disability scores (such as the EDSS) to compare with yours; for SCI, the level and AIS grade.
+# MS disability scores (such as the EDSS) to compare with yours. For SCI it does give level and AIS grade.
 
 # %% tags=["slide"]
 Markdown(session.apply_in_words())
 
 # %% tags=["slide"]
-start_dose = 200  # µg/24 h at the reference year, the patient of exercise 2
+start_dose = 200  # µg/24 h at the reference year, the patient of question D
 plan = appraisal.planning_figures(pct, "MS", time_points[-1], alpha)
 Markdown(
     session.dose_planning(
@@ -210,12 +213,10 @@ Markdown(
 )
 
 # %% [markdown] tags=["answers-fold", "slide"]
-# ## 5. Would it replicate?
+# ## 5. How much would a rerun vary?
 #
-# **1.** The figure reruns the study on new cohorts drawn from one model whose true difference is the published
-# one. Do the means still differ in every rerun? How much does the difference vary, and what would a single
-# study of this size tell you? (At home: rerun this notebook with `synthetic_mode = "simulation"` and any
-# `seed`.)
+# **E.** The figure reruns the study on new cohorts drawn from one model whose true difference is the published
+# one. How much does the difference vary from rerun to rerun, and what can a single study of this size tell you?
 
 # %% tags=["slide"]
 reruns = replication.rerun(replications, synthetic, reference_year, time_points[0], alpha)
@@ -226,13 +227,14 @@ figures.save(
 Markdown(session.replications(replication.summary(reruns, alpha), time_points[0], alpha))
 
 # %% [markdown] tags=["slide"]
-# **D.** How would you design a prospective study of this question?
+# **F.** How would you design a prospective study of this question?
 #
 # <details><summary>For the teacher</summary>
 # Everyone from implant; dose, spasticity, walking and progression at each visit; censoring at explant,
-# failure or death; a pre-specified model of all visits; a planned size (appendix, section 6).
+# failure or death; a pre-specified model of all visits; a planned size.
 # </details>
-#
+
+# %% [markdown] tags=[]
 # ## 6. The bottom line
 
 # %% tags=["slide"]

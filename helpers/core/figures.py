@@ -541,7 +541,7 @@ def exaggeration(curve: pd.DataFrame, published_gap: float, alpha: float, n_ms: 
 
 
 def reruns(runs: pd.DataFrame, published_difference: float | None, year: int, ci: str):
-    """Exercise 1 on paper: each rerun's MS - SCI difference at ``year`` with its CI (``runs``: difference,
+    """Question E of the journal club, on paper: each rerun's MS - SCI difference at ``year`` with its CI (``runs``: difference,
     ci_low, ci_high, one row per rerun), sorted, beside zero and the published difference (None: not published
     at ``year``)."""
     runs = runs.sort_values("difference").reset_index(drop=True)

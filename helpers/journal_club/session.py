@@ -171,14 +171,14 @@ def published_difference(year: int) -> float | None:
 
 
 def replications(summary: dict, year: int, alpha: float) -> str:
-    """Exercise 1's folded answer: how the difference moved over the simulation model's reruns
+    """Question E's folded answer: how the difference moved over the simulation model's reruns
     (:func:`helpers.journal_club.replication.summary`), and, at a published time point, its spread against the one the
     published p fixes."""
     spread = ""
     if year in published.TIME_POINTS:
         t = fixed_by_paper.difference_ci(year)
         paper_sd = t.se / np.sqrt(1 / published.value(f"ms_n_{year}y") + 1 / published.value("n_sci"))
-        spread = " " + words.fill("journal_club.exercise_1.spread", paper_sd=paper_sd, **summary)
+        spread = " " + words.fill("journal_club.exercise_1.spread", paper_sd=paper_sd, paper_se=t.se, **summary)
     p_words = words.fill(
         f"journal_club.exercise_1.{'p_reached' if summary['some_not_significant'] else 'p_never'}", alpha=f"{alpha:g}"
     )
@@ -202,7 +202,21 @@ def dose_planning(
     )
     if f["n"] < 2:
         return question + "\n\n" + words.fill("journal_club.dose_planning.too_few", diagnosis=diagnosis, year=year)
+    key = f"{diagnosis.lower()}_pct_{year}y"
+    from_abstract = (
+        [
+            words.fill(
+                "journal_club.dose_planning.from_abstract",
+                year=year,
+                published_multiple=published.value(key) / 100,
+                published_dose=start_dose * published.value(key) / 100,
+            )
+        ]
+        if key in published.formatted() and reference_year == published.REFERENCE_YEAR
+        else []
+    )
     parts = [
+        *from_abstract,
         words.fill(
             "journal_club.dose_planning.patient",
             n_shown=n_shown,
@@ -216,7 +230,6 @@ def dose_planning(
             level=f"{stats.ci_level(alpha)}%",
         ),
         words.fill("journal_club.dose_planning.service", rom=f["ratio_of_means"], diagnosis=diagnosis),
-        words.fill("journal_club.dose_planning.mean_of_ratios", mor=f["mean_of_ratios"]),
         words.fill("journal_club.dose_planning.caveat", year=year),
     ]
     if not chart_data:

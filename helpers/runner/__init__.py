@@ -1,5 +1,6 @@
-"""The machinery that runs and renders the study: runner, notebook hygiene, site, handout, lab. No study module
-imports it, and the code fingerprint in notebook 5's colophon leaves it out, so editing it never changes a result.
+"""The machinery that runs and renders the study: runner, notebook hygiene, site, handout (with the journal
+club's session kit: sheet, guide, slides), lab. No study module imports it, and the code fingerprint in notebook
+5's colophon leaves it out, so editing it never changes a result.
 """
 
 import sys

@@ -1,9 +1,10 @@
 """``make handout``: PDFs to hand out, printed by a headless Chromium, Chrome or Edge from the reader pages.
 
 ``python -m helpers.runner.handout [--run NAME] [--browser PATH]`` reads ``outputs/html/`` (with ``--run``,
-``outputs/runs/NAME/html/``) and writes to ``handout/`` beside it: ``study.pdf`` (notebooks 1-5),
-``journal_club.pdf`` (notebook 6, the answers at the end) and ``appendix.pdf`` (notebook 7). Each footer names the
-run's data; print styles are in ``templates/handout/``.
+``outputs/runs/NAME/html/``) and writes to ``handout/`` beside it: ``study.pdf`` (notebooks 1-5), for the journal
+club (notebook 6) ``participants.pdf`` (at most 4 pages, no answers), ``teacher.pdf`` (the plan, what to say, the
+answers) and ``slides.pdf`` with ``slides.html`` (:mod:`helpers.runner.session_kit`), and ``appendix.pdf``
+(notebook 7). Each footer names the run's data; print styles are in ``templates/handout/``.
 """
 
 from __future__ import annotations
@@ -18,18 +19,21 @@ import tempfile
 from pathlib import Path
 
 from helpers import paths
-from helpers.runner import shown
+from helpers.core import run_kind
+from helpers.runner import session_kit, shown
 
-TEMPLATES = Path(__file__).parent / "templates" / "handout"
+TEMPLATES = session_kit.TEMPLATES
 ON_PATH = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "msedge",
            "microsoft-edge", "microsoft-edge-stable")  # fmt: skip
 CHANNELS = ("chrome", "msedge")  # Playwright finds Chrome and Edge where they install themselves, on every system
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 TITLE = "ITB dose over 10 years, MS vs SCI"
-ON_PAPER = "In pairs; the answers are at the end."  # the first paragraph of the cell tagged answers-fold
+SESSION = "06"  # the journal club's notebook: the sheet, the guide and the slides
 PARTS = {  # each PDF: the notebooks it holds, and what it is
     "study.pdf": (("01", "02", "03", "04", "05"), "the study"),
-    "journal_club.pdf": (("06",), "journal club"),
+    "participants.pdf": ((SESSION,), "journal club, participants' sheet"),
+    "teacher.pdf": ((SESSION,), "journal club, teacher's guide"),
+    "slides.pdf": ((SESSION,), "journal club, slides"),
     "appendix.pdf": (("07",), "journal club, appendix"),
 }
 
@@ -120,8 +124,6 @@ def answers_at_the_end(doc) -> int:
         note.string = f"{kind}: at the end of the handout."
         d.replace_with(note)
     doc.main.extend(sections.values())
-    for cell in doc.select(".celltag_answers-fold"):  # the cell that says how its answers open, on paper
-        cell.p.string = ON_PAPER
     return len(details)
 
 
@@ -155,7 +157,7 @@ def print_pdf(docs: dict[Path, tuple], candidates: list[dict]) -> None:
                     format="A4",
                     print_background=True,
                     prefer_css_page_size=True,
-                    display_header_footer=True,
+                    display_header_footer=pdf.stem != "slides",  # a projected slide carries no footer
                     header_template="<span></span>",
                     footer_template=(TEMPLATES / "footer.html").read_text(encoding="utf-8").format(title=title),
                 )
@@ -172,20 +174,28 @@ def make(html: Path, out: Path, browser: str | None = None) -> list[Path]:
     if not candidates:
         raise HandoutError(NOT_FOUND)
     record = html / "run.json"
-    data = json.loads(record.read_text(encoding="utf-8")).get("data") if record.exists() else None
+    record = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+    data = record.get("data")
+    chart = bool(record) and run_kind.of(record["parameters"]).chart
     docs = {}
-    for pdf, (numbers, what) in PARTS.items():
-        if pdf == "appendix.pdf" and not list(html.glob(f"{numbers[0]}_*.html")):
+    session = merge(_pages(html, (SESSION,)))
+    if not session.select(".celltag_slide"):
+        raise HandoutError(f"{shown(html)}/: the journal club's page is from an older study: rebuild with make study")
+    participants, numbers = session_kit.sheet(session)
+    kit = {"participants.pdf": participants, "teacher.pdf": session_kit.guide(session, numbers),
+           "slides.pdf": session_kit.slides(session, numbers, data if chart else None)}  # fmt: skip
+    for pdf, (notebooks, what) in PARTS.items():
+        if pdf == "appendix.pdf" and not list(html.glob(f"{notebooks[0]}_*.html")):
             continue  # a run from before the appendix
-        doc = merge(_pages(html, numbers))
-        answers = answers_at_the_end(doc) if pdf != "study.pdf" else 0  # the journal club's, on paper at the end
-        if pdf == "journal_club.pdf" and not answers:
-            raise HandoutError(
-                f"{shown(html)}/: the journal club has no exercises with answers: rebuild with make study"
-            )
+        doc = kit.get(pdf) or merge(_pages(html, notebooks))
+        if pdf == "appendix.pdf":
+            answers_at_the_end(doc)
+            session_kit.renumber(doc)  # from 1, as every printed piece: it refers to no table outside itself
         docs[out / pdf] = (doc, f"{TITLE}: {what} ({data or 'synthetic data'})")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "slides.html").write_text(str(kit["slides.pdf"]), encoding="utf-8")  # to project from a browser
     print_pdf(docs, candidates)
-    return list(docs)
+    return [*docs, out / "slides.html"]
 
 
 def main(argv=None) -> int:

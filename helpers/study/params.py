@@ -129,7 +129,7 @@ PARAMS: tuple[Param, ...] = (
         "replications",
         100,
         "int",
-        "cohorts the simulation model draws, one per seed, behind exercise 1's answer (notebook 6)",
+        "cohorts the simulation model draws, one per seed, behind question E's answer (notebook 6)",
         50,
         100_000,
     ),

@@ -33,7 +33,7 @@ class SyntheticSpec:
     #                      simulation mode draws follow-up with the same share, sci_n_10y / 19
     n_excluded_ms: int = 4  # diagnosis of the excluded patients
     n_excluded_pump_failure: int = 5  # the other excluded had a factor aggravating spasticity
-    sd_ratio_ms_to_sci: float = 2.0  # SD of the % dose in MS relative to SCI (the paper gives no SDs)
+    sd_ratio_ms_to_sci: float = 2.0  # SD of the % dose in MS relative to SCI (the abstract gives no SDs)
     # yearly change of the *mean* % of the 1-year dose (the paper's scale): mean % at year k = 100 (1 + r)^(k-1);
     # fitted to the published means (calibration.paper_scale_yearly_change, rounded): MS 156/195, SCI 113/121
     ms_annual_change_pct: float = 7.7

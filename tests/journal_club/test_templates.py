@@ -213,7 +213,27 @@ def filled(synthetic_frames):
     results_in_words.power_results(grid, 80, 43, 37, 0.05, 200, {15: 303}, 41, 1.2, 15, (204, 497), 7)
     curve = power.winners_curse_table(22, 19, [10, 20, 45], 60, 30, reps=300, seed=1)
     results_in_words.winners_curse_in_words(curve, 22, 19, 0.05, 44)
+    _session_kit_on_a_small_page()
     return set(words.FILLED)
+
+
+def _session_kit_on_a_small_page():
+    """The sheet, the guide and the slides of a page with every section the guide has words for."""
+    from bs4 import BeautifulSoup
+
+    from helpers.runner import session_kit
+
+    sections = "".join(f"<h3>{k.replace('_', '.')} A section</h3>" for k in words.load("session_kit")["say"])
+    answers = "".join(f"<details><summary>{kind}</summary>x</details>" for kind in ("Answer", "For the teacher"))
+    page = BeautifulSoup(f"<html><head></head><body><main><h1>6. Title</h1>{sections}<div class='jp-Cell "
+                         f"celltag_slide'>{answers}<caption>Table 12. A table.</caption></div></main></body></html>",
+                         "html.parser")  # fmt: skip
+    sheet, numbers = session_kit.sheet(page)
+    assert numbers == {("Table", "12"): "1"} and "details" not in str(sheet)
+    guide = session_kit.guide(page, numbers)
+    assert guide.get_text().count("Say: ") == len(words.load("session_kit")["say"]) and "Table 1." in guide.get_text()
+    for data in (None, "a clinic's charts"):
+        assert len(session_kit.slides(page, numbers, data).select("section.slide")) == 2
 
 
 def test_every_template_is_filled_by_the_code(filled):

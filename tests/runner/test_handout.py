@@ -1,6 +1,7 @@
-"""`make handout`: two PDFs printed by Chromium from a built site; the study's reader pages 1-5 without
-navigation, and the journal club with its exercises first and their answers at the end."""
+"""`make handout`: PDFs printed by Chromium from a built site; the study's reader pages 1-5 without navigation,
+and for the journal club a participants' sheet, a teacher's guide, slides and the appendix."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -58,22 +59,67 @@ def test_study_pdf_holds_the_reader_pages_of_notebooks_1_to_5(pdfs):
     assert "from helpers import" not in text  # reader pages: no code
 
 
+ANSWERS = ("Answer", "For the teacher", "observed power", "censoring", "geometric mean of")  # words only answers use
+
+
 @printing
-@pytest.mark.xdist_group("handout")  # the PDFs are printed once, for both
-def test_journal_club_pdf_puts_the_answers_after_the_exercises(pdfs):
-    pdf = pdfs / "journal_club.pdf"
-    assert 1 < _pages(pdf) <= 10  # the session's handout
-    text = _text(pdf)
-    exercises, answers = text.index("Exercises"), text.index("Answers to the exercises")
-    assert exercises < text.index("Discussion questions") < answers
-    first_answer = "Over 100 reruns (seeds 0 to 99)"
-    assert text.index(first_answer) > answers  # the answer is printed only at the end
-    assert text.count("Answer: at the end of the handout.") == 2 and "opens with a click" not in text
-    assert text.count("For the teacher: at the end of the handout.") == 4
-    labels = ["Exercise 1", "Exercise 2", "Question A", "Question B", "Question C", "Question D"]
-    positions = [text.index(label, answers) for label in labels]  # each answer under its question's label
-    assert positions == sorted(positions)
-    assert "journal club (synthetic data)" in text  # the footer says what the data are
+@pytest.mark.xdist_group("handout")  # the PDFs are printed once, for all
+def test_the_participants_sheet_fits_four_pages_and_holds_no_answer(pdfs):
+    pdf = pdfs / "participants.pdf"
+    assert _pages(pdf) <= 4
+    text = " ".join(_text(pdf).split())
+    assert not [w for w in ANSWERS if w in text]
+    assert "notebook" not in text.lower() and "appendix" not in text.lower() and "Data:" not in text
+    for kind in ("Table", "Figure"):  # numbered from 1 as participants meet them, none they do not hold
+        captions = re.findall(rf"{kind} (\d+)\. [A-Z]", text)
+        assert captions == [str(i) for i in range(1, len(captions) + 1)] and captions, kind
+        assert set(re.findall(rf"{kind} (\S+?)[.,;:)]? ", text)) <= set(captions), kind
+    beside = {"A. If pump": "2.1 Who", "B. Besides": "2.3 Confounding", "C. SCI patients": "3.1 How precise",
+              "D. A patient": "4. Do the results", "E. The figure": "5. How much", "F. How would": "5. How much"}  # fmt: skip
+    headings = ["1. The question", "2.1 Who", "2.2 Does", "2.3 Confounding", "2.4 Was", "3.1 How precise",
+                "3.2 Which", "3.3 How much", "4. Do the results", "5. How much", "6. The bottom line"]  # fmt: skip
+    at = {h: text.index(h) for h in headings}
+    questions = [text.index(q) for q in beside]
+    assert questions == sorted(questions)  # A to F in reading order, each under its own section's heading
+    for question, section in beside.items():
+        assert max((h for h in headings if at[h] < text.index(question)), key=at.get) == section, question
+    conclusion = "probably reflects the progressive disease course"
+    assert conclusion in text and "triggering factors for spasticity or progressive spinal disease" in text
+    assert "journal club, participants' sheet (synthetic data)" in text  # the footer says what the data are
+    last_page = _text(pdf).split("\f")[_pages(pdf) - 1]
+    assert len(last_page.split()) > 150  # no half-blank page
+
+
+@printing
+@pytest.mark.xdist_group("handout")
+def test_the_teachers_guide_holds_the_plan_what_to_say_and_the_answers(pdfs):
+    text = " ".join(_text(pdfs / "teacher.pdf").split())
+    assert "The plan (80 minutes)" in text and text.count("Say:") >= 10
+    assert text.count("For the teacher") == 4 and "Answer" in text and "observed power" in text
+    assert "Table T1." in text and "Table T2." in text  # the scenario tables only the teacher holds
+    sheet = " ".join(_text(pdfs / "participants.pdf").split())
+    for caption in re.findall(r"(?:Table|Figure) \d+\. [^.]{10,40}", sheet):  # the sheet's numbers, same tables
+        assert caption in text
+
+
+@printing
+@pytest.mark.xdist_group("handout")
+def test_the_slides_are_landscape_at_most_20_and_carry_the_sessions_numbers(pdfs, default_run):
+    from bs4 import BeautifulSoup
+
+    pdf, html = pdfs / "slides.pdf", pdfs / "slides.html"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, encoding="utf-8").stdout
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    slides = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    assert width > height and _pages(pdf) == len(slides.select("section.slide")) <= 20  # no slide spills over
+    assert "http" not in " ".join(t["src"] for t in slides.find_all(["img", "script"], src=True))  # no network
+    session = BeautifulSoup((default_run / "html" / "06_journal_club.html").read_text(encoding="utf-8"), "html.parser")
+    label = re.compile(r"\b(?:Table|Figure) \w+")
+    number = re.compile(r"(?<![\w.])[-+±]?\d+(?:\.\d+)?%?")
+    on_slides = set(number.findall(label.sub("", slides.main.get_text(" "))))
+    in_session = set(number.findall(label.sub("", session.main.get_text(" "))))
+    assert len(on_slides) > 40 and on_slides <= in_session, on_slides - in_session
+    assert "Answer" not in slides.main.get_text(" ")
 
 
 @printing
@@ -82,7 +128,7 @@ def test_the_appendix_is_a_pdf_of_its_own(pdfs):
     text = _text(pdfs / "appendix.pdf")
     assert "7. Appendix: the longer analyses" in text and "journal club, appendix (synthetic data)" in text
     assert "6. Journal club: appraising the study" not in _text(pdfs / "appendix.pdf").split("7. Appendix")[0]
-    assert "7. Appendix: the longer analyses" not in _text(pdfs / "journal_club.pdf")
+    assert "7. Appendix: the longer analyses" not in _text(pdfs / "teacher.pdf")
 
 
 def test_handout_says_what_is_missing(tmp_path, capsys, monkeypatch):

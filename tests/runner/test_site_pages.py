@@ -46,10 +46,12 @@ def test_the_headline_numbers_say_what_kind_each_is(tmp_path):
     with (tables / "04_group_tests.csv").open("a", encoding="utf-8") as f:
         f.write("7,Welch t,22,19,3.0,31.8,0.0047,44,14,73,x\n")
     page = site.index_page(tmp_path, [], plan.Plan([], tmp_path), {"code_fingerprint": "f"})
-    assert '13 to 74 <span class="mark">[fixed by the paper]</span>' in page
-    assert 'p = 0.006 <span class="mark">[published]</span>' in page
-    assert 'p = 0.005 <span class="mark">[rests on an assumption (a)]</span>' in page
+    assert '13 to 74<sup class="mark" title="fixed by the paper">F</sup>' in page  # a compact mark ...
+    assert 'p = 0.006<sup class="mark" title="published">P</sup>' in page
+    assert 'p = 0.005<sup class="mark" title="rests on an assumption (a)">A<sub>a</sub></sup>' in page
     assert page.count("(a) the MS spread 2 times the SCI spread (sd_ratio_ms_to_sci)") == 1
+    assert "<b>P</b> published" in page and "<b>F</b> fixed by the paper" in page  # ... and one legend
+    assert page.index("The answer") < page.index("Who was studied")  # the answer before the patient flow
     chart = plan.Plan([], tmp_path, values={"data_dir": str(tmp_path)}, name="clinic")
     page = site.index_page(tmp_path, [], chart, {"code_fingerprint": "f"})
     assert "Every number here is from your chart data" in page and 'class="mark"' not in page
