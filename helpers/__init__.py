@@ -10,6 +10,7 @@ One subpackage per job, stacked: each imports only those above it in this list (
 - ``synthetic/``: the synthetic cohort: its assumptions, the seeded model, calibration, the example exports.
 - ``study/``: one run of a notebook: parameters, data source, the Study (``S = study.start(globals())``).
 - ``journal_club/``: the appraisal of notebooks 4, 6 and 7: scenarios, power, what the paper fixes, words.
+- ``pooling/``: clinics together: the summary every run shares, checked and pooled over clinics.
 - ``publishing/``: what a run reports of itself: the reporting checklist, references, colophon, the front page.
 - ``runner/``: the machinery that runs and renders the notebooks (``python -m helpers.runner.run``); no module
   above imports it, and the code fingerprint leaves it out.

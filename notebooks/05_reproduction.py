@@ -44,8 +44,11 @@ power_reps = 2000  # Monte Carlo replicates per cell of the power grid (notebook
 power_differences = [15, 20, 30]  # differences the power analysis plans for (notebook 7; for the colophon)
 
 # %% tags=[]
+from IPython.display import Markdown, display
+
 from helpers import study
-from helpers.core import presentation, reproduction
+from helpers.core import cohort, figures, presentation, reproduction, stats
+from helpers.pooling import beside_paper, summary
 from helpers.publishing import checklist, colophon, references
 
 S = study.start(globals())
@@ -68,6 +71,23 @@ presentation.show(
 
 # %% tags=[]
 S.say("reproduced_meaning")
+
+# %% [markdown] tags=[]
+# ## What this run shares, and this clinic beside the paper
+
+# %% tags=[]
+pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_points)
+data_fingerprint = summary.fingerprint(S.patients, S.doses)
+shared = summary.build(pct, S.params, S.clinic, S.kind.value, data_fingerprint, colophon.fingerprint())
+summary.write(shared, S.out)
+display(S.say("shared_summary", file=summary.FILE, reference_year=reference_year, min_cell_count=min_cell_count))
+presentation.show(summary.shown(shared), "05_summary", params=S.params)
+
+# %% tags=[]
+beside = beside_paper.rows(shared, alpha, S.spec.sci_n_10y)
+if len(beside):  # every time point withheld (too few patients): the words say so
+    figures.save(figures.forest(beside, stats.ci_level(alpha)), "05_beside_the_paper", S.out, S.params)
+Markdown(beside_paper.in_words(beside, shared, alpha, S.kind.data))
 
 # %% [markdown] tags=[]
 # ## Reporting checklist: STROBE with RECORD

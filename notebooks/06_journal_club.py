@@ -19,10 +19,10 @@
 #
 # A critical appraisal of the paper as a cohort study, with the questions of the CASP cohort checklist
 # ([CASP 2018](#ref-casp2018)) and the JAMA Users' Guides ([Levine et al. 1994](#ref-levine1994)): are the
-# results valid, what are they, do they apply to my patients? Questions sit beside the sections they test.
+# results valid, what are they, do they apply to my patients?
 
 # %% [markdown] tags=["teacher"]
-# Longer analyses: the appendix ([7](07_appendix.ipynb)).
+# Longer analyses: the appendix ([notebook 7](07_appendix.ipynb); appendix.pdf in print).
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -110,8 +110,8 @@ display(*scenario_effects.shown(scenarios, "survivorship", S.params))
 # **Dose is not need.** The outcome is the dose set, not spasticity or function. The dose was set "to reduce leg
 # spasticity and also avoid leg/trunk weakness": once a patient stops walking (in MS, often through
 # progression), that limit lifts and the dose can rise with no more spasticity, so a rising dose need not mean
-# rising need. Delivery (boluses, concentration, catheter tip), other antispastic treatment and body size matter
-# too; the abstract reports none.
+# rising need. Clinicians who expect MS to progress may themselves drive its dose up. Delivery, other
+# antispastic treatment and body size matter too; the abstract reports none.
 
 # %% [markdown] tags=["slide"]
 # **The 1-year dose as the denominator.** The abstract gives the 1-year median only for both groups together:
@@ -122,26 +122,25 @@ display(*scenario_effects.shown(scenarios, "survivorship", S.params))
 # ### 2.3 Confounding, and the causal claim
 #
 # That the MS rise "probably reflects the progressive disease course" is causal, yet nothing recorded measures
-# progression, and the groups likely differ in age, sex, mobility and time since onset (the abstract reports
-# none). So may era and practice: implant years, pump and concentration changes, how often patients are seen
-# (more visits, more upward adjustments). Tolerance to baclofen would raise SCI doses too: the SCI group is a
-# partial control for it, and only a tolerance that differs by diagnosis would explain the gap.
+# progression, and the groups likely differ in more than diagnosis (the abstract reports no ages or sexes).
 
 # %% [markdown] tags=["slide"]
 # **B.** Besides progression, what could make the MS dose rise more than the SCI dose? What data would tell
 # the explanations apart?
 #
 # <details><summary>For the teacher</summary>
-# A tolerance that differs by diagnosis; a weakness limit that lifts as MS patients stop walking; age, era and
-# practice. Progression predicts a rise that follows disability scores; tolerance, a falling effect per
-# microgram that a drug holiday restores. The abstract records none of these.
+# Tolerance would raise SCI doses too (the SCI group is a partial control): only one that differs by
+# diagnosis explains the gap. Also: a weakness limit lifting as MS patients stop walking; the clinicians'
+# expectation; age; era and practice (pump and concentration changes, more visits). Progression predicts a
+# rise that follows disability scores; tolerance, one a drug holiday reverses. The abstract records none.
 # </details>
 
 # %% [markdown] tags=[]
 # ### 2.4 Was follow-up complete and long enough?
 #
 # All were followed 7 years; fewer have a 10-year dose: implanted fewer than 10 years before the review, or
-# stopped, died or moved. The abstract does not say which.
+# stopped, died or moved. The abstract does not say which; and 157% and 194% average partly different patients
+# (22 and 18 with MS), mixing change within patients with who is still followed.
 #
 # ## 3. What are the results?
 #
@@ -168,9 +167,9 @@ Markdown(session.within_group(fixed_by_paper.lower_limit_bounds(7, alpha), alpha
 # %% [markdown] tags=[]
 # ### 3.2 Which average?
 #
-# The **geometric mean** or **median** describes the typical patient; the paper's **mean of ratios**, a
-# patient's expected multiple if the ratio does not depend on the start dose (r in the table); the **ratio of
-# means**, a service's drug supply.
+# The **geometric mean** or **median** describes the typical patient; the paper's mean % (read here as a **mean
+# of ratios**), a patient's expected multiple if the ratio does not depend on the start dose (r in the table);
+# the **ratio of means**, a service's drug supply.
 
 # %% tags=["slide"]
 rm = S.masked(appraisal.ratio_measures(pct, time_points), "n")
@@ -212,7 +211,7 @@ Markdown(
     )
 )
 
-# %% [markdown] tags=["answers-fold", "slide"]
+# %% [markdown] tags=["sheet-new-page", "slide"]
 # ## 5. How much would a rerun vary?
 #
 # **E.** The figure reruns the study on new cohorts drawn from one model whose true difference is the published
@@ -237,7 +236,10 @@ Markdown(session.replications(replication.summary(reruns, alpha), time_points[0]
 # %% [markdown] tags=[]
 # ## 6. The bottom line
 
-# %% tags=["slide"]
+# %% [markdown] tags=["write-in"]
+# **G.** In one sentence each: what does the paper support, and what does it not?
+
+# %% tags=["slide", "teacher"]
 Markdown(session.bottom_line(alpha))
 
 # %% [markdown] tags=[]

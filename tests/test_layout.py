@@ -47,7 +47,7 @@ def _imports(path) -> set[str]:
 
 # The jobs, stacked: a module may import its own subpackage and those before it, never one after it.
 STACK = ("helpers.paths", "helpers.errors", "helpers.text", "helpers.core", "helpers.clinic", "helpers.synthetic", "helpers.study",
-         "helpers.journal_club", "helpers.publishing", "helpers.runner")  # fmt: skip
+         "helpers.journal_club", "helpers.pooling", "helpers.publishing", "helpers.runner")  # fmt: skip
 MAX_MODULES = 12  # per folder, "about a dozen"
 
 

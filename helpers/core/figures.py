@@ -560,3 +560,37 @@ def reruns(runs: pd.DataFrame, published_difference: float | None, year: int, ci
     ax.set_ylabel(f"MS - SCI at {year} y, points ({ci}% CI)")
     sns.despine(fig)
     return fig
+
+
+def forest(rows: pd.DataFrame, ci: str, pooled: pd.DataFrame | None = None):
+    """The MS - SCI difference by clinic, one panel per year (``rows``: clinic, year, estimate, ci_low,
+    ci_high), with pooled estimates below a line (``pooled``: year, method, estimate, ci_low, ci_high) as
+    diamonds."""
+    years = sorted(rows["year"].unique())
+    clinics = list(dict.fromkeys(rows["clinic"]))
+    methods = [] if pooled is None else list(dict.fromkeys(pooled["method"]))
+    labels = clinics + [f"pooled, {m}" for m in methods]
+    fig, axes = plt.subplots(1, len(years), figsize=(4.2 * len(years) + 1.6, 0.42 * len(labels) + 1.3),
+                             sharey=True, squeeze=False)  # fmt: skip
+    for ax, year in zip(axes[0], years):
+        at = rows.loc[rows["year"] == year].set_index("clinic")
+        for i, clinic in enumerate(clinics):
+            if clinic in at.index:
+                r = at.loc[clinic]
+                ax.plot([r["ci_low"], r["ci_high"]], [i, i], color=GREY, lw=1.4)
+                ax.plot(r["estimate"], i, "s", color="#222222", ms=6)
+        if pooled is not None:
+            for j, method in enumerate(methods, start=len(clinics)):
+                p = pooled.loc[(pooled["year"] == year) & (pooled["method"] == method)]
+                if p.empty:
+                    continue
+                p = p.iloc[0]
+                ax.fill([p["ci_low"], p["estimate"], p["ci_high"], p["estimate"]], [j, j - 0.3, j, j + 0.3],
+                        color=PALETTE[MS], alpha=0.85)  # fmt: skip
+            ax.axhline(len(clinics) - 0.5, color="#999999", lw=0.8)
+        ax.axvline(0, color="#222222", lw=1)
+        ax.set_title(f"{year} years", loc="left")
+        ax.set_xlabel(f"MS - SCI, points ({ci}% CI)")
+    axes[0][0].set_yticks(range(len(labels)), labels)
+    axes[0][0].set_ylim(len(labels) - 0.4, -0.6)
+    return fig

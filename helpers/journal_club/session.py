@@ -30,8 +30,14 @@ def fixed_ci(alpha: float, sci_n_10y: int) -> str:
     """The CI of the 7-year difference that the published numbers fix, and the 10-year one that needs the SCI
     count."""
     t7, t10 = fixed_by_paper.difference_ci(7, alpha), fixed_by_paper.difference_ci(10, alpha, sci_n_10y)
+    n_sci = int(published.value("n_sci"))
+    lows = fixed_by_paper.difference_ci(10, alpha, np.arange(N10_LOW, n_sci + 1)).ci_low
     return words.fill(
         "journal_club.fixed_ci",
+        lo10_min=float(np.min(lows)),
+        lo10_max=float(np.max(lows)),
+        n10_low=N10_LOW,
+        n_sci=n_sci,
         ci=stats.ci_level(alpha),
         d7=t7.difference,
         lo7=t7.ci_low,
@@ -178,7 +184,7 @@ def replications(summary: dict, year: int, alpha: float) -> str:
     if year in published.TIME_POINTS:
         t = fixed_by_paper.difference_ci(year)
         paper_sd = t.se / np.sqrt(1 / published.value(f"ms_n_{year}y") + 1 / published.value("n_sci"))
-        spread = " " + words.fill("journal_club.exercise_1.spread", paper_sd=paper_sd, paper_se=t.se, **summary)
+        spread = words.fill("journal_club.exercise_1.spread", paper_sd=paper_sd, paper_se=t.se, **summary) + " "
     p_words = words.fill(
         f"journal_club.exercise_1.{'p_reached' if summary['some_not_significant'] else 'p_never'}", alpha=f"{alpha:g}"
     )

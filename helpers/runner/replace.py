@@ -8,7 +8,7 @@ from pathlib import Path
 from helpers import paths
 from helpers.runner import notebook_hygiene, shown
 
-DEFAULT_PARTS = ("figures", "tables", "html")  # what the default study owns in outputs/
+DEFAULT_PARTS = ("figures", "tables", "html", "summary.json")  # what the default study owns in outputs/
 
 
 class InUse(OSError):

@@ -88,6 +88,8 @@ def guide(page, numbers: dict):
             heading.insert_after(
                 _note(doc, words.fill("session_kit.say_label"), words.fill(f"session_kit.say.{section}"))
             )
+    if doc.h1:  # the notebook's own title: the guide has its own
+        doc.h1.decompose()
     title = doc.new_tag("h1")
     title.string = words.fill("session_kit.title")
     plan = doc.new_tag("table", attrs={"class": "plan"})

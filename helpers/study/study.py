@@ -99,6 +99,14 @@ class Study:
         return {self.cells.count(k) for k, v in (self.shown or {}).items() if v == disclosure.SECONDARY}
 
     @property
+    def clinic(self) -> str:
+        """How the run names itself in its shareable summary: the chart data's folder (or workbook), or the
+        synthetic cohort with its kind and seed."""
+        if self.chart_data:
+            return Path(self.params["data_dir"]).stem
+        return f"synthetic cohort ({self.kind.value}, seed {self.params['seed']})"
+
+    @property
     def spec(self):
         """The synthetic cohort's assumptions in force for this run."""
         return synthetic.make_spec(self.params["synthetic_mode"], self.params["seed"], self.params["synthetic"])

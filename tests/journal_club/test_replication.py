@@ -36,7 +36,7 @@ def test_the_summary_gives_the_spread_its_monte_carlo_se_and_never_the_share_of_
     assert s["some_not_significant"] == bool((runs["p"] >= 0.05).any())
     text = session.replications(s, 7, 0.05)
     assert "observed power" in text and "%" not in text.split("pooled SD")[0]  # no share of reruns is given
-    assert "with the 48 the published p fixes" in text and "about 15 points" in text  # its SD, and the SE it gives
+    assert "the published p fixes (48)" in text and "about 15 points" in text  # its SD, and the SE it gives
 
 
 def test_a_changed_assumption_reaches_the_reruns():

@@ -115,9 +115,13 @@ def filled(synthetic_frames):
                 "notebooks.individuals",
                 "notebooks.extremes",
                 "notebooks.data_warnings",
+                "notebooks.shared_summary",
+                "notebooks.beside_paper",
             )
         ):
             s.say(key)  # both forms of a sentence written for synthetic and for chart data
+    s.say("shared_summary", file="summary.json", reference_year=1, min_cell_count=5)
+    _beside_the_paper(synthetic_frames)
     _study(synthetic_frames, data_dir="x", warnings=["doses.csv, column 'x': 1 row ..."]).warnings_note()
 
     # notebook 4
@@ -215,6 +219,23 @@ def filled(synthetic_frames):
     results_in_words.winners_curse_in_words(curve, 22, 19, 0.05, 44)
     _session_kit_on_a_small_page()
     return set(words.FILLED)
+
+
+def _beside_the_paper(synthetic_frames):
+    """This run beside the paper, in words: synthetic and chart, compatible, differing and withheld."""
+    from helpers.core import cohort
+    from helpers.pooling import beside_paper, summary
+
+    patients, doses = synthetic_frames[0], synthetic_frames[1]
+    pct = cohort.percent_of_reference(patients, doses, 1, [7, 10])
+    shared = summary.build(pct, params.DEFAULTS, "c", "paper", "0" * 12, "f")
+    table = beside_paper.rows(shared, 0.05, 15)
+    for data in ("synthetic", "chart"):
+        assert "compatible with chance" in beside_paper.in_words(table, shared, 0.05, data)
+    far = table.assign(estimate=table["estimate"].where(table["clinic"] != "this clinic", 200.0))
+    assert "more than chance" in beside_paper.in_words(far, shared, 0.05, "chart")
+    few = summary.build(pct, {**params.DEFAULTS, "min_cell_count": 20}, "c", "chart", "0" * 12, "f")
+    assert "under the minimum cell count" in beside_paper.in_words(beside_paper.rows(few, 0.05, 15), few, 0.05, "chart")
 
 
 def _session_kit_on_a_small_page():

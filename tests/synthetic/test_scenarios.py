@@ -187,8 +187,8 @@ def test_verdicts_follow_the_numbers_and_state_the_settings(effects):
     ].to_numpy()
     assert "stays within the default cohort's CI" in scenario_effects.verdict(same, "outcome_exclusion")
     surv = scenario_effects.verdict(effects, "survivorship")
-    assert surv.startswith("When stopping does not depend on diagnosis (30% stop before 7 years")
-    assert "at random in MS but in SCI" in surv and "the chart review overstates the difference" in surv
+    assert surv.startswith("When 30% stop before 7 years, in both groups")
+    assert "at random in MS but in SCI" in surv and "a review of those who stayed overstates the difference" in surv
     zero = effects.copy()  # the bias's CI, not the rows' CIs, decides: one spanning zero names no bias
     rows = (zero["scenario"] == "survivorship") & (zero["row"] == "bias")
     zero.loc[rows, ["by_group_ci_low", "by_group_ci_high"]] = [-1.0, 1.0]

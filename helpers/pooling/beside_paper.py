@@ -1,0 +1,53 @@
+"""A clinic's run beside the paper: the MS - SCI difference at each published time point, this clinic's (from
+its shareable summary) and the paper's (its CI fixed by the published numbers), and whether the two differ."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.core import published, stats
+from helpers.pooling import meta
+from helpers.text import words
+
+
+def rows(shared: dict, alpha: float, sci_n_10y: int, clinic: str = "this clinic") -> pd.DataFrame:
+    """``clinic, year, estimate, se, ci_low, ci_high``: this clinic's Student CIs and the paper's, at the
+    published time points the summary does not withhold."""
+    mine = meta.clinics([shared]).assign(clinic=clinic)
+    mine = mine.loc[mine["year"].isin(published.TIME_POINTS)]
+    theirs = pd.DataFrame(meta.paper_rows(sci_n_10y))
+    theirs = theirs.loc[theirs["year"].isin(mine["year"])]
+    out = pd.concat([mine, theirs], ignore_index=True)
+    dof = {d["year"]: d.get("dof_student") for d in shared["differences"]}
+    dof_paper = {r["year"]: r["n_ms"] + r["n_sci"] - 2 for r in meta.paper_rows(sci_n_10y)}
+    half = [
+        r.se * stats.critical_t(alpha, (dof if r.clinic == clinic else dof_paper).get(r.year) or np.inf)
+        for r in out.itertuples()
+    ]
+    return out.assign(ci_low=out["estimate"] - half, ci_high=out["estimate"] + half)
+
+
+def in_words(table: pd.DataFrame, shared: dict, alpha: float, data: str, clinic: str = "this clinic") -> str:
+    """Whether this clinic's difference and the paper's differ, at each published time point (a z-test of two
+    independent estimates), and what a difference could come from (``data``: ``chart`` or ``synthetic``, the
+    run kind's)."""
+    ci, z = stats.ci_level(alpha), stats.critical_z(alpha)
+    sentences = []
+    withheld = {d["year"] for d in shared["differences"] if d["withheld"]}
+    for year in published.TIME_POINTS:
+        if year in withheld:
+            sentences.append(words.fill("notebooks.beside_paper.withheld", year=year))
+            continue
+        at = table.loc[table["year"] == year].set_index("clinic")
+        if clinic not in at.index:
+            continue
+        me, paper = at.loc[clinic], at.loc[meta.PAPER]
+        delta, se = me["estimate"] - paper["estimate"], float(np.hypot(me["se"], paper["se"]))
+        verdict = "differ" if abs(delta) > z * se else "compatible"
+        sentences.append(words.fill("notebooks.beside_paper.year", year=year, ci=ci, d=me["estimate"],
+                                    lo=me["ci_low"], hi=me["ci_high"], dp=paper["estimate"], lop=paper["ci_low"],
+                                    hip=paper["ci_high"], verdict=words.fill(
+                                        f"notebooks.beside_paper.{verdict}", delta=delta, ci=ci,
+                                        dlo=delta - z * se, dhi=delta + z * se)))  # fmt: skip
+    return words.fill(f"notebooks.beside_paper.text.{data}", years=" ".join(sentences))
