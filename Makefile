@@ -11,7 +11,7 @@ UV := $(VENV)/bin/uv
 UV_VERSION := $(shell sed -n 's/^uv==//p' requirements.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv study check test lint format bench data clean-runs lab handout
+.PHONY: help venv study check test lint format bench data clean-runs lab handout pool
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ study: $(STAMP) ## run the whole study: data, notebooks, figures, tables and HTM
 check: $(STAMP) ## check chart data in seconds, running no notebook: make check DATA=path (PARAMS=file too)
 	$(if $(DATA),,$(error make check needs DATA=path/to/chart-data))
 	$(PY) -m helpers.runner.check --data "$(DATA)" $(if $(PARAMS),--params "$(PARAMS)")
+
+pool: $(STAMP) ## pool clinics' summary.json files: make pool SUMMARIES="a.json b.json" (none: the shipped example clinics) into outputs/runs/pool/
+	$(PY) -m helpers.runner.pool $(SUMMARIES) $(if $(NAME),--name "$(NAME)")
 
 lab: $(STAMP) ## JupyterLab on a working copy of the notebooks in outputs/lab/ (FRESH=1: a new copy); notebooks/ stays as committed
 	$(PY) -m helpers.runner.lab $(if $(FRESH),--fresh)

@@ -18,6 +18,9 @@ import tempfile
 import pytest
 
 TCP_KERNELS = "tcp-kernels"  # the xdist group of the tests whose kernels use TCP ports
+# the pooling notebook is committed without outputs (make pool runs it on the summaries it is given): its run is
+# tested end to end in tests/pooling/, not by nbval
+collect_ignore_glob = ["notebooks/clinics/*"]
 OUTPUTS = pytest.StashKey[str]()
 
 

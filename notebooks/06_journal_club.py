@@ -50,8 +50,7 @@ from helpers.core import cohort, figures, presentation, stats
 from helpers.journal_club import appraisal, consistency, fixed_by_paper, replication, scenario_effects, session
 from helpers.publishing import references
 
-S = study.start(globals())
-print(S.describe())
+S = study.start(globals())  # the box says what data this run is on (notebook 5's colophon: every setting)
 display(S.say("club_box"))
 pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_points)
 
@@ -78,12 +77,12 @@ Markdown(session.fixed_ci(alpha, S.spec.sci_n_10y))
 #
 # ### 2.1 Who was compared
 #
-# Only patients **treated at least 7 years** were reviewed; those with a **catheter or pump failure** (the dose
-# then measures delivery, not need) or an **aggravating factor** (such as an infection) were excluded; those
+# Only patients **treated at least 7 years** were reviewed; those with a **catheter or pump failure** or an
+# **aggravating factor** (such as an infection) were excluded; those
 # who stopped early are invisible. By the conclusion, a large SCI rise prompts a search for pump failure, a
 # trigger or spinal disease: if failures and triggers were found that way, the exclusions removed the largest
-# rises, some perhaps from progression (triggers grow with disability). The abstract does not give the excluded
-# patients' diagnoses: the bias's direction is unknown.
+# rises, some perhaps from progression (triggers grow with disability). The excluded patients' diagnoses are
+# not given: the bias's direction is unknown.
 
 # %% tags=["teacher"]
 scenario_cohorts = scenario_effects.draw_cohorts(scenario_n, seed, scenario_effects.SESSION)
@@ -110,37 +109,37 @@ display(*scenario_effects.shown(scenarios, "survivorship", S.params))
 # **Dose is not need.** The outcome is the dose set, not spasticity or function. The dose was set "to reduce leg
 # spasticity and also avoid leg/trunk weakness": once a patient stops walking (in MS, often through
 # progression), that limit lifts and the dose can rise with no more spasticity, so a rising dose need not mean
-# rising need. Clinicians who expect MS to progress may themselves drive its dose up. Delivery, other
-# antispastic treatment and body size matter too; the abstract reports none.
+# rising need. Clinicians expecting MS to progress may drive its dose up. So may delivery, other
+# treatment and body size (none reported).
 
 # %% [markdown] tags=["slide"]
-# **The 1-year dose as the denominator.** The abstract gives the 1-year median only for both groups together:
-# a group that starts lower shows a larger % for the same rise in µg/24 h. A 1-year dose low by chance tends to
-# be followed by higher ones (regression to the mean), and titration that goes on after year 1 inflates the %.
+# **The 1-year dose as the denominator.** The 1-year median is given for both groups together: a group that
+# starts lower shows a larger % for the same rise in µg/24 h. A 1-year dose low by chance tends to be followed
+# by higher ones (regression to the mean); titration after year 1 inflates the % too.
 
 # %% [markdown] tags=["slide"]
 # ### 2.3 Confounding, and the causal claim
 #
-# That the MS rise "probably reflects the progressive disease course" is causal, yet nothing recorded measures
-# progression, and the groups likely differ in more than diagnosis (the abstract reports no ages or sexes).
+# That the MS rise "probably reflects the progressive disease course" is causal, yet the abstract reports no
+# measure of progression, and the groups likely differ in more than diagnosis (it reports no ages or sexes).
+# Nor is SCI one comparator: 7 complete and 12 incomplete injuries, whose weakness limits differ.
 
 # %% [markdown] tags=["slide"]
-# **B.** Besides progression, what could make the MS dose rise more than the SCI dose? What data would tell
-# the explanations apart?
+# **B.** Progression, a weakness limit lifting, the clinicians' expectation, tolerance: what data would tell
+# these explanations of the MS-SCI gap apart?
 #
 # <details><summary>For the teacher</summary>
-# Tolerance would raise SCI doses too (the SCI group is a partial control): only one that differs by
-# diagnosis explains the gap. Also: a weakness limit lifting as MS patients stop walking; the clinicians'
-# expectation; age; era and practice (pump and concentration changes, more visits). Progression predicts a
-# rise that follows disability scores; tolerance, one a drug holiday reverses. The abstract records none.
+# Tolerance would raise SCI doses too (a partial control): only one differing by diagnosis explains the gap.
+# Progression predicts a rise following disability scores; a lifting weakness limit, one following the loss of
+# walking; tolerance, one a drug holiday reverses. Record age, era and practice too (pump and concentration
+# changes, visits). The abstract records none.
 # </details>
 
 # %% [markdown] tags=[]
 # ### 2.4 Was follow-up complete and long enough?
 #
 # All were followed 7 years; fewer have a 10-year dose: implanted fewer than 10 years before the review, or
-# stopped, died or moved. The abstract does not say which; and 157% and 194% average partly different patients
-# (22 and 18 with MS), mixing change within patients with who is still followed.
+# stopped, died or moved (the abstract does not say); so 157% and 194% average partly different patients.
 #
 # ## 3. What are the results?
 #
@@ -157,11 +156,12 @@ presentation.show(
 Markdown(session.within_group(fixed_by_paper.lower_limit_bounds(7, alpha), alpha))
 
 # %% [markdown] tags=["slide"]
-# **C.** SCI patients "needed only a modest increase". Were their doses stable?
+# **C.** SCI patients "needed only a modest increase". What would you need to know before telling an SCI
+# patient their dose will stay about the same?
 #
 # <details><summary>For the teacher</summary>
-# Not shown: the abstract reports no spread or within-group test, the SCI mean's CI may include 100%
-# (section 3.1), and large rises in some patients are not ruled out (section 3.3).
+# The spread (section 3.3), a CI of the SCI mean (it may include 100%), doses by AIS grade, and why large rises
+# happened. The abstract gives none.
 # </details>
 
 # %% [markdown] tags=[]
@@ -176,6 +176,7 @@ rm = S.masked(appraisal.ratio_measures(pct, time_points), "n")
 presentation.show(
     rm,
     "06_ratio_measures",
+    params=S.params,
     formats={**{c: "{:.0f}" for c in rm.columns if c.endswith("%")}, "r, start dose and ratio": "{:+.2f}"},
 )
 
@@ -188,7 +189,7 @@ Markdown(session.ratios_in_words(appraisal.ratio_measures(pct, time_points), S.c
 # %% tags=["slide"]
 het = appraisal.heterogeneity(pct, time_points)
 consistent = None if S.chart_data else consistency.ranges(consistency.draw_cohorts(consistency_draws, seed))
-presentation.show(session.heterogeneity_table(het, S.masked), "06_heterogeneity")
+presentation.show(session.heterogeneity_table(het, S.masked), "06_heterogeneity", params=S.params)
 
 # %% tags=[]
 Markdown(session.heterogeneity_in_words(het, consistent, time_points[0], S.shown_count))
@@ -196,8 +197,9 @@ Markdown(session.heterogeneity_in_words(het, consistent, time_points[0], S.shown
 # %% [markdown] tags=[]
 # ## 4. Do the results apply to my patients?
 #
-# One clinic's patients, treated at least 7 years without pump failure; the abstract reports no ages, sexes or
-# MS disability scores (such as the EDSS) to compare with yours. For SCI it does give level and AIS grade.
+# Patients of one chart review (the abstract does not name its centre), treated at least 7 years without pump
+# failure; the abstract reports no ages, sexes or
+# MS disability scores (EDSS) to compare with yours. For SCI it does give level and AIS grade.
 
 # %% tags=["slide"]
 Markdown(session.apply_in_words())
@@ -214,8 +216,8 @@ Markdown(
 # %% [markdown] tags=["sheet-new-page", "slide"]
 # ## 5. How much would a rerun vary?
 #
-# **E.** The figure reruns the study on new cohorts drawn from one model whose true difference is the published
-# one. How much does the difference vary from rerun to rerun, and what can a single study of this size tell you?
+# **E.** The figure reruns the study on cohorts from one model whose truth is the published difference. How
+# much does the difference vary, and what can one study of this size tell you?
 
 # %% tags=["slide"]
 reruns = replication.rerun(replications, synthetic, reference_year, time_points[0], alpha)

@@ -60,8 +60,9 @@ pct_fmt = dict.fromkeys(("mean_analysed", "mean_all_screened", "difference"), "{
 # %% [markdown] tags=[]
 # ## 1. Doses in µg/24 h
 #
-# A percentage hides what a pharmacy dispenses and a clinician programs. The same patients' doses at the
-# reference year and at each time point: the **mean** (what a service's total drug supply follows), and the
+# A percentage hides what a pharmacy dispenses and a clinician programs. The doses at the reference year (all
+# analysed patients) and at each time point (those followed to it: not the same patients, so divide only within
+# a row): the **mean** (what a service's total drug supply follows), and the
 # **geometric mean** and **median** (the typical patient), each with its confidence interval. The median's CI
 # comes from order statistics (no distributional assumption); its exact coverage, at least the nominal level,
 # is in the saved table.
@@ -255,7 +256,7 @@ Markdown(results_in_words.multiple_testing(p_at, holm, S.shown_count(n_last), fi
 #
 # ## 5. What the published numbers fix, and what they leave open
 #
-# Many cohorts other than ours reproduce the paper's numbers: it reports no SDs, no SCI count at 10 years and
+# Many cohorts other than ours reproduce the paper's numbers: the abstract reports no SDs, no SCI count at 10 years and
 # nothing on the shape of the distributions. Below, cohorts of the paper's size are drawn over seeds and over
 # these unpublished assumptions, each solved onto the published means and Student p-values exactly as the
 # study's own cohort is; those in which every patient's dose stays plausible (35-450% of the 1-year dose, at

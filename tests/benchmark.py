@@ -198,7 +198,35 @@ def check_vs_read() -> tuple[float, float, int]:
     return t_check, t_read, len(examples)
 
 
-def main(parts=("1", "2", "3", "4", "5", "6", "7")) -> int:
+def pool_vs_read(tmp: Path, n: int = 1000) -> tuple[float, float]:
+    """Pooling ``n`` clinics' summaries (checked against the schema, then pooled by statsmodels, in one process)
+    against only reading the same files as JSON: the example clinics, copied with new names and jittered."""
+    import json
+    import random
+
+    from helpers.pooling import examples
+
+    rng, base = (
+        random.Random(1),
+        [json.loads(f.read_text(encoding="utf-8")) for f in sorted(examples.FOLDER.glob("*.json"))],
+    )
+    files = []
+    for i in range(n):
+        s = json.loads(json.dumps(base[i % len(base)]))
+        s["clinic"] = f"clinic {i}"
+        for d in s["differences"]:
+            if not d["withheld"]:
+                d["estimate"] += rng.gauss(0, 10)
+        files.append(tmp / f"s{i}.json")
+        files[-1].write_text(json.dumps(s), encoding="utf-8")
+    listed = repr([str(f) for f in files])
+    pool = (f"from helpers.pooling import checks, meta; s = checks.read({listed}); "
+            "meta.pooled(meta.clinics(s))")  # fmt: skip
+    read = f"import json; [json.loads(open(f, encoding='utf-8').read()) for f in {listed}]"
+    return _command([sys.executable, "-c", pool]), _command([sys.executable, "-c", read])
+
+
+def main(parts=("1", "2", "3", "4", "5", "6", "7", "8")) -> int:
     if "1" in parts:
         print("1. whole default study vs floor (a kernel per notebook importing the study's libraries)", flush=True)
         with tempfile.TemporaryDirectory() as tmp:
@@ -242,6 +270,12 @@ def main(parts=("1", "2", "3", "4", "5", "6", "7")) -> int:
         t_check, t_read, n = check_vs_read()
         print(f"  check: {t_check:.1f} s for {n} examples (one process); pandas read: {t_read:.1f} s")
         print(f"check/read ratio: {t_check / t_read:.1f}", flush=True)
+    if "8" in parts:
+        print("8. make pool's core on 1,000 clinics' summaries (check and pool) vs reading them as JSON", flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            t_pool, t_read = pool_vs_read(Path(tmp))
+        print(f"  check and pool: {t_pool:.1f} s; JSON read: {t_read:.1f} s (one process each)")
+        print(f"pool/read ratio: {t_pool / t_read:.1f}", flush=True)
     return 0
 
 
@@ -249,4 +283,4 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--one-size"]:
         _one_size(int(sys.argv[2]))
     else:
-        raise SystemExit(main(tuple(sys.argv[1:]) or ("1", "2", "3", "4", "5", "6", "7")))
+        raise SystemExit(main(tuple(sys.argv[1:]) or ("1", "2", "3", "4", "5", "6", "7", "8")))

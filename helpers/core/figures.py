@@ -7,6 +7,7 @@ carry no date or software stamp, so the same data give the same bytes.
 from __future__ import annotations
 
 import sys
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -570,7 +571,7 @@ def forest(rows: pd.DataFrame, ci: str, pooled: pd.DataFrame | None = None):
     clinics = list(dict.fromkeys(rows["clinic"]))
     methods = [] if pooled is None else list(dict.fromkeys(pooled["method"]))
     labels = clinics + [f"pooled, {m}" for m in methods]
-    fig, axes = plt.subplots(1, len(years), figsize=(4.2 * len(years) + 1.6, 0.42 * len(labels) + 1.3),
+    fig, axes = plt.subplots(1, len(years), figsize=(3.6 * len(years) + 2.6, 0.5 * len(labels) + 1.3),
                              sharey=True, squeeze=False)  # fmt: skip
     for ax, year in zip(axes[0], years):
         at = rows.loc[rows["year"] == year].set_index("clinic")
@@ -591,6 +592,6 @@ def forest(rows: pd.DataFrame, ci: str, pooled: pd.DataFrame | None = None):
         ax.axvline(0, color="#222222", lw=1)
         ax.set_title(f"{year} years", loc="left")
         ax.set_xlabel(f"MS - SCI, points ({ci}% CI)")
-    axes[0][0].set_yticks(range(len(labels)), labels)
+    axes[0][0].set_yticks(range(len(labels)), [textwrap.fill(label, 34) for label in labels], fontsize=8)
     axes[0][0].set_ylim(len(labels) - 0.4, -0.6)
     return fig

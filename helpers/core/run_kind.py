@@ -5,7 +5,8 @@ differently by kind asks :func:`of` (a notebook asks ``S.kind``).
 * ``CALIBRATION``: the calibrated cohort read another way (another reference year): its numbers are the
   calibration's, not the paper's;
 * ``SIMULATED``: a synthetic cohort drawn from the model, not calibrated;
-* ``CHART``: a clinic's chart data (``data_dir``): disclosure control applies, nothing is synthetic.
+* ``CHART``: a clinic's chart data (``data_dir``): disclosure control applies, nothing is synthetic;
+* ``POOLED``: clinics' shareable summaries pooled (``summaries``, ``make pool``): aggregates only.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class RunKind(enum.Enum):
     CALIBRATION = "calibration"
     SIMULATED = "simulated"
     CHART = "chart"
+    POOLED = "pooled"
 
     @property
     def chart(self) -> bool:
@@ -39,6 +41,8 @@ class RunKind(enum.Enum):
 
 def of(params: dict) -> RunKind:
     """The kind of the run with these parameters (missing ones at their defaults)."""
+    if "summaries" in params:
+        return RunKind.POOLED
     if params.get("data_dir"):
         return RunKind.CHART
     if params.get("synthetic_mode", "calibrated") != "calibrated":

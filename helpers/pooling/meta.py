@@ -57,7 +57,8 @@ def pooled(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
             continue
         y, v = at["estimate"].to_numpy(float), at["se"].to_numpy(float) ** 2
         for method, how in METHODS.items():
-            res = combine_effects(y, v, method_re=how or "dl", alpha=alpha)
+            with np.errstate(invalid="ignore", divide="ignore"):  # its DL weights with a negative tau², unused
+                res = combine_effects(y, v, method_re=how or "dl", alpha=alpha)
             tau2 = 0.0 if how is None else max(float(res.tau2), 0.0)
             if how is None or tau2 == 0.0:  # the fixed effect, or random effects with no between-clinic variance
                 mean, se = float(res.mean_effect_fe), float(res.sd_eff_w_fe)

@@ -1,7 +1,8 @@
 """A run's shareable summary (``summary.json``): per diagnosis and time point n, mean and SD of the % of the
 reference dose and of the log ratio; the MS - SCI difference with its standard error (Student and Welch); the
 run's settings, the data's kind and fingerprint, and the code's. No patient id and no individual value; a group
-smaller than the minimum cell count is withheld (and with it the difference at that time point).
+smaller than the minimum cell count, or of one patient, is withheld (and with it the difference at that time
+point).
 
 The format is ``summary.schema.json`` beside this module; ``VERSION`` changes when a field's meaning does.
 """
@@ -44,7 +45,7 @@ def build(
         values = {dx: at.loc[at["diagnosis"] == dx, "pct"].to_numpy(float) for dx in DIAGNOSES}
         for dx in DIAGNOSES:
             x = values[dx]
-            if len(x) < min_count:
+            if len(x) < max(min_count, 2):  # one patient's mean would be that patient's value
                 groups.append({"diagnosis": dx, "year": year, "withheld": True})
                 continue
             logs = np.log(x / 100)
@@ -72,9 +73,9 @@ def build(
     }
 
 
-def write(summary: dict, out: Path) -> Path:
-    """``out/summary.json``, keys sorted, so that the same run writes the same bytes."""
-    path = Path(out) / FILE
+def write(summary: dict, out: Path, name: str = FILE) -> Path:
+    """``out/summary.json`` (or ``name``), keys sorted, so that the same run writes the same bytes."""
+    path = Path(out) / name
     path.write_text(json.dumps(summary, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 

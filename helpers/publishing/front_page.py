@@ -33,7 +33,7 @@ def build(folder: Path, values: dict) -> dict:
         {
             "parameter": k,
             "value": v if isinstance(v, str) else json.dumps(v),
-            "note": "changed" * (v != params.DEFAULTS[k]),
+            "note": "changed" * (v != params.DEFAULTS.get(k)),
         }
         for k, v in values.items()
         if k not in skip

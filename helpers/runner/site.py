@@ -134,9 +134,10 @@ def render(template: str, **context) -> str:
 
 def index_page(folder: Path, pages, plan, record: dict) -> str:
     """The front page (:mod:`helpers.publishing.front_page`), laid out by ``templates/pages/index.html.j2``."""
+    values = {**params.DEFAULTS, **plan.values}
     return render(
-        "index.html.j2",
-        **front_page.build(folder, {**params.DEFAULTS, **plan.values}),
+        "pool.html.j2" if run_kind.of(values) is run_kind.RunKind.POOLED else "index.html.j2",
+        **front_page.build(folder, values),
         run_name=plan.name,
         warnings=plan.warnings,
         pages=pages,

@@ -122,6 +122,7 @@ def filled(synthetic_frames):
             s.say(key)  # both forms of a sentence written for synthetic and for chart data
     s.say("shared_summary", file="summary.json", reference_year=1, min_cell_count=5)
     _beside_the_paper(synthetic_frames)
+    _pooled_in_words()
     _study(synthetic_frames, data_dir="x", warnings=["doses.csv, column 'x': 1 row ..."]).warnings_note()
 
     # notebook 4
@@ -236,6 +237,17 @@ def _beside_the_paper(synthetic_frames):
     assert "more than chance" in beside_paper.in_words(far, shared, 0.05, "chart")
     few = summary.build(pct, {**params.DEFAULTS, "min_cell_count": 20}, "c", "chart", "0" * 12, "f")
     assert "under the minimum cell count" in beside_paper.in_words(beside_paper.rows(few, 0.05, 15), few, 0.05, "chart")
+
+
+def _pooled_in_words():
+    """The pooling's words: three clinics (a prediction interval), two (none), one (nothing to pool)."""
+    from helpers.pooling import meta, pooled_in_words
+
+    t = pd.DataFrame({"clinic": list("abcdef"), "year": [7, 7, 7, 10, 10, 12], "estimate": [30.0, 50, 40, 60, 70, 1],
+                      "se": [10.0, 12, 11, 20, 15, 5], "n_ms": 20, "n_sci": 20})  # fmt: skip
+    text = pooled_in_words.say(meta.pooled(t), t, 0.05, "row", examples=True)
+    assert "prediction interval" in text and "no prediction interval" in text and "nothing to pool" in text
+    assert "synthetic" in text and "cannot" in pooled_in_words.say(meta.pooled(t), t, 0.05, "comparison")
 
 
 def _session_kit_on_a_small_page():

@@ -74,7 +74,7 @@ def test_the_participants_sheet_fits_four_pages_and_holds_no_answer(pdfs):
         captions = re.findall(rf"{kind} (\d+)\. [A-Z]", text)
         assert captions == [str(i) for i in range(1, len(captions) + 1)] and captions, kind
         assert set(re.findall(rf"{kind} (\S+?)[.,;:)]? ", text)) <= set(captions), kind
-    beside = {"A. If pump": "2.1 Who", "B. Besides": "2.3 Confounding", "C. SCI patients": "3.1 How precise",
+    beside = {"A. If pump": "2.1 Who", "B. Progression": "2.3 Confounding", "C. SCI patients": "3.1 How precise",
               "D. A patient": "4. Do the results", "E. The figure": "5. How much", "F. How would": "5. How much"}  # fmt: skip
     headings = ["1. The question", "2.1 Who", "2.2 Does", "2.3 Confounding", "2.4 Was", "3.1 How precise",
                 "3.2 Which", "3.3 How much", "4. Do the results", "5. How much", "6. The bottom line"]  # fmt: skip

@@ -33,6 +33,7 @@ def test_default_run_gives_byte_identical_notebooks_figures_and_tables(default_r
     ):
         built = tree_digest(default_run / part)
         mine = {k: v for k, v in tree_digest(folder).items() if k.endswith((".ipynb", ".png", ".svg", ".csv"))}
+        mine = {k: v for k, v in mine.items() if not k.startswith("clinics/")}  # make pool's notebook: not run here
         here = f"{sys.version_info.major}.{sys.version_info.minor}"
         if part == "notebooks" and here != COMMITTED_FROM:
             text = (folder / "05_reproduction.ipynb").read_text(encoding="utf-8")
