@@ -4,7 +4,8 @@
 ``outputs/runs/NAME/html/``) and writes to ``handout/`` beside it: ``study.pdf`` (notebooks 1-5), for the journal
 club (notebook 6) ``participants.pdf`` (at most 4 pages, no answers), ``teacher.pdf`` (the plan, what to say, the
 answers) and ``slides.pdf`` with ``slides.html`` (:mod:`helpers.runner.session_kit`), and ``appendix.pdf``
-(notebook 7). Each footer names the run's data; print styles are in ``templates/handout/``.
+(notebook 7); for a run of ``make pool``, ``pooling.pdf``. Each footer names the run's data; print styles are in
+``templates/handout/``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ PARTS = {  # each PDF: the notebooks it holds, and what it is
     "teacher.pdf": ((SESSION,), "journal club, teacher's guide"),
     "slides.pdf": ((SESSION,), "journal club, slides"),
     "appendix.pdf": (("07",), "journal club, appendix"),
+    "pooling.pdf": (("08",), "clinics pooled"),  # a run of make pool: its one page
 }
 
 
@@ -177,25 +179,30 @@ def make(html: Path, out: Path, browser: str | None = None) -> list[Path]:
     record = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
     data = record.get("data")
     chart = bool(record) and run_kind.of(record["parameters"]).chart
-    docs = {}
-    session = merge(_pages(html, (SESSION,)))
-    if not session.select(".celltag_slide"):
-        raise HandoutError(f"{shown(html)}/: the journal club's page is from an older study: rebuild with make study")
-    participants, numbers = session_kit.sheet(session)
-    kit = {"participants.pdf": participants, "teacher.pdf": session_kit.guide(session, numbers),
-           "slides.pdf": session_kit.slides(session, numbers, data if chart else None)}  # fmt: skip
+    docs, kit = {}, {}
+    pooling = bool(list(html.glob("08_*.html")))  # a run of make pool: only its page is printed
+    if not pooling:
+        session = merge(_pages(html, (SESSION,)))
+        if not session.select(".celltag_slide"):
+            raise HandoutError(
+                f"{shown(html)}/: the journal club's page is from an older study: rebuild with make study"
+            )
+        participants, numbers = session_kit.sheet(session)
+        kit = {"participants.pdf": participants, "teacher.pdf": session_kit.guide(session, numbers),
+               "slides.pdf": session_kit.slides(session, numbers, data if chart else None)}  # fmt: skip
     for pdf, (notebooks, what) in PARTS.items():
-        if pdf == "appendix.pdf" and not list(html.glob(f"{notebooks[0]}_*.html")):
-            continue  # a run from before the appendix
+        if (pdf == "pooling.pdf") != pooling or (pdf == "appendix.pdf" and not list(html.glob("07_*.html"))):
+            continue  # the study's pieces, or the pooling's; a run from before the appendix
         doc = kit.get(pdf) or merge(_pages(html, notebooks))
         if pdf == "appendix.pdf":
             answers_at_the_end(doc)
             session_kit.renumber(doc)  # from 1, as every printed piece: it refers to no table outside itself
         docs[out / pdf] = (doc, f"{TITLE}: {what} ({data or 'synthetic data'})")
     out.mkdir(parents=True, exist_ok=True)
-    (out / "slides.html").write_text(str(kit["slides.pdf"]), encoding="utf-8")  # to project from a browser
+    if kit:
+        (out / "slides.html").write_text(str(kit["slides.pdf"]), encoding="utf-8")  # to project from a browser
     print_pdf(docs, candidates)
-    return [*docs, out / "slides.html"]
+    return [*docs, *([out / "slides.html"] if kit else [])]
 
 
 def main(argv=None) -> int:

@@ -94,6 +94,14 @@ def notebook_pages(folder: Path, name: str, pages: list[tuple[str, str]]) -> Non
         (folder / "html" / f"{stem}{suffix}").write_text(body, encoding="utf-8")
 
 
+def data_of(values: dict) -> str:
+    """What a run's pages and handouts say its data are."""
+    kind = run_kind.of(values)
+    if kind.chart:
+        return data_source.source_of(values["data_dir"])
+    return "clinics' shareable summaries" if kind is run_kind.RunKind.POOLED else "synthetic data"
+
+
 def write(folder: Path, plan, pages=None) -> None:
     """``folder/html/index.html`` and ``run.json``, and the pages of every executed notebook not yet rendered."""
     out = folder / "html"
@@ -106,7 +114,7 @@ def write(folder: Path, plan, pages=None) -> None:
         "parameters": {**params.DEFAULTS, **plan.values},
         "code_fingerprint": colophon.fingerprint(),
         "name": plan.name or "default",
-        "data": data_source.source_of(plan.values["data_dir"]) if run_kind.of(plan.values).chart else "synthetic data",
+        "data": data_of(plan.values),
     }
     if plan.name:  # the default study's commit is the one that holds it
         record |= {
