@@ -24,7 +24,8 @@
 # The paper is a retrospective chart review of patients with an intrathecal baclofen (ITB) pump for severe
 # leg spasticity who had been treated for at least 7 years. Its objective: **to investigate how the dose
 # changes during long-term treatment, in multiple sclerosis (MS) and in traumatic spinal cord injury (SCI)**,
-# comparing each patient's dose at 7 and 10 years with their 1-year dose.
+# comparing the dose at 7 and 10 years with "the initial dose" (read here as each patient's 1-year dose; the
+# abstract does not define it).
 
 # %% tags=["parameters"]
 data_dir = None  # your chart data: a folder or an .xlsx workbook (data dictionary); None: the synthetic cohort

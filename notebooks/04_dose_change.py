@@ -17,8 +17,9 @@
 # %% [markdown] tags=[]
 # # 4. Dose change at 7 and 10 years
 #
-# The paper's main result: each patient's dose at 7 and 10 years as a **percentage of their own 1-year
-# dose**, averaged per diagnosis (published values just below the parameters). Below, the same analysis on
+# The paper's main result: the dose at 7 and 10 years as a **percentage of "the initial dose"**, averaged per
+# diagnosis (published values just below the parameters); read here, as the abstract does not define it, as
+# each patient's own 1-year dose, averaged as a mean of ratios. Below, the same analysis on
 # this run's data, with the group means' confidence intervals, and the published t-test (assumed to be
 # Student's) beside two tests that make fewer assumptions and an effect size. The numbers are of three kinds,
 # marked below the tests: *published*, *fixed by the paper* (computed from the published numbers alone), and

@@ -17,12 +17,12 @@
 # %% [markdown] tags=[]
 # # 6. Journal club: appraising the study
 #
-# A critical appraisal of the paper as a cohort study, with the questions of the CASP cohort checklist
+# A critical appraisal with the questions of the CASP cohort checklist
 # ([CASP 2018](#ref-casp2018)) and the JAMA Users' Guides ([Levine et al. 1994](#ref-levine1994)): are the
 # results valid, what are they, do they apply to my patients?
 
 # %% [markdown] tags=["teacher"]
-# Longer analyses: the appendix ([notebook 7](07_appendix.ipynb); appendix.pdf in print).
+# Longer analyses: the appendix ([notebook 7](07_appendix.ipynb)).
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -78,7 +78,7 @@ Markdown(session.fixed_ci(alpha, S.spec.sci_n_10y))
 # ### 2.1 Who was compared
 #
 # Only patients **treated at least 7 years** were reviewed; those with a **catheter or pump failure** or an
-# **aggravating factor** (such as an infection) were excluded; those
+# **aggravating factor** were excluded; those
 # who stopped early are invisible. By the conclusion, a large SCI rise prompts a search for pump failure, a
 # trigger or spinal disease: if failures and triggers were found that way, the exclusions removed the largest
 # rises, some perhaps from progression (triggers grow with disability). The excluded patients' diagnoses are
@@ -122,17 +122,19 @@ display(*scenario_effects.shown(scenarios, "survivorship", S.params))
 #
 # That the MS rise "probably reflects the progressive disease course" is causal, yet the abstract reports no
 # measure of progression, and the groups likely differ in more than diagnosis (it reports no ages or sexes).
-# Nor is SCI one comparator: 7 complete and 12 incomplete injuries, whose weakness limits differ.
+# Nor is SCI one comparator: only motor-incomplete injuries (AIS C-D) have leg strength to protect, and the
+# abstract does not separate B from C-D.
 
 # %% [markdown] tags=["slide"]
 # **B.** Progression, a weakness limit lifting, the clinicians' expectation, tolerance: what data would tell
 # these explanations of the MS-SCI gap apart?
 #
 # <details><summary>For the teacher</summary>
-# Tolerance would raise SCI doses too (a partial control): only one differing by diagnosis explains the gap.
+# Tolerance raises SCI doses too (a partial control): on the ratio scale only one differing by diagnosis makes
+# the gap, though a shared one widens it in % points.
 # Progression predicts a rise following disability scores; a lifting weakness limit, one following the loss of
 # walking; tolerance, one a drug holiday reverses. Record age, era and practice too (pump and concentration
-# changes, visits). The abstract records none.
+# changes, visits).
 # </details>
 
 # %% [markdown] tags=[]
@@ -199,7 +201,7 @@ Markdown(session.heterogeneity_in_words(het, consistent, time_points[0], S.shown
 #
 # Patients of one chart review (the abstract does not name its centre), treated at least 7 years without pump
 # failure; the abstract reports no ages, sexes or
-# MS disability scores (EDSS) to compare with yours. For SCI it does give level and AIS grade.
+# MS disability scores to compare with yours. For SCI it does give level and AIS grade.
 
 # %% tags=["slide"]
 Markdown(session.apply_in_words())
@@ -227,7 +229,7 @@ figures.save(
 )
 Markdown(session.replications(replication.summary(reruns, alpha), time_points[0], alpha))
 
-# %% [markdown] tags=["slide"]
+# %% [markdown] tags=[]
 # **F.** How would you design a prospective study of this question?
 #
 # <details><summary>For the teacher</summary>
@@ -238,7 +240,7 @@ Markdown(session.replications(replication.summary(reruns, alpha), time_points[0]
 # %% [markdown] tags=[]
 # ## 6. The bottom line
 
-# %% [markdown] tags=["write-in"]
+# %% [markdown] tags=["slide", "write-in"]
 # **G.** In one sentence each: what does the paper support, and what does it not?
 
 # %% tags=["slide", "teacher"]

@@ -196,7 +196,7 @@ def make(html: Path, out: Path, browser: str | None = None) -> list[Path]:
         doc = kit.get(pdf) or merge(_pages(html, notebooks))
         if pdf == "appendix.pdf":
             answers_at_the_end(doc)
-            session_kit.renumber(doc)  # from 1, as every printed piece: it refers to no table outside itself
+            session_kit.renumber(doc, {}, "A")  # A1, A2 ...: never the sheet's Table 1; it cites none outside itself
         docs[out / pdf] = (doc, f"{TITLE}: {what} ({data or 'synthetic data'})")
     out.mkdir(parents=True, exist_ok=True)
     if kit:
