@@ -96,7 +96,7 @@ Markdown(beside_paper.in_words(beside, shared, alpha, S.kind.data))
 # such as charts, adds the RECORD items (Benchimol et al. 2015). For each item: what the paper reports,
 # what this study shows, and what stays missing. "The paper reports" covers what this study holds of the
 # paper (the abstract and the published numbers); where that record is silent, the row says so and the full
-# text should be checked before counting the item as unreported.
+# text should be checked before counting the item as missing.
 
 # %% tags=[]
 strobe = checklist.table()

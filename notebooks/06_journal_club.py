@@ -81,8 +81,8 @@ Markdown(session.fixed_ci(alpha, S.spec.sci_n_10y))
 # **aggravating factor** were excluded; those
 # who stopped early are invisible. By the conclusion, a large SCI rise prompts a search for pump failure, a
 # trigger or spinal disease: if failures and triggers were found that way, the exclusions removed the largest
-# rises, some perhaps from progression (triggers grow with disability). The excluded patients' diagnoses are
-# not given: the bias's direction is unknown.
+# rises, some perhaps from progression (triggers grow with disability). The abstract does not give the excluded
+# patients' diagnoses: the bias's direction is unknown.
 
 # %% tags=["teacher"]
 scenario_cohorts = scenario_effects.draw_cohorts(scenario_n, seed, scenario_effects.SESSION)
@@ -100,7 +100,7 @@ display(*scenario_effects.shown(scenarios, "survivorship", S.params))
 #
 # <details><summary>For the teacher</summary>
 # Up. But a failing pump's dose measures delivery, not need: keeping each patient's doses only until the
-# failure (censoring) would keep their valid years (the abstract gives no failure dates).
+# failure (censoring) would keep their valid years.
 # </details>
 
 # %% [markdown] tags=["slide"]
@@ -108,9 +108,9 @@ display(*scenario_effects.shown(scenarios, "survivorship", S.params))
 #
 # **Dose is not need.** The outcome is the dose set, not spasticity or function. The dose was set "to reduce leg
 # spasticity and also avoid leg/trunk weakness": once a patient stops walking (in MS, often through
-# progression), that limit lifts and the dose can rise with no more spasticity, so a rising dose need not mean
-# rising need. Clinicians expecting MS to progress may drive its dose up. So may delivery, other
-# treatment and body size (none reported).
+# progression), that limit partly lifts and the dose can rise with no more spasticity: a rising dose need not
+# mean rising need. Clinicians expecting MS to progress may drive its dose up. So may delivery, other
+# treatment and body size (none in the abstract).
 
 # %% [markdown] tags=["slide"]
 # **The 1-year dose as the denominator.** The 1-year median is given for both groups together: a group that
@@ -122,7 +122,7 @@ display(*scenario_effects.shown(scenarios, "survivorship", S.params))
 #
 # That the MS rise "probably reflects the progressive disease course" is causal, yet the abstract reports no
 # measure of progression, and the groups likely differ in more than diagnosis (it reports no ages or sexes).
-# Nor is SCI one comparator: only motor-incomplete injuries (AIS C-D) have leg strength to protect, and the
+# Nor is SCI one comparator: the weakness limit bites hardest where leg strength remains (AIS C-D), and the
 # abstract does not separate B from C-D.
 
 # %% [markdown] tags=["slide"]
@@ -159,7 +159,7 @@ Markdown(session.within_group(fixed_by_paper.lower_limit_bounds(7, alpha), alpha
 
 # %% [markdown] tags=["slide"]
 # **C.** SCI patients "needed only a modest increase". What would you need to know before telling an SCI
-# patient their dose will stay about the same?
+# patient their dose will stay the same?
 #
 # <details><summary>For the teacher</summary>
 # The spread (section 3.3), a CI of the SCI mean (it may include 100%), doses by AIS grade, and why large rises
@@ -233,8 +233,8 @@ Markdown(session.replications(replication.summary(reruns, alpha), time_points[0]
 # **F.** How would you design a prospective study of this question?
 #
 # <details><summary>For the teacher</summary>
-# Everyone from implant; dose, spasticity, walking and progression at each visit; censoring at explant,
-# failure or death; a pre-specified model of all visits; a planned size.
+# From implant: dose, spasticity, walking and progression at each visit; censoring at explant or
+# failure; a pre-specified model.
 # </details>
 
 # %% [markdown] tags=[]

@@ -258,7 +258,7 @@ Markdown(results_in_words.multiple_testing(p_at, holm, S.shown_count(n_last), fi
 #
 # Many cohorts other than ours reproduce the paper's numbers: the abstract reports no SDs, no SCI count at 10 years and
 # nothing on the shape of the distributions. Below, cohorts of the paper's size are drawn over seeds and over
-# these unpublished assumptions, each solved onto the published means and Student p-values exactly as the
+# these assumptions (none in the abstract), each solved onto the published means and Student p-values exactly as the
 # study's own cohort is; those in which every patient's dose stays plausible (35-450% of the 1-year dose, at
 # most 2000 µg/24 h) are kept, following SPRITE ([Heathers et al. 2018](#ref-heathers2018)). A quantity with no
 # range over them is **fixed by the paper**; any other **rests on an assumption**, and its value on the

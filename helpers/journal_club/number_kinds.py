@@ -76,8 +76,9 @@ def headline_marks(summary: pd.DataFrame, tests: pd.DataFrame, params: dict) -> 
                 kind, because = n_mark
             elif quantity == "mean":
                 kind, because = ("published", None) if on_paper else ("assumed", "calibration")
-            else:  # an SD and CI rest on the SD ratio, and the SCI one at 10 years on the assumed count too
-                kind, because = "assumed", "sd_ratio_sci_n_10y" if sci_10 else "sd_ratio"
+            else:  # an SD and CI rest on the SD ratio, and at 10 years on the assumed SCI count too (the pooled SD
+                # the published p fixes depends on it)
+                kind, because = "assumed", "sd_ratio_sci_n_10y" if year == max(published.TIME_POINTS) else "sd_ratio"
             add("04_percent_of_reference_by_group", year, dx, quantity, *mark(kind, because))
     for r in tests.itertuples():
         year, test = int(r.year), r.test
@@ -94,7 +95,8 @@ def headline_marks(summary: pd.DataFrame, tests: pd.DataFrame, params: dict) -> 
             elif test == stats.HEDGES:
                 kind, because = ("fixed", None) if year == min(times) else ("assumed", "sci_n_10y")
             elif test == stats.WELCH:
-                kind, because = ("published", None) if quantity == "estimate" else ("assumed", "sd_ratio")
+                kind, because = ("published", None) if quantity == "estimate" else (
+                    "assumed", "sd_ratio_sci_n_10y" if year == max(published.TIME_POINTS) else "sd_ratio")  # fmt: skip
             else:  # Mann-Whitney U
                 kind, because = "assumed", "shape"
             if (quantity == "p" and test == stats.HEDGES) or (

@@ -225,6 +225,7 @@ def dose_planning(
         *from_abstract,
         words.fill(
             "journal_club.dose_planning.patient",
+            label=words.fill(f"journal_club.dose_planning.label.{'chart' if chart_data else 'synthetic'}"),
             n_shown=n_shown,
             diagnosis=diagnosis,
             year=year,
