@@ -184,7 +184,8 @@ def replications(summary: dict, year: int, alpha: float) -> str:
     if year in published.TIME_POINTS:
         t = fixed_by_paper.difference_ci(year)
         paper_sd = t.se / np.sqrt(1 / published.value(f"ms_n_{year}y") + 1 / published.value("n_sci"))
-        spread = words.fill("journal_club.exercise_1.spread", paper_sd=paper_sd, paper_se=t.se, **summary) + " "
+        spread = words.fill("journal_club.exercise_1.spread", paper_sd=paper_sd, paper_se=t.se, **summary,
+                            level=stats.ci_level(alpha), half=stats.critical_z(alpha) * t.se) + " "  # fmt: skip
     p_words = words.fill(
         f"journal_club.exercise_1.{'p_reached' if summary['some_not_significant'] else 'p_never'}", alpha=f"{alpha:g}"
     )
