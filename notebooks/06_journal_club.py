@@ -199,9 +199,9 @@ Markdown(session.heterogeneity_in_words(het, consistent, time_points[0], S.shown
 # %% [markdown] tags=[]
 # ## 4. Do the results apply to my patients?
 #
-# Patients of one chart review (its centre not named), treated at least 7 years without pump
-# failure; the abstract reports no ages, sexes or
-# MS disability scores to compare with yours. For SCI it does give level and AIS grade.
+# Patients of one chart review (the abstract names no centre), treated at least 7 years, without pump failure
+# or aggravating factors; it reports no ages, sexes or MS disability scores to compare with yours. It gives SCI
+# level and AIS grade.
 
 # %% tags=["slide"]
 Markdown(session.apply_in_words())
