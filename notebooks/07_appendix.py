@@ -60,9 +60,10 @@ pct_fmt = dict.fromkeys(("mean_analysed", "mean_all_screened", "difference"), "{
 # %% [markdown] tags=[]
 # ## 1. Doses in µg/24 h
 #
-# A percentage hides what a pharmacy dispenses and a clinician programs. The doses at the reference year (all
-# analysed patients) and at each time point (those followed to it: not the same patients, so divide only within
-# a row): the **mean** (what a service's total drug supply follows), and the
+# A percentage hides what a pharmacy dispenses and a clinician programs. The doses at the reference year and at
+# each time point, each row of the patients followed to it: at the first time point all analysed patients, later
+# only those still followed, so a later row divided by the reference-year row mixes patients: the **mean** (what
+# a service's total drug supply follows), and the
 # **geometric mean** and **median** (the typical patient), each with its confidence interval. The median's CI
 # comes from order statistics (no distributional assumption); its exact coverage, at least the nominal level,
 # is in the saved table.
