@@ -115,7 +115,7 @@ display(*scenario_effects.shown(scenarios, "survivorship", S.params))
 # %% [markdown] tags=["slide"]
 # **The 1-year dose as the denominator.** The 1-year median is given for both groups together: a group that
 # starts lower shows a larger % for the same rise in µg/24 h. A 1-year dose low by chance tends to be followed
-# by higher ones (regression to the mean); titration after year 1 inflates the % too.
+# by higher ones (regression to the mean); titration still under way at 1 year counts as a rise.
 
 # %% [markdown] tags=["slide"]
 # ### 2.3 Confounding, and the causal claim
