@@ -180,7 +180,7 @@ def make(html: Path, out: Path, browser: str | None = None) -> list[Path]:
     data = record.get("data")
     chart = bool(record) and run_kind.of(record["parameters"]).chart
     docs, kit = {}, {}
-    pooling = bool(list(html.glob("08_*.html")))  # a run of make pool: only its page is printed
+    pooling = bool(record) and run_kind.of(record["parameters"]) is run_kind.RunKind.POOLED  # only its page
     if not pooling:
         session = merge(_pages(html, (SESSION,)))
         if not session.select(".celltag_slide"):
