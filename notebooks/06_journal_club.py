@@ -223,7 +223,7 @@ Markdown(
 
 # %% tags=["slide"]
 reruns = replication.rerun(replications, synthetic, reference_year, time_points[0], alpha)
-true_difference = session.published_difference(time_points[0])  # the simulation model's, where published
+true_difference = fixed_by_paper.published_difference(time_points[0])  # the simulation model's, where published
 figures.save(
     figures.reruns(reruns, true_difference, time_points[0], stats.ci_level(alpha)), "06_reruns", S.out, S.params
 )

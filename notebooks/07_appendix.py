@@ -410,7 +410,7 @@ presentation.show(
 )
 
 # %% tags=[]
-published_gap = published.value("ms_pct_7y") - published.value("sci_pct_7y")
+published_gap = fixed_by_paper.published_difference(7)
 curve = power.winners_curse_table(
     n_ms_paper, n_sci_paper, list(range(10, 65, 5)), sd["MS"], sd["SCI"], alpha, power_reps, seed
 )

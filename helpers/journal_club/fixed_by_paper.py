@@ -108,6 +108,13 @@ def published_means() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def published_difference(year: int) -> float | None:
+    """The published MS - SCI difference of means at ``year`` (percentage points), or None if not published."""
+    if year not in published.TIME_POINTS:
+        return None
+    return published.value(f"ms_pct_{year}y") - published.value(f"sci_pct_{year}y")
+
+
 def headline_differences(alpha: float, sci_n_10y: int) -> pd.DataFrame:
     """The MS - SCI difference at each published time point with its Student CI (:func:`difference_ci`), and
     whether the paper fixes it (``fixed``) or it needs the assumed SCI count at 10 years."""

@@ -395,7 +395,7 @@ def power_setup(differences, first: int, alpha: float, sds: dict, kind: str, **v
             published.value("dose_ref_median"),
             first,
             fixed_by_paper.difference_ci(published.TIME_POINTS[0], alpha).ci_low,
-            published.value("ms_pct_7y") - published.value("sci_pct_7y"),
+            fixed_by_paper.published_difference(published.TIME_POINTS[0]),
         )
         + "\n\n"
         + sd_source(kind, alpha, first=first, **sds, **values)

@@ -169,13 +169,6 @@ def apply_in_words() -> str:
     return words.fill("journal_club.apply", **published.formatted())
 
 
-def published_difference(year: int) -> float | None:
-    """The published MS - SCI difference of means at ``year`` (percentage points), or None if not published."""
-    if year not in published.TIME_POINTS:
-        return None
-    return published.value(f"ms_pct_{year}y") - published.value(f"sci_pct_{year}y")
-
-
 def replications(summary: dict, year: int, alpha: float) -> str:
     """Question E's folded answer: how the difference moved over the simulation model's reruns
     (:func:`helpers.journal_club.replication.summary`), and, at a published time point, its spread against the one the
