@@ -22,8 +22,8 @@
 # read as changes in need. The spread of that dose between patients is wide, which is why later doses are
 # compared as a *percentage of each patient's own* 1-year dose.
 #
-# The dose was adjusted together with the physician several times a year (at pump refills and visits). The
-# dose "at year *k*" is the last adjustment at or before year *k*.
+# In the paper the dose was adjusted together with the physician several times a year (at pump refills and
+# visits). The dose "at year *k*" is the last adjustment at or before year *k*.
 
 # %% tags=["parameters"]
 data_dir = None  # your chart data: a folder or an .xlsx workbook (data dictionary); None: the synthetic cohort
@@ -42,8 +42,10 @@ show_extremes = False  # chart data only: allow a group's minimum and maximum (s
 min_cell_count = 5  # chart data only: counts below this are shown as "<5"
 
 # %% tags=[]
+from IPython.display import display
+
 from helpers import study
-from helpers.core import cohort, figures, presentation, tables
+from helpers.core import cohort, figures, presentation, published, tables
 
 S = study.start(globals())
 print(S.describe())
@@ -68,12 +70,9 @@ presentation.show(
 
 # %% [markdown] tags=[]
 # ## Every patient's dose
-#
-# Each point is one patient; the box spans the middle half of the patients, the line in it is the median.
-# The dose axis is logarithmic: on a plain axis the few high doses would squeeze everyone else into a line.
 
 # %% tags=[]
-S.say("one_year_by_diagnosis")
+display(S.say(f"notebooks.every_dose.{'points' if S.show_individuals else 'summary'}"), S.say("one_year_by_diagnosis"))
 
 # %% tags=[]
 fig = figures.reference_dose(pct, reference_year, show_points=S.show_individuals, count=S.shown_count)
@@ -99,7 +98,7 @@ fig = figures.adjustments(counts)
 figures.save(fig, "03_adjustments_per_year", S.out)
 
 # %% tags=[]
-S.say("one_year_reading")
+S.say("one_year_reading", fold=published.value("dose_ref_max") / published.value("dose_ref_min"))
 
 # %% [markdown] tags=[]
 # Next: [4. Dose change at 7 and 10 years](04_dose_change.ipynb).

@@ -21,9 +21,7 @@
 # diagnosis (published values just below the parameters); read here, as the abstract does not define it, as
 # each patient's own 1-year dose, averaged as a mean of ratios. Below, the same analysis on
 # this run's data, with the group means' confidence intervals, and the published t-test (assumed to be
-# Student's) beside two tests that make fewer assumptions and an effect size. The numbers are of three kinds,
-# marked below the tests: *published*, *fixed by the paper* (computed from the published numbers alone), and
-# what *rests on an assumption* of the synthetic cohort.
+# Student's) beside two tests that make fewer assumptions and an effect size.
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -54,7 +52,7 @@ print(S.describe())
 pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_points)
 yearly = cohort.percent_of_reference(S.patients, S.doses, reference_year, all_years=True)
 yearly = yearly.loc[yearly["year"] >= reference_year]
-display(S.say("dose_change_published"))
+display(S.say("dose_change_published"), S.say("dose_change_kinds"))
 if not S.chart_data:
     display(Markdown(results_in_words.sd_ratio_note(S.spec.sd_ratio_ms_to_sci)))
 
@@ -76,10 +74,9 @@ presentation.show(
 
 # %% [markdown] tags=[]
 # ## Every patient's course
-#
-# Thin lines: one patient each, the dose at each whole year as a % of that patient's 1-year dose. Thick
-# line and band: the group mean and its confidence interval (the n behind it shrinks after 7 years, as
-# follow-up ends). The dashed line is the 1-year dose (100%).
+
+# %% tags=[]
+S.say(f"notebooks.every_course.{'lines' if S.show_individuals else 'summary'}")
 
 # %% tags=[]
 Markdown(
@@ -118,23 +115,16 @@ figures.save(fig, "04_percent_at_time_points", S.out, S.params)
 # ## MS vs SCI: the published test, two other tests and an effect size
 #
 # * **Student t** ([Student 1908](05_reproduction.ipynb#ref-student1908)): the paper reports a "t-test" without
-#   saying which; we assume Student's t, which assumes both groups have the same spread, and the synthetic
-#   cohort was calibrated to it.
+#   saying which; we assume Student's t, which assumes both groups have the same spread.
 # * **Welch t** ([Welch 1947](05_reproduction.ipynb#ref-welch1947)) drops that assumption: when the two spreads differ, it is the safer reading.
 # * **Mann-Whitney U** ([Mann & Whitney 1947](05_reproduction.ipynb#ref-mann1947)) compares ranks, so a few very high ratios cannot drive it; its estimate is the chance
 #   that a random MS patient's % is above a random SCI patient's.
 # * **Hedges' g** ([Hedges 1981](05_reproduction.ipynb#ref-hedges1981)) is not a test but an effect size: the
 #   difference in units of the pooled SD, with its approximate confidence interval; 0.2, 0.5 and 0.8 are Cohen's
 #   conventional labels (small, medium, large), not clinical thresholds.
-#
-# **What they can and cannot show here.** On a clinic's chart data, Welch and Mann-Whitney (and the log-ratio
-# test of the appendix) are real information: if they disagreed with Student's t, the conclusion would rest on
-# its assumptions. On the synthetic cohort they cannot check the paper. The abstract gives no SDs and no
-# individual values, so the cohort's spread and shape are assumptions (`sd_ratio_ms_to_sci` and the model's
-# shape), and the Welch, Mann-Whitney and log-ratio p-values follow from those assumptions, not from the paper:
-# another assumed SD ratio gives other p-values with the same published means and Student p. Hedges' g at 7
-# years follows from the published p and group sizes and adds nothing new. The appendix
-# ([7](07_appendix.ipynb), section 5) shows how far each quantity ranges over cohorts consistent with the paper.
+
+# %% tags=[]
+S.say("tests_can_show")
 
 # %% tags=[]
 tests = S.masked(tables.group_tests(pct, time_points, alpha), "n_ms", "n_sci")

@@ -20,8 +20,7 @@
 # For readers of the journal club ([6](06_journal_club.ipynb)) who want more: the doses in µg/24 h, the
 # excluded patients and the missing 10-year data, a model that uses every year, every analysis path at once
 # (a multiverse) and what multiple testing means here, what the published numbers fix over many cohorts
-# consistent with the paper, and power for a next study with the winner's curse. The box at the top of notebook
-# 6 applies throughout: on the synthetic cohort only what follows from the published numbers is the paper's.
+# consistent with the paper, and power for a next study with the winner's curse.
 
 # %% tags=["parameters"]
 data_dir = None  # folder with your own patients.csv and doses.csv; None: the synthetic cohort
@@ -56,6 +55,7 @@ print(S.describe())
 pct = cohort.percent_of_reference(S.patients, S.doses, reference_year, time_points)
 yearly = cohort.percent_of_reference(S.patients, S.doses, reference_year, all_years=True)
 pct_fmt = dict.fromkeys(("mean_analysed", "mean_all_screened", "difference"), "{:.0f}")
+S.say("appendix_scope")
 
 # %% [markdown] tags=[]
 # ## 1. Doses in µg/24 h
@@ -103,12 +103,9 @@ Markdown(results_in_words.mean_above_geometric_mean(pct, time_points[0]))
 
 # %% [markdown] tags=[]
 # ## 2. The excluded patients, and the missing 10-year data
-#
-# With the excluded patients kept, on chart data, the table below shows what the exclusions did. In the
-# synthetic cohort the excluded patients were drawn like everyone else, so keeping them moves the means by
-# chance only; the abstract gives no data on them.
 
 # %% tags=[]
+display(S.say("excluded_kept"))
 sel = S.masked(
     appraisal.selection_effect(S.patients, S.doses, reference_year, time_points), "n_analysed", "n_all_screened"
 )
@@ -149,7 +146,7 @@ display(*scenario_effects.shown(scenarios, "titration", S.params))
 
 # %% [markdown] tags=[]
 # **Switched on: confounding** (notebook 6, section 2.3). A scenario in which we make age and time since onset
-# steepen the yearly rise, with MS patients older and longer since onset (as the synthetic cohort assumes).
+# steepen the yearly rise, with MS patients older and longer since onset (as the model assumes).
 
 # %% tags=[]
 display(*scenario_effects.shown(scenarios, "confounding", S.params))
@@ -168,8 +165,8 @@ display(*scenario_effects.shown(scenarios, "confounding", S.params))
 #   are geometric means, to set beside the geometric means, not the paper's arithmetic means of ratios.
 # * **Missing data are assumed missing at random**: valid if whether a patient was still followed depends only
 #   on what was recorded before (diagnosis, earlier doses), not on an unrecorded surge or explant.
-# * **One straight line per patient on the log scale is assumed**: on chart data, look at the trajectories of
-#   notebook 4 first.
+# * **One straight line per patient on the log scale is assumed**: on chart data, look at the patients'
+#   trajectories first (notebook 4, with `show_individuals`).
 
 # %% tags=[]
 mm, fit = appraisal.mixed_model(yearly, reference_year, alpha, time_points)
@@ -206,8 +203,8 @@ Markdown(results_in_words.mixed_model_note(fit, alpha, S.chart_data))
 # test gets an estimate that goes with it: Mann-Whitney U tests whether a random MS patient's % tends to exceed
 # a random SCI patient's, P(MS > SCI) as notebook 4 gives it, not whether the medians differ. Its row shows the
 # Hodges-Lehmann shift (the median of all MS-SCI differences) with its CI ([Hodges & Lehmann
-# 1963](#ref-hodges1963)): a shift, which assumes the two groups differ only by it, in equal shapes, which the
-# assumed SD ratio does not give. The difference of the medians is shown with a bootstrap CI ([Efron
+# 1963](#ref-hodges1963)): a shift, which assumes the two groups differ only by it, in equal shapes, which
+# groups with unequal spreads do not have. The difference of the medians is shown with a bootstrap CI ([Efron
 # 1979](#ref-efron1979)) and no test.
 
 # %% tags=[]
@@ -257,13 +254,13 @@ Markdown(results_in_words.multiple_testing(p_at, holm, S.shown_count(n_last), fi
 #
 # ## 5. What the published numbers fix, and what they leave open
 #
-# Many cohorts other than ours reproduce the paper's numbers: the abstract reports no SDs, no SCI count at 10 years and
-# nothing on the shape of the distributions. Below, cohorts of the paper's size are drawn over seeds and over
-# these assumptions (none in the abstract), each solved onto the published means and Student p-values exactly as the
-# study's own cohort is; those in which every patient's dose stays plausible (35-450% of the 1-year dose, at
-# most 2000 µg/24 h) are kept, following SPRITE ([Heathers et al. 2018](#ref-heathers2018)). A quantity with no
-# range over them is **fixed by the paper**; any other **rests on an assumption**, and its value on the
-# synthetic cohort says nothing about the real patients.
+# Many cohorts besides the study's default synthetic one reproduce the paper's numbers: the abstract reports no
+# SDs, no SCI count at 10 years and nothing on the shape of the distributions. Below, cohorts of the paper's size
+# are drawn over seeds and over these assumptions (none in the abstract), each solved onto the published means
+# and Student p-values exactly as the default synthetic cohort is; those in which every patient's dose stays
+# plausible (35-450% of the 1-year dose, at most 2000 µg/24 h) are kept, following SPRITE ([Heathers et al.
+# 2018](#ref-heathers2018)). A quantity with no range over them is **fixed by the paper**; any other **rests on
+# an assumption**, and its value on any one such cohort says nothing about the real patients.
 
 # %% tags=[]
 presentation.save(ranges, "07_consistent_cohorts", S.out)

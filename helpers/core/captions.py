@@ -37,8 +37,9 @@ DATA_FILES: dict[str, str] = {
 }
 
 _KINDS = {"Figure": FIGURES, "Table": TABLES}
-# name -> a sentence added after its caption on the synthetic cohort (what rests on the model there)
-SYNTHETIC: dict[str, str] = words.get("captions.synthetic")
+# data kind ("synthetic" or "chart") -> name -> a sentence added after its caption on that kind of data only
+# (on the synthetic cohort: what rests on the model; on chart data: whose numbers they are)
+ADDED: dict[str, dict[str, str]] = {data: words.get(f"captions.{data}") for data in ("synthetic", "chart")}
 
 
 def _registry(kind: str, name: str) -> dict:
@@ -58,7 +59,8 @@ def label(kind: str, name: str) -> str:
 
 def _fill(template: str, name: str, values: dict | None, kind: str = "tables") -> str:
     key = f"captions.{kind}.{name}" if kind == "tables" else f"captions.figures.{name}.{kind}"
-    if "{" not in template and name not in SYNTHETIC:
+    added = kind in ("tables", "caption") and any(name in sentences for sentences in ADDED.values())
+    if "{" not in template and not added:
         return words.fill_text(template, key)
     if values is None:
         raise ValueError(f"the caption of {name!r} depends on the run's parameters: pass params=S.params")
@@ -73,8 +75,9 @@ def _fill(template: str, name: str, values: dict | None, kind: str = "tables") -
         "time_points": " and ".join(", ".join(map(str, points)).rsplit(", ", 1)),  # "7", "7 and 10", "5, 7 and 10"
     }
     text = words.fill_text(template, key, **{**values, **standard})
-    if kind in ("tables", "caption") and name in SYNTHETIC and not run_kind.of(values).chart:
-        text += " " + words.fill_text(SYNTHETIC[name], f"captions.synthetic.{name}", **{**values, **standard})
+    data = run_kind.of(values).data
+    if added and name in ADDED[data]:
+        text += " " + words.fill_text(ADDED[data][name], f"captions.{data}.{name}", **{**values, **standard})
     return text
 
 

@@ -68,7 +68,7 @@ def protect(counts: dict, relations, min_count: int, shown=None, reluctant=()) -
     unless it is zero. Zeros are never masked (a table often leaves out an empty row, which tells the same)
     and count as known. The loop always ends with nothing determined: with every non-zero count of every
     relation that holds a hidden one masked, the hidden counts could all be zero as far as sums can tell. ``reluctant``: keys to mask only if
-    nothing else will do (shown elsewhere without this protection).
+    nothing else will do (shown elsewhere without this protection): any other count near a masked one goes first.
 
     Returns, for each shown key, the count, "<min_count" (small) or :data:`SECONDARY`. A small count is
     masked first; then, while any masked count is determined by the relations and the shown counts, one
@@ -93,9 +93,11 @@ def protect(counts: dict, relations, min_count: int, shown=None, reluctant=()) -
         exposed = _determined(keys, relations, masked | hidden, masked)
         if not exposed:
             break
-        candidates = _unmasked(relations, set(exposed), shown, masked, counts)
-        if not candidates:  # determined through counts that are masked but not themselves determined
-            candidates = _unmasked(relations, masked | hidden, shown, masked, counts)
+        near = _unmasked(relations, set(exposed), shown, masked, counts)
+        further = _unmasked(relations, masked | hidden, shown, masked, counts)  # through masked, undetermined counts
+        candidates = (
+            [k for k in near if k not in reluctant] or [k for k in further if k not in reluctant] or near or further
+        )
         rank = lambda k: (k in reluctant, is_total[k], degree[k], counts[k], order[k])  # noqa: E731
         masked.add(min(candidates, key=rank))
     return {

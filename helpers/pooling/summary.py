@@ -35,9 +35,17 @@ def fingerprint(*frames: pd.DataFrame) -> str:
 
 
 def build(
-    pct: pd.DataFrame, params: dict, clinic: str, kind: str, data_fingerprint: str, code_fingerprint: str
+    pct: pd.DataFrame,
+    params: dict,
+    clinic: str,
+    kind: str,
+    data_fingerprint: str,
+    code_fingerprint: str,
+    hidden: frozenset = frozenset(),
 ) -> dict:
-    """The summary of a run from its % of the reference dose (:func:`helpers.core.cohort.percent_of_reference`)."""
+    """The summary of a run from its % of the reference dose (:func:`helpers.core.cohort.percent_of_reference`).
+    ``hidden``: the (year, diagnosis) groups whose count the run's pages hide (``Study.hidden_groups``), withheld
+    here too, so that the summary and the pages together never give a count either hides."""
     min_count = int(params["min_cell_count"])
     groups, differences = [], []
     for year in params["time_points"]:
@@ -45,7 +53,7 @@ def build(
         values = {dx: at.loc[at["diagnosis"] == dx, "pct"].to_numpy(float) for dx in DIAGNOSES}
         for dx in DIAGNOSES:
             x = values[dx]
-            if len(x) < max(min_count, 2):  # one patient's mean would be that patient's value
+            if len(x) < max(min_count, 2) or (year, dx) in hidden:  # one patient's mean is that patient's value
                 groups.append({"diagnosis": dx, "year": year, "withheld": True})
                 continue
             logs = np.log(x / 100)
@@ -53,7 +61,7 @@ def build(
                            "mean_pct": _num(x.mean()), "sd_pct": _num(x.std(ddof=1)),
                            "mean_log_ratio": _num(logs.mean()), "sd_log_ratio": _num(logs.std(ddof=1))})  # fmt: skip
         ms, sci = values[MS], values[SCI]
-        if min(len(ms), len(sci)) < max(min_count, 2):
+        if min(len(ms), len(sci)) < max(min_count, 2) or {(year, MS), (year, SCI)} & hidden:
             differences.append({"year": year, "withheld": True})
             continue
         student, welch = stats.t_test(ms, sci, True), stats.t_test(ms, sci, False)

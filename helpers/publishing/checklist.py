@@ -6,7 +6,8 @@ results of its abstract, and the 20 numbers of helpers/core/published.py. Where 
 says so, and a reader should check the full text before counting it as unreported.
 
 The items are data, in ``helpers/text/checklist.yaml``, where a methodologist corrects them; numbers of the
-paper are written there as {fields} and filled from helpers/core/published.py, never typed.
+paper are written there as {fields} and filled from helpers/core/published.py, never typed. A cell written
+twice, ``synthetic:`` and ``chart:``, is said in the form that fits the run's data (``RunKind.data``).
 
 STROBE: von Elm E et al. Lancet 2007;370:1453-7 (doi:10.1016/S0140-6736(07)61602-X).
 RECORD: Benchimol EI et al. PLoS Med 2015;12:e1001885 (doi:10.1371/journal.pmed.1001885).
@@ -42,8 +43,14 @@ def _fields() -> dict[str, str]:
     }
 
 
-def table() -> pd.DataFrame:
-    """The checklist as a DataFrame (one row per item), the paper's numbers filled from helpers/core/published.py."""
+def table(data: str = "synthetic") -> pd.DataFrame:
+    """The checklist as a DataFrame (one row per item), the paper's numbers filled from helpers/core/published.py;
+    ``data`` ("synthetic" or "chart", the run's ``RunKind.data``) chooses the cells written for each."""
     fields = _fields()
-    rows = [[words.fill(f"checklist.items.{i}.{column}", **fields) for column in COLUMNS] for i in range(len(items()))]
+
+    def cell(i: int, column: str) -> str:
+        key = f"checklist.items.{i}.{column}"
+        return words.fill(f"{key}.{data}" if isinstance(words.get(key), dict) else key, **fields)
+
+    rows = [[cell(i, column) for column in COLUMNS] for i in range(len(items()))]
     return pd.DataFrame(rows, columns=list(COLUMNS))

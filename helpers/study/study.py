@@ -14,6 +14,7 @@ import pandas as pd
 from helpers import paths, synthetic
 from helpers.clinic import contract
 from helpers.core import captions, counts, disclosure, figures, published, run_kind
+from helpers.core.diagnoses import DIAGNOSES
 from helpers.study import data_source, params
 from helpers.text import words
 
@@ -93,6 +94,18 @@ class Study:
             return int(n)
         shown = disclosure.mask(n, self.min_count)
         return disclosure.SECONDARY if shown == int(n) and int(n) in self._secondary_values else shown
+
+    def hidden_groups(self) -> frozenset:
+        """The (year, diagnosis) groups at the time points whose patient count the pages hide ("<N" or
+        "masked"): the shareable summary withholds them too. Empty for synthetic data."""
+        if not self.shown:
+            return frozenset()
+        return frozenset(
+            (k, dx)
+            for k in self.params["time_points"]
+            for dx in DIAGNOSES
+            if disclosure.is_hidden(self.shown[("followed", k, dx)])
+        )
 
     @functools.cached_property
     def _secondary_values(self) -> set:

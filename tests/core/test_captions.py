@@ -85,3 +85,17 @@ def test_captions_use_the_run_parameters_and_refuse_unknown_names():
         captions.table("07_new_table")
     with pytest.raises(KeyError, match="not registered"):
         "{fig[reproduction]}".format(**captions.references())
+
+
+def test_a_chart_runs_captions_never_call_its_data_synthetic():
+    """Each kind of data gets the sentence written for it after a caption: the synthetic cohort's caveats never
+    reach a clinic's pages, and a clinic's pages say whose numbers they are."""
+    chart, default = {**params.DEFAULTS, "data_dir": "clinic"}, params.DEFAULTS
+    for name in captions.TABLES:
+        assert "synthetic" not in captions.table(name, chart), name
+    for name in captions.FIGURES:
+        assert "synthetic" not in " ".join(captions.figure(name, chart)[1:]), name
+    assert "this run's data" in captions.table("04_percent_of_reference_by_group", chart)
+    assert "calibrated synthetic cohort" in captions.table("04_percent_of_reference_by_group", default)
+    assert "estimated from these charts" in captions.figure("07_power_curves", chart)[1]
+    assert "SDs are assumed" in captions.figure("07_power_curves", default)[1]

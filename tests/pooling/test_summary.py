@@ -41,6 +41,16 @@ def test_no_summary_holds_a_small_count_or_a_patient(sizes, floor, seed):
     assert checks.check(s, "s.json") is s  # and it passes the checks a pooling run makes
 
 
+def test_a_group_the_pages_hide_is_withheld_with_its_difference():
+    """A count the run's pages hide (secondary suppression) is not given away by the summary."""
+    pct = _pct({("MS", 7): 9, ("SCI", 7): 8, ("MS", 10): 7, ("SCI", 10): 6}, 1)
+    s = summary.build(pct, params.DEFAULTS, "c", "chart", "0" * 12, "f", hidden=frozenset({(7, "SCI")}))
+    withheld = {(g["year"], g["diagnosis"]) for g in s["groups"] if g["withheld"]}
+    assert withheld == {(7, "SCI")}
+    assert [d["withheld"] for d in s["differences"]] == [True, False]
+    assert checks.check(s, "s.json") is s
+
+
 def test_the_summary_holds_what_pooling_needs_and_the_same_run_writes_the_same_bytes(tmp_path, synthetic_frames):
     patients, doses = synthetic_frames[0], synthetic_frames[1]
     pct = cohort.percent_of_reference(patients, doses, 1, [7, 10])

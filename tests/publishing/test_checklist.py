@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from helpers.core import published
 from helpers.publishing import checklist
 from helpers.text import words
@@ -18,8 +20,9 @@ def test_every_strobe_item_and_every_record_item_once():
     assert list(t.columns) == list(checklist.COLUMNS)
 
 
-def test_every_cell_is_filled():
-    t = checklist.table()
+@pytest.mark.parametrize("data", ["synthetic", "chart"])
+def test_every_cell_is_filled(data):
+    t = checklist.table(data)
     assert (t.map(lambda v: isinstance(v, str) and v.strip() != "")).all().all()
     assert not t.map(lambda v: "{" in v or "}" in v).any().any()  # every field filled
 
@@ -64,3 +67,13 @@ def test_the_checklist_is_data_a_methodologist_edits():
     assert [i["item"] for i in items] == list(checklist.table()["item"])
     with open(checklist.__file__, encoding="utf-8") as f:
         assert "Title and abstract" not in f.read()  # the items live in helpers/text/checklist.yaml, not in Python
+
+
+def test_a_chart_runs_checklist_never_calls_its_data_synthetic():
+    """Rows written twice (synthetic: and chart:) say what this run shows on each kind of data."""
+    chart, default = checklist.table("chart").set_index("item"), checklist.table().set_index("item")
+    assert not chart[["this_study_shows", "still_missing"]].map(lambda v: "synthetic" in v).any().any()
+    assert (
+        "synthetic" in default.loc["1a", "this_study_shows"] and "chart export" in chart.loc["1a", "this_study_shows"]
+    )
+    assert "summary.json" in chart.loc["22.1", "this_study_shows"]

@@ -386,3 +386,51 @@ def test_chart_data_hides_individual_patients_by_default(chart_run):
     assert "chart data from clinic/" in index and "(your data folder)" in index and "synthetic" not in index
     rec = json.loads((out / "html" / "run.json").read_text(encoding="utf-8"))  # a named run records its commit
     assert "git_commit" in rec and rec["name"] == "clinic"
+
+
+# Sentences written for the synthetic cohort that a clinic's pages must not carry (issue 29's list, and more)
+SYNTHETIC_ONLY = (
+    "on the synthetic cohort", "calibrated synthetic cohort", "re-creation on synthetic data",
+    "re-created on synthetic data", "cannot check the paper", "synthetic data:", "synthetic: the model",
+    "was calibrated to", "drawn like everyone else", "synthetic data's", "are assumptions", "is an assumption",
+    "sds assumed", "as here", "published numbers reproduced",
+)  # fmt: skip
+
+
+@pytest.mark.xdist_group("chart")
+def test_a_chart_runs_pages_are_written_for_chart_data(chart_run):
+    """A clinic's pages never call its data synthetic, calibrated or assumed: the synthetic cohort is named only
+    as what this run does not use (the default cohort, the shipped data of the code fingerprint)."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    out, _ = chart_run
+    wrong = []
+    for page in sorted((out / "html").glob("*.html")):
+        if page.name.endswith(".full.html"):
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for hidden in soup(["script", "style"]):
+            hidden.decompose()
+        text = " ".join(soup.get_text(" ").split())
+        for sentence in re.split(r"(?<=[.;:])\s+", text):
+            low = sentence.lower()
+            named = re.search(r"synthetic|calibrat", low) and not re.search(r"does not use|default synthetic", low)
+            if named or any(phrase in low for phrase in SYNTHETIC_ONLY):
+                wrong.append(f"{page.name}: {sentence[:160]}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.xdist_group("chart")
+def test_a_chart_runs_summary_gives_no_count_its_pages_hide(chart_run):
+    import pandas as pd
+
+    out, _ = chart_run
+    flow = pd.read_csv(out / "tables" / "02_flow_counts.csv", dtype=str).set_index(["stage", "group"])["n"]
+    shared = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    for g in shared["groups"]:
+        on_page = flow[(f"dose at {g['year']} years", g["diagnosis"])]
+        shareable = on_page.isdigit() and int(on_page) >= max(shared["settings"]["min_cell_count"], 2)
+        assert g["withheld"] != shareable and (g["withheld"] or str(g["n"]) == on_page), (g, on_page)
+    assert not all(g["withheld"] for g in shared["groups"])  # the test has something to compare
