@@ -95,11 +95,13 @@ def filled(synthetic_frames):
         tables.stage(key)
 
     # captions, checklist
-    for name in captions.TABLES:
-        captions.table(name, params.DEFAULTS)
-    for name in captions.FIGURES:
-        captions.figure(name, params.DEFAULTS)
+    for run in (params.DEFAULTS, {**params.DEFAULTS, "data_dir": "x"}):  # the sentences after a caption, per data
+        for name in captions.TABLES:
+            captions.table(name, run)
+        for name in captions.FIGURES:
+            captions.figure(name, run)
     checklist.table()
+    checklist.table("chart")
 
     # notebooks.yaml: the sentences S.say fills with published values and assumptions, and S.describe
     for variant in ({}, {"data_dir": "x", "show_individuals": True, "show_extremes": True}, {"data_dir": "x"}):
@@ -117,10 +119,15 @@ def filled(synthetic_frames):
                 "notebooks.data_warnings",
                 "notebooks.shared_summary",
                 "notebooks.beside_paper",
+                "notebooks.one_year_reading",
+                "notebooks.reproduction_count",
             )
         ):
             s.say(key)  # both forms of a sentence written for synthetic and for chart data
     s.say("shared_summary", file="summary.json", reference_year=1, min_cell_count=5)
+    s.say("one_year_reading", fold=24.2)
+    for data in ("synthetic", "chart"):
+        s.say(f"notebooks.reproduction_count.{data}", matched=20, total=20)
     _beside_the_paper(synthetic_frames)
     _pooled_in_words()
     _study(synthetic_frames, data_dir="x", warnings=["doses.csv, column 'x': 1 row ..."]).warnings_note()
