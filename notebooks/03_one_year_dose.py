@@ -17,7 +17,7 @@
 # %% [markdown] tags=[]
 # # 3. The dose after one year
 #
-# After the pump is implanted, the dose is titrated upwards until spasticity is controlled. The paper takes
+# After the pump is implanted, the dose is titrated upwards until spasticity is controlled. This study takes
 # the dose **after one year** as each patient's "initial" dose: titration is over, and later changes can be
 # read as changes in need. The spread of that dose between patients is wide, which is why later doses are
 # compared as a *percentage of each patient's own* 1-year dose.

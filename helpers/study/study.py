@@ -100,11 +100,12 @@ class Study:
         "masked"): the shareable summary withholds them too. Empty for synthetic data."""
         if not self.shown:
             return frozenset()
-        return frozenset(
+        return frozenset(  # as every table shows a count: hidden too when it equals a hidden one (shown_count)
             (k, dx)
             for k in self.params["time_points"]
             for dx in DIAGNOSES
             if disclosure.is_hidden(self.shown[("followed", k, dx)])
+            or disclosure.is_hidden(self.shown_count(self.cells.count(("followed", k, dx))))
         )
 
     @functools.cached_property
