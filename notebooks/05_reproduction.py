@@ -83,7 +83,7 @@ shared = summary.build(
 )
 summary.write(shared, S.out)
 display(S.say("shared_summary", file=summary.FILE, reference_year=reference_year, min_cell_count=min_cell_count))
-presentation.show(summary.shown(shared), "05_summary", params=S.params)
+presentation.show(summary.shown(shared), "05_summary", params=S.params, formats={"n": "{:.0f}"})
 
 # %% tags=[]
 beside = beside_paper.rows(shared, alpha, S.spec.sci_n_10y)

@@ -95,7 +95,8 @@ def shown(summary: dict) -> pd.DataFrame:
     rows += [{"year": d["year"], "group": "MS - SCI", "n": None, "mean_pct": d.get("estimate"),
               "sd_pct": None, "se (Student)": d.get("se_student"), "se (Welch)": d.get("se_welch")}
              for d in summary["differences"]]  # fmt: skip
-    return pd.DataFrame(rows).sort_values(["year", "group"], kind="stable").reset_index(drop=True)
+    out = pd.DataFrame(rows).sort_values(["year", "group"], kind="stable").reset_index(drop=True)
+    return out.rename(columns={"mean_pct": "mean %", "sd_pct": "SD %"})
 
 
 def _num(v) -> float:
