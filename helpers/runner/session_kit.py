@@ -117,13 +117,14 @@ def slides(page, numbers: dict, data: str | None):
     """The slides: a title slide, then one per cell tagged ``slide`` under its section's heading, each saying
     what data the numbers come from (``data``: a run's chart data; None: the synthetic cohort)."""
     doc = copy.copy(page)
-    says = words.fill(f"session_kit.slides_data.{'chart' if data else 'synthetic'}", data=data)
+    kind = "chart" if data else "synthetic"
+    says = words.fill(f"session_kit.slides_data.{kind}", data=data)
     for node in doc.select("details"):
         node.decompose()
     renumber(doc, numbers)
     deck = []
     question = doc.find(string=re.compile(r"^Is the intrathecal baclofen"))
-    deck.append(_slide(doc, words.fill("session_kit.slides_title"), [_paragraph(doc, words.fill("session_kit.slides_subtitle"))]
+    deck.append(_slide(doc, words.fill("session_kit.slides_title"), [_paragraph(doc, words.fill(f"session_kit.slides_subtitle.{kind}"))]
                        + ([_paragraph(doc, question.strip())] if question else []), "title"))  # fmt: skip
     cells = []
     for tagged in doc.select(".celltag_slide"):  # the cell, or a Markdown cell's rendered text, carries the tag

@@ -273,7 +273,9 @@ def _session_kit_on_a_small_page():
     guide = session_kit.guide(page, numbers)
     assert guide.get_text().count("Say: ") == len(words.load("session_kit")["say"]) and "Table 1." in guide.get_text()
     for data in (None, "a clinic's charts"):
-        assert len(session_kit.slides(page, numbers, data).select("section.slide")) == 2
+        deck = session_kit.slides(page, numbers, data)
+        assert len(deck.select("section.slide")) == 2
+        assert ("synthetic" in deck.get_text().lower()) == (data is None)  # a clinic's slides never say synthetic
 
 
 def test_every_template_is_filled_by_the_code(filled):
