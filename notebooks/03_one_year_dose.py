@@ -18,12 +18,13 @@
 # # 3. The dose after one year
 #
 # After the pump is implanted, the dose is titrated upwards until spasticity is controlled. This study takes
-# the dose **after one year** as each patient's "initial" dose: titration is over, and later changes can be
-# read as changes in need. The spread of that dose between patients is wide, which is why later doses are
-# compared as a *percentage of each patient's own* 1-year dose.
+# the dose **after one year** as each patient's "initial" dose (the abstract does not define it), assuming
+# titration is mostly over by then. Later changes may reflect need, tolerance, side effects or delivery
+# problems; a dose chart cannot tell them apart. The spread of the 1-year dose between patients is wide, which
+# is why later doses are compared as a *percentage of each patient's own* 1-year dose.
 #
-# In the paper the dose was adjusted together with the physician several times a year (at pump refills and
-# visits). The dose "at year *k*" is the last adjustment at or before year *k*.
+# In the paper the dose was adjusted together with the physician, usually several times a year. This study's
+# rule (the abstract gives none): the dose "at year *k*" is the last adjustment at or before year *k*.
 
 # %% tags=["parameters"]
 data_dir = None  # your chart data: a folder or an .xlsx workbook (data dictionary); None: the synthetic cohort

@@ -86,10 +86,10 @@ display(S.say("shared_summary", file=summary.FILE, reference_year=reference_year
 presentation.show(summary.shown(shared), "05_summary", params=S.params, formats={"n": "{:.0f}"})
 
 # %% tags=[]
-beside = beside_paper.rows(shared, alpha, S.spec.sci_n_10y)
+beside = beside_paper.rows(shared, alpha, S.spec.sci_n_10y, S.kind)
 if len(beside):  # every time point withheld (too few patients): the words say so
     figures.save(figures.forest(beside, stats.ci_level(alpha)), "05_beside_the_paper", S.out, S.params)
-Markdown(beside_paper.in_words(beside, shared, alpha, S.kind.data))
+Markdown(beside_paper.in_words(beside, shared, alpha, S.kind))
 
 # %% [markdown] tags=[]
 # ## Reporting checklist: STROBE with RECORD

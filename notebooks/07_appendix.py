@@ -224,7 +224,7 @@ presentation.show(
             ],
             "effect is": mv["effect_is"],
             "p": mv["p"],
-            "the paper's choice": mv["the_papers_choice"].map({True: "yes", False: ""}),
+            "taken as the paper's": mv["the_papers_choice"].map({True: "yes", False: ""}),
         }
     ),
     "07_multiverse",
@@ -396,8 +396,10 @@ presentation.show(
                 for r, se in wc[["exaggeration_ratio", "exaggeration_ratio_se"]].to_numpy()
             ],
             "share of the significant studies with the wrong sign": [
-                results_in_words.with_se(r, se, 3)
-                for r, se in wc[["wrong_sign_share", "wrong_sign_share_se"]].to_numpy()
+                results_in_words.share_with_se(*row)
+                for row in wc[
+                    ["wrong_sign_share", "wrong_sign_share_se", "significant_studies", "wrong_sign_share_upper95"]
+                ].to_numpy()
             ],
         }
     ),

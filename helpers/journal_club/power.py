@@ -173,7 +173,8 @@ def simulate_studies(
 def winners_curse(studies: pd.DataFrame, difference: float) -> dict:
     """Summary of :func:`simulate_studies`: power, the mean estimate among significant studies and the
     exaggeration ratio (that mean / the truth), each with its Monte Carlo SE, and the share of the significant
-    studies with the wrong sign, with its SE."""
+    studies with the wrong sign, with its SE or, when none has it, the exact one-sided 95% upper bound (a share
+    of zero has no spread to show)."""
     reps = len(studies)
     sig = studies.loc[studies["significant"], "estimate"]
     k = len(sig)
@@ -193,6 +194,8 @@ def winners_curse(studies: pd.DataFrame, difference: float) -> dict:
         "exaggeration_ratio_se": se_sig / abs(difference),
         "wrong_sign_share": wrong,
         "wrong_sign_share_se": float(mc_se(wrong, k)) if k else np.nan,
+        "significant_studies": k,
+        "wrong_sign_share_upper95": float(1 - 0.05 ** (1 / k)) if k and wrong == 0 else np.nan,
     }
 
 

@@ -146,6 +146,13 @@ def with_ci(estimate: float, low: float, high: float, decimals: int = 0) -> str:
     return f"{f.format(estimate)} ({f.format(low)} to {f.format(high)})"
 
 
+def share_with_se(share: float, se: float, studies: int, upper: float) -> str:
+    """A Monte Carlo share with its SE, or "0 of N (95% upper bound ...)" when no study had it."""
+    if share == 0 and studies:
+        return f"0 of {studies:.0f} (95% upper bound {upper:.3f})"
+    return with_se(share, se, 3)
+
+
 def with_se(estimate: float, se: float, decimals: int = 1, percent: bool = False) -> str:
     """'37.9 (SE 0.4)': a Monte Carlo estimate with its standard error, as one table cell (``percent``:
     a proportion shown as a percentage)."""

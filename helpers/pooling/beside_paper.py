@@ -7,13 +7,20 @@ import numpy as np
 import pandas as pd
 
 from helpers.core import published, stats
+from helpers.core.run_kind import RunKind
 from helpers.pooling import meta
 from helpers.text import words
 
 
-def rows(shared: dict, alpha: float, sci_n_10y: int, clinic: str = "this clinic") -> pd.DataFrame:
-    """``clinic, year, estimate, se, ci_low, ci_high``: this clinic's Student CIs and the paper's, at the
+def label(kind: RunKind) -> str:
+    """How the run's row is named beside the paper's."""
+    return "this clinic" if kind.chart else "this run"
+
+
+def rows(shared: dict, alpha: float, sci_n_10y: int, kind: RunKind = RunKind.CHART) -> pd.DataFrame:
+    """``clinic, year, estimate, se, ci_low, ci_high``: this run's Student CIs and the paper's, at the
     published time points the summary does not withhold."""
+    clinic = label(kind)
     mine = meta.clinics([shared]).assign(clinic=clinic)
     mine = mine.loc[mine["year"].isin(published.TIME_POINTS)]
     theirs = pd.DataFrame(meta.paper_rows(sci_n_10y))
@@ -28,10 +35,11 @@ def rows(shared: dict, alpha: float, sci_n_10y: int, clinic: str = "this clinic"
     return out.assign(ci_low=out["estimate"] - half, ci_high=out["estimate"] + half)
 
 
-def in_words(table: pd.DataFrame, shared: dict, alpha: float, data: str, clinic: str = "this clinic") -> str:
-    """Whether this clinic's difference and the paper's differ, at each published time point (a z-test of two
-    independent estimates), and what a difference could come from (``data``: ``chart`` or ``synthetic``, the
-    run kind's)."""
+def in_words(table: pd.DataFrame, shared: dict, alpha: float, kind: RunKind = RunKind.CHART) -> str:
+    """Whether this run's difference and the paper's differ, at each published time point (a z-test of two
+    independent estimates), and what a difference could come from. On the cohort calibrated to the paper they
+    agree by construction: no test."""
+    clinic, by_construction = label(kind), kind is RunKind.PAPER
     ci, z = stats.ci_level(alpha), stats.critical_z(alpha)
     sentences = []
     withheld = {d["year"] for d in shared["differences"] if d["withheld"]}
@@ -44,10 +52,11 @@ def in_words(table: pd.DataFrame, shared: dict, alpha: float, data: str, clinic:
             continue
         me, paper = at.loc[clinic], at.loc[meta.PAPER]
         delta, se = me["estimate"] - paper["estimate"], float(np.hypot(me["se"], paper["se"]))
-        verdict = "differ" if abs(delta) > z * se else "compatible"
+        verdict = "by_construction" if by_construction else "differ" if abs(delta) > z * se else "compatible"
         sentences.append(words.fill("notebooks.beside_paper.year", year=year, ci=ci, d=me["estimate"],
                                     lo=me["ci_low"], hi=me["ci_high"], dp=paper["estimate"], lop=paper["ci_low"],
                                     hip=paper["ci_high"], verdict=words.fill(
                                         f"notebooks.beside_paper.{verdict}", delta=delta, ci=ci,
                                         dlo=delta - z * se, dhi=delta + z * se)))  # fmt: skip
-    return words.fill(f"notebooks.beside_paper.text.{data}", years=" ".join(sentences))
+    text = "paper" if by_construction else kind.data
+    return words.fill(f"notebooks.beside_paper.text.{text}", years=" ".join(sentences))

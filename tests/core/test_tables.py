@@ -35,8 +35,8 @@ def test_reproduction_report_compares_at_the_papers_precision():
     results |= {"p_7y": 0.0064, "ms_pct_10y": 193.4, "dose_ref_median": float("nan")}
     table = reproduction.compare(results).set_index("quantity")
     assert bool(table.loc["MS vs SCI at 7 years, t-test p", "matches"])  # 0.0064 -> 0.006
-    assert table.loc["MS dose at 10 years, mean % of 1-year dose (%)", "reproduced"] == "193"
-    assert not table.loc["MS dose at 10 years, mean % of 1-year dose (%)", "matches"]
+    assert table.loc["MS dose at 10 years, mean % of the initial dose (%)", "reproduced"] == "193"
+    assert not table.loc["MS dose at 10 years, mean % of the initial dose (%)", "matches"]
     assert table.loc["Dose after 1 year, median (µg/24 h)", "reproduced"] == "-"
     assert list(reproduction.compare({}).columns) == ["quantity", "published", "reproduced", "matches"]
 
@@ -45,7 +45,7 @@ def test_reproduction_masks_small_patient_counts():
     results = {p.key: p.value for p in published.PUBLISHED} | {"n_sci_thoracic": 4}
     table = reproduction.compare(results, count=lambda n: disclosure.mask(n, 5)).set_index("quantity")
     assert table.loc["SCI, thoracic level", "reproduced"] == "<5"
-    assert table.loc["MS dose at 7 years, mean % of 1-year dose (%)", "reproduced"] == "157"
+    assert table.loc["MS dose at 7 years, mean % of the initial dose (%)", "reproduced"] == "157"
 
 
 def test_disclosure_masks_small_non_zero_counts_only():

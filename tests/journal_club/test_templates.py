@@ -7,6 +7,7 @@ import pytest
 
 from helpers import paths, study
 from helpers.core import captions, cohort, published, tables
+from helpers.core.run_kind import RunKind
 from helpers.journal_club import (
     appraisal,
     consistency,
@@ -238,12 +239,16 @@ def _beside_the_paper(synthetic_frames):
     pct = cohort.percent_of_reference(patients, doses, 1, [7, 10])
     shared = summary.build(pct, params.DEFAULTS, "c", "paper", "0" * 12, "f")
     table = beside_paper.rows(shared, 0.05, 15)
-    for data in ("synthetic", "chart"):
-        assert "compatible with chance" in beside_paper.in_words(table, shared, 0.05, data)
+    for kind in (RunKind.SIMULATED, RunKind.CHART):
+        assert "compatible with chance" in beside_paper.in_words(
+            beside_paper.rows(shared, 0.05, 15, kind), shared, 0.05, kind
+        )
+    paper = beside_paper.in_words(beside_paper.rows(shared, 0.05, 15, RunKind.PAPER), shared, 0.05, RunKind.PAPER)
+    assert "by construction, not a comparison" in paper and "chance" not in paper.split("The comparison")[0]
     far = table.assign(estimate=table["estimate"].where(table["clinic"] != "this clinic", 200.0))
-    assert "more than chance" in beside_paper.in_words(far, shared, 0.05, "chart")
+    assert "more than chance" in beside_paper.in_words(far, shared, 0.05)
     few = summary.build(pct, {**params.DEFAULTS, "min_cell_count": 20}, "c", "chart", "0" * 12, "f")
-    assert "under the minimum cell count" in beside_paper.in_words(beside_paper.rows(few, 0.05, 15), few, 0.05, "chart")
+    assert "under the minimum cell count" in beside_paper.in_words(beside_paper.rows(few, 0.05, 15), few, 0.05)
 
 
 def _pooled_in_words():
