@@ -108,3 +108,20 @@ def test_winners_curse_summary_by_hand():
     assert w["mean_estimate_significant"] == pytest.approx(40 / 3)
     assert w["mean_estimate_significant_se"] == pytest.approx(np.std([30, 50, -40], ddof=1) / np.sqrt(3))
     assert w["exaggeration_ratio"] == pytest.approx(40 / 3 / 20) and w["wrong_sign_share"] == pytest.approx(1 / 3)
+
+
+def test_a_wrong_sign_share_of_zero_shows_its_upper_bound_not_a_zero_se():
+    from scipy import stats as sps
+
+    from helpers.journal_club import results_in_words
+
+    studies = pd.DataFrame({"estimate": [30.0, 50.0, 40.0], "p": [0.01, 0.001, 0.02]}).assign(significant=True)
+    w = power.winners_curse(studies, 20)
+    assert w["wrong_sign_share"] == 0 and w["significant_studies"] == 3
+    # the exact (Clopper-Pearson) one-sided 95% upper bound for 0 of 3
+    assert w["wrong_sign_share_upper95"] == pytest.approx(sps.beta.ppf(0.95, 1, 3))
+    shown = results_in_words.share_with_se(
+        w["wrong_sign_share"], w["wrong_sign_share_se"], w["significant_studies"], w["wrong_sign_share_upper95"]
+    )
+    assert shown == "0 of 3 (95% upper bound 0.632)" and "SE" not in shown
+    assert results_in_words.share_with_se(0.25, 0.1, 4, np.nan) == results_in_words.with_se(0.25, 0.1, 3)
