@@ -297,7 +297,8 @@ presentation.show(
 # Power belongs to a design, before its data: the chance that a study of a given size detects a true difference
 # of a given size. It needs the differences worth detecting, the spread of the % values in each group, and the
 # test, each a choice or an assumption, stated here. Power computed at the difference a study *observed*
-# ("observed power") is not shown: it is the study's p-value re-expressed and adds nothing to it.
+# ("observed power") is not reported: it is the study's p-value re-expressed and adds nothing to it (the dashed
+# line of the winner's-curse figure marks the published difference for orientation only).
 
 # %% tags=[]
 first_pct = pct.loc[pct["year"] == first]
