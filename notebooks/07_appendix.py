@@ -138,8 +138,9 @@ display(*scenario_effects.shown(scenarios, "dropout", S.params))
 
 # %% [markdown] tags=[]
 # **Switched on: titration after year 1, and a noisy 1-year dose** (notebook 6, section 2.2). Beside the
-# paper's mean of ratios: the log-ratio comparison and an ANCOVA on log dose (the groups compared at the same
-# 1-year dose), first with titration alike in both groups, then with MS titrated more slowly.
+# mean of ratios (this study's reading of the paper's mean %): the log-ratio comparison and an ANCOVA on log
+# dose (the groups compared at the same 1-year dose), first with titration alike in both groups, then with MS
+# titrated more slowly.
 
 # %% tags=[]
 display(*scenario_effects.shown(scenarios, "titration", S.params))
@@ -162,7 +163,8 @@ display(*scenario_effects.shown(scenarios, "confounding", S.params))
 #
 # * **The reference year's own rows are left out**: every ratio there is 1 by definition, not a measurement.
 # * **Its percentages are geometric**: the yearly change is a geometric % per year and its % at 7 and 10 years
-#   are geometric means, to set beside the geometric means, not the paper's arithmetic means of ratios.
+#   are geometric means, to set beside the geometric means, not the arithmetic means of ratios this study takes
+#   the paper's figures to be.
 # * **Missing data are assumed missing at random**: valid if whether a patient was still followed depends only
 #   on what was recorded before (diagnosis, earlier doses), not on an unrecorded surge or explant.
 # * **One straight line per patient on the log scale is assumed**: on chart data, look at the patients'
@@ -297,7 +299,7 @@ presentation.show(
 # Power belongs to a design, before its data: the chance that a study of a given size detects a true difference
 # of a given size. It needs the differences worth detecting, the spread of the % values in each group, and the
 # test, each a choice or an assumption, stated here. Power computed at the difference a study *observed*
-# ("observed power") is not reported: it is the study's p-value re-expressed and adds nothing to it (the dashed
+# ("observed power") is not computed here: it is the study's p-value re-expressed and adds nothing to it (the dashed
 # line of the winner's-curse figure marks the published difference for orientation only).
 
 # %% tags=[]
