@@ -205,7 +205,6 @@ def protected(patients, doses, reference_year: int, time_points, min_count: int)
     summary (:mod:`helpers.pooling.summary`) gives every group's count at a time point that is not under the floor.
     """
     c = cells(patients, doses, reference_year, time_points)
-    at_time_points = {c.key(("followed", k, dx)) for k in time_points for dx in DIAGNOSES}
-    reluctant = {k for k in c.counts if k[0] == "followed"} | at_time_points
+    reluctant = {c.key(("followed", k, dx)) for k in time_points for dx in DIAGNOSES}  # aliases as their count
     shown = disclosure.protect(c.counts, c.relations, min_count, set(c.counts) - c.unshown, reluctant)
     return shown | {k: shown[canonical] for k, canonical in c.alias.items() if canonical in shown}

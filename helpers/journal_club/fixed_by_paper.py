@@ -115,14 +115,16 @@ def published_difference(year: int) -> float | None:
     return published.value(f"ms_pct_{year}y") - published.value(f"sci_pct_{year}y")
 
 
-def headline_differences(alpha: float, sci_n_10y: int) -> pd.DataFrame:
-    """The MS - SCI difference at each published time point with its Student CI (:func:`difference_ci`), and
-    whether the paper fixes it (``fixed``) or it needs the assumed SCI count at 10 years."""
+def headline_differences(alpha: float, sci_n_10y: int | None) -> pd.DataFrame:
+    """The MS - SCI difference at each published time point with its Student SE and CI (:func:`difference_ci`),
+    the group sizes behind it, and whether the paper fixes it (``fixed``) or it needs the assumed SCI count at
+    10 years (``sci_n_10y``; None: the 7-year count)."""
     first = min(published.TIME_POINTS)
     rows = []
     for k in published.TIME_POINTS:
-        t = difference_ci(k, alpha, None if k == first else sci_n_10y)
-        rows.append(
-            {"year": k, "difference": t.difference, "ci_low": t.ci_low, "ci_high": t.ci_high, "fixed": k == first}
-        )
+        n_sci = None if k == first else sci_n_10y
+        t = difference_ci(k, alpha, n_sci)
+        rows.append({"year": k, "difference": t.difference, "se": t.se, "ci_low": t.ci_low, "ci_high": t.ci_high,
+                     "n_ms": int(published.value(f"ms_n_{k}y")), "n_sci": int(n_sci or published.value("n_sci")),
+                     "fixed": k == first})  # fmt: skip
     return pd.DataFrame(rows)

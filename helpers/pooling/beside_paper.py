@@ -20,19 +20,13 @@ def label(kind: RunKind) -> str:
 def rows(shared: dict, alpha: float, sci_n_10y: int, kind: RunKind = RunKind.CHART) -> pd.DataFrame:
     """``clinic, year, estimate, se, ci_low, ci_high``: this run's Student CIs and the paper's, at the
     published time points the summary does not withhold."""
-    clinic = label(kind)
-    mine = meta.clinics([shared]).assign(clinic=clinic)
+    mine = meta.clinics([shared]).assign(clinic=label(kind))
     mine = mine.loc[mine["year"].isin(published.TIME_POINTS)]
-    theirs = pd.DataFrame(meta.paper_rows(sci_n_10y))
-    theirs = theirs.loc[theirs["year"].isin(mine["year"])]
-    out = pd.concat([mine, theirs], ignore_index=True)
     dof = {d["year"]: d.get("dof_student") for d in shared["differences"]}
-    dof_paper = {r["year"]: r["n_ms"] + r["n_sci"] - 2 for r in meta.paper_rows(sci_n_10y)}
-    half = [
-        r.se * stats.critical_t(alpha, (dof if r.clinic == clinic else dof_paper).get(r.year) or np.inf)
-        for r in out.itertuples()
-    ]
-    return out.assign(ci_low=out["estimate"] - half, ci_high=out["estimate"] + half)
+    half = [r.se * stats.critical_t(alpha, dof.get(r.year) or np.inf) for r in mine.itertuples()]
+    mine = mine.assign(ci_low=mine["estimate"] - half, ci_high=mine["estimate"] + half)
+    theirs = pd.DataFrame(meta.paper_rows(sci_n_10y, alpha))  # the paper's CI as its published numbers fix it
+    return pd.concat([mine, theirs.loc[theirs["year"].isin(mine["year"])]], ignore_index=True)
 
 
 def in_words(table: pd.DataFrame, shared: dict, alpha: float, kind: RunKind = RunKind.CHART) -> str:

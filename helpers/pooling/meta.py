@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.core import published, stats
+from helpers.core import stats
 from helpers.journal_club import fixed_by_paper
 
 METHODS = {"fixed": None, "DL": "dl", "PM": "pm"}
@@ -28,20 +28,19 @@ def clinics(
              "n_ms": d["n_ms"], "n_sci": d["n_sci"]}
             for s in summaries for d in s["differences"] if not d["withheld"]]  # fmt: skip
     if paper:
-        rows += paper_rows(sci_n_10y)
+        rows += [
+            {k: r[k] for k in ("clinic", "year", "estimate", "se", "n_ms", "n_sci")} for r in paper_rows(sci_n_10y)
+        ]
     return pd.DataFrame(rows, columns=["clinic", "year", "estimate", "se", "n_ms", "n_sci"])
 
 
-def paper_rows(sci_n_10y: int | None = None) -> list[dict]:
-    """The paper at each published time point: its difference and the SE its means, counts and p fix (the SCI
-    count after the first time point is not published: ``sci_n_10y``, else the 7-year count)."""
-    rows = []
-    for year in published.TIME_POINTS:
-        n_sci = int(published.value("n_sci")) if year == published.TIME_POINTS[0] or not sci_n_10y else sci_n_10y
-        t = fixed_by_paper.difference_ci(year, 0.05, n_sci)
-        rows.append({"clinic": PAPER, "year": year, "estimate": t.difference, "se": t.se,
-                     "n_ms": int(published.value(f"ms_n_{year}y")), "n_sci": n_sci})  # fmt: skip
-    return rows
+def paper_rows(sci_n_10y: int | None = None, alpha: float = 0.05) -> list[dict]:
+    """The paper at each published time point: its difference, and the SE and Student CI its means, counts and p
+    fix (:func:`helpers.journal_club.fixed_by_paper.headline_differences`; the SCI count after the first time
+    point is not published: ``sci_n_10y``, else the 7-year count)."""
+    paper = fixed_by_paper.headline_differences(alpha, sci_n_10y).rename(columns={"difference": "estimate"})
+    columns = ["year", "estimate", "se", "ci_low", "ci_high", "n_ms", "n_sci"]
+    return [{"clinic": PAPER, **r} for r in paper[columns].to_dict("records")]
 
 
 def pooled(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:

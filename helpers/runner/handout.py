@@ -178,9 +178,9 @@ def make(html: Path, out: Path, browser: str | None = None) -> list[Path]:
     record = html / "run.json"
     record = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
     data = record.get("data")
-    chart = bool(record) and run_kind.of(record["parameters"]).chart
+    kind = run_kind.of(record["parameters"]) if record else None
     docs, kit = {}, {}
-    pooling = bool(record) and run_kind.of(record["parameters"]) is run_kind.RunKind.POOLED  # only its page
+    pooling = kind is run_kind.RunKind.POOLED  # only its page
     if not pooling:
         session = merge(_pages(html, (SESSION,)))
         if not session.select(".celltag_slide"):
@@ -189,7 +189,7 @@ def make(html: Path, out: Path, browser: str | None = None) -> list[Path]:
             )
         participants, numbers = session_kit.sheet(session)
         kit = {"participants.pdf": participants, "teacher.pdf": session_kit.guide(session, numbers),
-               "slides.pdf": session_kit.slides(session, numbers, data if chart else None)}  # fmt: skip
+               "slides.pdf": session_kit.slides(session, numbers, data if kind and kind.chart else None)}  # fmt: skip
     for pdf, (notebooks, what) in PARTS.items():
         if (pdf == "pooling.pdf") != pooling or (pdf == "appendix.pdf" and not list(html.glob("07_*.html"))):
             continue  # the study's pieces, or the pooling's; a run from before the appendix

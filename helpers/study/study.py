@@ -98,14 +98,13 @@ class Study:
     def hidden_groups(self) -> frozenset:
         """The (year, diagnosis) groups at the time points whose patient count the pages hide ("<N" or
         "masked"): the shareable summary withholds them too. Empty for synthetic data."""
-        if not self.shown:
+        if not self.chart_data:
             return frozenset()
-        return frozenset(  # as every table shows a count: hidden too when it equals a hidden one (shown_count)
+        return frozenset(  # as every table shows a count (shown_count): hidden too when it equals a hidden one
             (k, dx)
             for k in self.params["time_points"]
             for dx in DIAGNOSES
-            if disclosure.is_hidden(self.shown[("followed", k, dx)])
-            or disclosure.is_hidden(self.shown_count(self.cells.count(("followed", k, dx))))
+            if disclosure.is_hidden(self.shown_count(self.cells.count(("followed", k, dx))))
         )
 
     @functools.cached_property
